@@ -1,0 +1,24 @@
+# mesh_fdw: PGXS build.  `make && make install`, then `make installcheck`
+# against a running cluster (scripts/stack env sets PGHOST/PGPORT).
+
+MODULE_big = mesh_fdw
+OBJS = \
+	mesh_fdw.o \
+	src/option.o \
+	src/connection.o \
+	src/views.o
+
+EXTENSION = mesh_fdw
+DATA = mesh_fdw--1.0.sql
+PGFILEDESC = "mesh_fdw - data mesh on Apache Kafka"
+
+REGRESS = setup options topics
+
+
+# -Wno-unused-parameter: FDW callbacks have fixed signatures
+PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter
+SHLIB_LINK = -lrdkafka -lavro -lcurl -lpthread
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

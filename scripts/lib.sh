@@ -1,0 +1,42 @@
+# Shared settings of the project's scripts; sourced, not run.
+# Everything the scripts make lives in two git-ignored folders:
+#   .deps/   downloaded things: Kafka jars, the Python venv of test peers
+#   .stack/  the running stack: broker and PostgreSQL data, logs, pids
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DEPS=$ROOT/.deps
+STACK=$ROOT/.stack
+
+# Apache Kafka 4.1.1 (KRaft).  Checked against Debian 12's librdkafka 2.0.2
+# with debug=protocol: see README.md, "Why Kafka 4.1.1".
+KAFKA_VERSION=4.1.1
+KAFKA_LIBS=$DEPS/kafka-$KAFKA_VERSION/libs
+KAFKA_PORT_BASE=${MESH_KAFKA_PORT:-39092}   # broker i listens on base+100*(i-1)
+
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_PORT=${MESH_PGPORT:-55432}
+PG_DATA=$STACK/pg/data
+PG_SOCKDIR=$STACK/pg/run
+
+VENV=$DEPS/venv
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Root may not run PostgreSQL: use Debian's postgres account then.
+pg_user() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
+as_pg() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# The broker count of the running (or last started) Kafka layout.
+kafka_brokers() { cat "$STACK/kafka/brokers" 2>/dev/null || echo 1; }
+broker_port() { echo $((KAFKA_PORT_BASE + 100 * ($1 - 1))); }
+broker_list() {
+    local n=${1:-$(kafka_brokers)} i list=
+    for i in $(seq 1 "$n"); do list="$list${list:+,}127.0.0.1:$(broker_port "$i")"; done
+    echo "$list"
+}

@@ -1,0 +1,481 @@
+/*-------------------------------------------------------------------------
+ *
+ * connection.c
+ *		  Per-backend cache of Kafka clients, one per (server, user mapping),
+ *		  modelled on postgres_fdw's connection cache.
+ *
+ * A client is built on first use and kept for the life of the backend; a
+ * change to the server's or the user mapping's options marks it invalid
+ * (syscache callback) and it is rebuilt at its next use.
+ *
+ * librdkafka runs threads inside the backend.  They must never run
+ * PostgreSQL code: they are created with every signal blocked (so that
+ * PostgreSQL's handlers run only on the main thread), their log lines are
+ * queued (log.queue) and drained here by the backend, and the callbacks we
+ * register run only from rd_kafka_poll() on the backend's own thread and
+ * only record what happened, in malloc'd memory, without ever throwing.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mesh_fdw.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include "access/xact.h"
+#include "catalog/pg_user_mapping.h"
+#include "miscadmin.h"
+#include "utils/timestamp.h"
+#include "storage/ipc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+
+typedef struct ConnCacheKey
+{
+	Oid			serverid;
+	Oid			umid;
+} ConnCacheKey;
+
+typedef struct ConnCacheEntry
+{
+	ConnCacheKey key;
+	MemoryContext cxt;			/* holds conn.opts; reset on rebuild */
+	MeshConnection conn;
+} ConnCacheEntry;
+
+static HTAB *ConnectionHash = NULL;
+
+static void mesh_inval_callback(Datum arg, int cacheid, uint32 hashvalue);
+static void mesh_release_all(int code, Datum arg);
+
+/* ------------------------------------------------------------------------
+ * Callbacks run by librdkafka.  Both run on the backend's thread, from
+ * rd_kafka_poll(); they only copy text into fixed buffers.
+ * ------------------------------------------------------------------------
+ */
+static void
+mesh_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	MeshClientErrors *errors = (MeshClientErrors *) opaque;
+
+	errors->last_err = err;
+	strlcpy(errors->last_error, reason, sizeof(errors->last_error));
+	/* "all brokers down" follows the error that says why; keep the why */
+	if (errors->first_error[0] == '\0' && err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+		strlcpy(errors->first_error, reason, sizeof(errors->first_error));
+}
+
+/*
+ * Replace every credential of opts that occurs in text by "********", in
+ * place; librdkafka's messages may echo configuration values.
+ */
+void
+mesh_redact_secrets(char *text, const MeshServerOptions *opts)
+{
+	List	   *secrets = NIL;
+	ListCell   *lc;
+	List	   *lists[2];
+	int			i;
+
+	if (opts == NULL)
+		return;
+	lists[0] = opts->server_kafka_props;
+	lists[1] = opts->mapping_kafka_props;
+	for (i = 0; i < 2; i++)
+		foreach(lc, lists[i])
+		{
+			DefElem    *def = (DefElem *) lfirst(lc);
+
+			if (mesh_option_is_secret(def->defname))
+				secrets = lappend(secrets, strVal(def->arg));
+		}
+	if (opts->registry_password)
+		secrets = lappend(secrets, opts->registry_password);
+
+	foreach(lc, secrets)
+	{
+		const char *secret = (const char *) lfirst(lc);
+		size_t		len = strlen(secret);
+		char	   *from = text;
+		char	   *hit;
+
+		if (len == 0)
+			continue;
+		/* same length, so the text never grows */
+		while ((hit = strstr(from, secret)) != NULL)
+		{
+			memset(hit, '*', len);
+			from = hit + len;
+		}
+	}
+	list_free(secrets);
+}
+
+/*
+ * Forward the log lines librdkafka queued to the server log.  Its errors
+ * become LOG entries (they are about the cluster, not the query; the query
+ * gets its own ERROR), the rest DEBUG2.
+ */
+void
+mesh_drain_client(MeshConnection *conn)
+{
+	rd_kafka_event_t *ev;
+
+	if (conn->logq == NULL)
+		return;
+	while ((ev = rd_kafka_queue_poll(conn->logq, 0)) != NULL)
+	{
+		const char *fac = NULL;
+		const char *str = NULL;
+		int			level = 7;
+		char		fac_copy[64];
+		char		line[1024];
+
+		fac_copy[0] = line[0] = '\0';
+		if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_LOG &&
+			rd_kafka_event_log(ev, &fac, &str, &level) == 0)
+		{
+			strlcpy(fac_copy, fac ? fac : "", sizeof(fac_copy));
+			strlcpy(line, str ? str : "", sizeof(line));
+		}
+		rd_kafka_event_destroy(ev);
+		if (line[0] == '\0')
+			continue;
+		mesh_redact_secrets(line, &conn->opts);
+		elog(level <= 3 ? LOG : DEBUG2,
+			 "mesh_fdw: server \"%s\": librdkafka %s: %s",
+			 conn->opts.servername, fac_copy, line);
+	}
+}
+
+/*
+ * Set a property on a librdkafka configuration we are building, or fail
+ * with an ERROR that does not echo secret values.
+ */
+static void
+conf_set(rd_kafka_conf_t *conf, const char *name, const char *value,
+		 const MeshServerOptions *opts)
+{
+	char		errstr[512];
+
+	if (rd_kafka_conf_set(conf, name, value, errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK)
+	{
+		rd_kafka_conf_destroy(conf);
+		mesh_redact_secrets(errstr, opts);
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid librdkafka property \"%s\" for server \"%s\"",
+						name, opts->servername),
+				 mesh_option_is_secret(name) ? 0 : errdetail("%s", errstr)));
+	}
+}
+
+/*
+ * Build a librdkafka client for a connection.  extra is a NULL-terminated
+ * array of name/value pairs mesh_fdw needs for this kind of client; the
+ * user's kafka.* options come after them, the server's before the
+ * mapping's, and are checked again against the roles that set them.
+ */
+rd_kafka_t *
+mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
+				const char *const *extra, rd_kafka_queue_t **logq)
+{
+	const MeshServerOptions *opts = &conn->opts;
+	rd_kafka_conf_t *conf;
+	rd_kafka_t *rk;
+	char		errstr[512];
+	char		timeout[32];
+	sigset_t	all_signals;
+	sigset_t	old_signals;
+	ListCell   *lc;
+
+	/* recheck kafka.* options: roles may have changed since CREATE */
+	foreach(lc, opts->server_kafka_props)
+		mesh_check_kafka_property(((DefElem *) lfirst(lc))->defname, NULL,
+								  opts->server_owner, false, false);
+	foreach(lc, opts->mapping_kafka_props)
+		mesh_check_kafka_property(((DefElem *) lfirst(lc))->defname, NULL,
+								  OidIsValid(opts->mapping_user) ?
+								  opts->mapping_user : opts->server_owner,
+								  true, false);
+
+	conf = rd_kafka_conf_new();
+	conf_set(conf, "bootstrap.servers", opts->brokers, opts);
+	conf_set(conf, "client.id", "mesh_fdw", opts);
+	conf_set(conf, "allow.auto.create.topics", "false", opts);
+	conf_set(conf, "log.queue", "true", opts);
+	snprintf(timeout, sizeof(timeout), "%d", Max(opts->connect_timeout_ms, 1000));
+	conf_set(conf, "socket.connection.setup.timeout.ms", timeout, opts);
+	for (; extra && extra[0]; extra += 2)
+		conf_set(conf, extra[0], extra[1], opts);
+	foreach(lc, opts->server_kafka_props)
+		conf_set(conf, ((DefElem *) lfirst(lc))->defname,
+				 strVal(((DefElem *) lfirst(lc))->arg), opts);
+	foreach(lc, opts->mapping_kafka_props)
+		conf_set(conf, ((DefElem *) lfirst(lc))->defname,
+				 strVal(((DefElem *) lfirst(lc))->arg), opts);
+
+	rd_kafka_conf_set_error_cb(conf, mesh_error_cb);
+	rd_kafka_conf_set_opaque(conf, conn->errors);
+
+	/* librdkafka's threads inherit this mask: keep our signals off them */
+	sigfillset(&all_signals);
+	pthread_sigmask(SIG_BLOCK, &all_signals, &old_signals);
+	rk = rd_kafka_new(type, conf, errstr, sizeof(errstr));
+	pthread_sigmask(SIG_SETMASK, &old_signals, NULL);
+
+	if (rk == NULL)
+	{
+		rd_kafka_conf_destroy(conf);
+		mesh_redact_secrets(errstr, opts);
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("could not create a Kafka client for server \"%s\"",
+						opts->servername),
+				 errdetail("%s", errstr)));
+	}
+	*logq = rd_kafka_queue_new(rk);
+	rd_kafka_set_log_queue(rk, *logq);
+	return rk;
+}
+
+static void
+mesh_disconnect(MeshConnection *conn)
+{
+	if (conn->rk)
+	{
+		mesh_drain_client(conn);
+		rd_kafka_queue_destroy(conn->logq);
+		rd_kafka_destroy(conn->rk);
+		conn->rk = NULL;
+		conn->logq = NULL;
+	}
+}
+
+/*
+ * The user mapping that applies to userid on serverid (its own, else
+ * PUBLIC's), or NULL: a mapping is needed only for credentials.
+ */
+UserMapping *
+mesh_find_user_mapping(Oid userid, Oid serverid)
+{
+	HeapTuple	tp;
+
+	tp = SearchSysCache2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(userid),
+						 ObjectIdGetDatum(serverid));
+	if (!HeapTupleIsValid(tp))
+		tp = SearchSysCache2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(InvalidOid),
+							 ObjectIdGetDatum(serverid));
+	if (!HeapTupleIsValid(tp))
+		return NULL;
+	ReleaseSysCache(tp);
+	return GetUserMapping(userid, serverid);
+}
+
+/*
+ * Get the cached client for a server and user mapping (NULL: none),
+ * building it if needed.  Building only configures it: librdkafka
+ * connects in the background, and the first request waits for that.
+ */
+MeshConnection *
+mesh_get_connection(ForeignServer *server, UserMapping *user)
+{
+	ConnCacheKey key;
+	ConnCacheEntry *entry;
+	bool		found;
+	MeshConnection *conn;
+
+	if (ConnectionHash == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(ConnCacheKey);
+		ctl.entrysize = sizeof(ConnCacheEntry);
+		ConnectionHash = hash_create("mesh_fdw connections", 8, &ctl,
+									 HASH_ELEM | HASH_BLOBS);
+		CacheRegisterSyscacheCallback(FOREIGNSERVEROID, mesh_inval_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(USERMAPPINGOID, mesh_inval_callback, (Datum) 0);
+		on_proc_exit(mesh_release_all, (Datum) 0);
+	}
+
+	key.serverid = server->serverid;
+	key.umid = user ? user->umid : InvalidOid;
+	entry = hash_search(ConnectionHash, &key, HASH_ENTER, &found);
+	conn = &entry->conn;
+	if (!found)
+	{
+		memset(conn, 0, sizeof(*conn));
+		entry->cxt = AllocSetContextCreate(TopMemoryContext, "mesh_fdw connection",
+										   ALLOCSET_SMALL_SIZES);
+		conn->serverid = key.serverid;
+		conn->umid = key.umid;
+		conn->errors = calloc(1, sizeof(MeshClientErrors));
+		if (conn->errors == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	}
+
+	if (conn->rk != NULL && conn->invalidated)
+	{
+		mesh_disconnect(conn);
+		MemoryContextReset(entry->cxt);
+	}
+
+	if (conn->rk == NULL)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(entry->cxt);
+		static const char *const metadata_client_props[] = {
+			/* this client also publishes to the catalog: never twice, all ISR */
+			"enable.idempotence", "true",
+			"acks", "all",
+			NULL
+		};
+
+		MemoryContextReset(entry->cxt);
+		mesh_get_server_options(server, user, &conn->opts);
+		MemoryContextSwitchTo(oldcxt);
+
+		conn->invalidated = false;
+		conn->server_hashvalue =
+			GetSysCacheHashValue1(FOREIGNSERVEROID, ObjectIdGetDatum(server->serverid));
+		conn->mapping_hashvalue =
+			GetSysCacheHashValue1(USERMAPPINGOID, ObjectIdGetDatum(key.umid));
+		memset(conn->errors, 0, sizeof(MeshClientErrors));
+		conn->rk = mesh_new_client(conn, RD_KAFKA_PRODUCER, metadata_client_props,
+								   &conn->logq);
+	}
+	return conn;
+}
+
+/*
+ * Mark the clients whose server or user mapping changed; they are rebuilt
+ * at their next use (never here: this may run at any catalog access).
+ */
+static void
+mesh_inval_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	HASH_SEQ_STATUS scan;
+	ConnCacheEntry *entry;
+
+	hash_seq_init(&scan, ConnectionHash);
+	while ((entry = (ConnCacheEntry *) hash_seq_search(&scan)) != NULL)
+	{
+		if (hashvalue == 0 ||
+			(cacheid == FOREIGNSERVEROID && entry->conn.server_hashvalue == hashvalue) ||
+			(cacheid == USERMAPPINGOID && entry->conn.mapping_hashvalue == hashvalue))
+			entry->conn.invalidated = true;
+	}
+}
+
+static void
+mesh_release_all(int code, Datum arg)
+{
+	HASH_SEQ_STATUS scan;
+	ConnCacheEntry *entry;
+
+	hash_seq_init(&scan, ConnectionHash);
+	while ((entry = (ConnCacheEntry *) hash_seq_search(&scan)) != NULL)
+	{
+		if (entry->conn.rk)
+		{
+			rd_kafka_queue_destroy(entry->conn.logq);
+			rd_kafka_destroy(entry->conn.rk);
+			entry->conn.rk = NULL;
+		}
+	}
+}
+
+/* Milliseconds left until deadline (0 when passed). */
+long
+mesh_ms_left(TimestampTz deadline)
+{
+	return TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
+}
+
+/*
+ * Report that the cluster of a connection did not answer, at elevel
+ * (ERROR, or WARNING when a view goes on with other servers).
+ */
+static void
+report_unreachable(MeshConnection *conn, const char *what, int elevel)
+{
+	char		reason[512];
+	char	   *cut;
+
+	strlcpy(reason, conn->errors->first_error[0] ? conn->errors->first_error :
+			conn->errors->last_error, sizeof(reason));
+	/* librdkafka appends timings that would make the message vary */
+	if ((cut = strstr(reason, " (after ")) != NULL)
+		*cut = '\0';
+	mesh_redact_secrets(reason, &conn->opts);
+
+	ereport(elevel,
+			(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+			 errmsg("could not reach Kafka for server \"%s\"", conn->opts.servername),
+			 reason[0]
+			 ? errdetail("No broker of \"%s\" answered %s within %d ms. Last error: %s.",
+						 conn->opts.brokers, what, conn->opts.connect_timeout_ms, reason)
+			 : errdetail("No broker of \"%s\" answered %s within %d ms.",
+						 conn->opts.brokers, what, conn->opts.connect_timeout_ms),
+			 errhint("Check that the brokers are running and reachable from the database server, or raise the server option \"connect_timeout_ms\".")));
+}
+
+/*
+ * Fetch cluster metadata, for one topic or (topic NULL) all of them.  Waits
+ * at most connect_timeout_ms, in slices so that a cancel is honoured at
+ * once.  On failure reports at elevel and, if that returns, gives NULL.
+ * The caller owns the result (rd_kafka_metadata_destroy) and must free it
+ * before anything can throw.
+ */
+const rd_kafka_metadata_t *
+mesh_fetch_metadata(MeshConnection *conn, const char *topic, int elevel)
+{
+	const rd_kafka_metadata_t *md = NULL;
+	rd_kafka_topic_t *rkt = NULL;
+	rd_kafka_resp_err_t err;
+	TimestampTz deadline;
+
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+										   conn->opts.connect_timeout_ms);
+	conn->errors->first_error[0] = '\0';
+
+	for (;;)
+	{
+		long		left = mesh_ms_left(deadline);
+
+		if (topic != NULL && rkt == NULL)
+			rkt = rd_kafka_topic_new(conn->rk, topic, NULL);
+		err = rd_kafka_metadata(conn->rk, topic == NULL, rkt, &md,
+								(int) Max(1, Min(left, MESH_WAIT_SLICE_MS)));
+		rd_kafka_poll(conn->rk, 0);
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+			break;
+		if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && err != RD_KAFKA_RESP_ERR__TRANSPORT)
+		{
+			strlcpy(conn->errors->first_error, rd_kafka_err2str(err),
+					sizeof(conn->errors->first_error));
+			break;
+		}
+		if (mesh_ms_left(deadline) <= 0)
+			break;
+		if (INTERRUPTS_PENDING_CONDITION())
+		{
+			if (rkt)
+				rd_kafka_topic_destroy(rkt);
+			rkt = NULL;
+			CHECK_FOR_INTERRUPTS();
+		}
+		mesh_drain_client(conn);
+	}
+	if (rkt)
+		rd_kafka_topic_destroy(rkt);
+	mesh_drain_client(conn);
+
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+	{
+		report_unreachable(conn, "a metadata request", elevel);
+		return NULL;
+	}
+	return md;
+}
