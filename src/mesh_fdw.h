@@ -7,12 +7,204 @@
  * One header for the whole extension; each section names the file under
  * src/ that implements it.
  *
+ * The first part is the "portable core": the parsers and decoders that
+ * read bytes coming from Kafka or the schema registry (JSON, Avro schemas,
+ * Avro data).  They include no PostgreSQL header, never throw, and report
+ * bad input through return values and an error buffer, so that they can be
+ * fuzzed and unit-tested outside the server (test/unit, test/fuzz, built
+ * with -DMESH_STANDALONE).  Inside the server they allocate with palloc in
+ * the current memory context (mesh_alloc, in src/glue.c).
+ *
  *-------------------------------------------------------------------------
  */
 #ifndef MESH_FDW_H
 #define MESH_FDW_H
 
+#ifndef MESH_STANDALONE
 #include "postgres.h"
+#endif
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ========================================================================
+ * Portable core
+ * ========================================================================
+ */
+
+/*
+ * Memory for the portable core: in the server, palloc in the current
+ * memory context (an out-of-memory ERROR is the only way they can throw);
+ * standalone, malloc tracked so a harness can free everything at once.
+ */
+extern void *mesh_alloc(size_t size);	/* zeroed */
+extern void *mesh_realloc(void *ptr, size_t size);
+extern void mesh_free(void *ptr);
+extern char *mesh_strndup(const char *s, size_t len);
+
+/* A growable byte/char buffer for the portable core (NUL-terminated). */
+typedef struct MeshBuf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} MeshBuf;
+
+extern void mesh_buf_init(MeshBuf *buf);
+extern void mesh_buf_append(MeshBuf *buf, const char *data, size_t len);
+extern void mesh_buf_append_str(MeshBuf *buf, const char *s);
+extern void mesh_buf_append_char(MeshBuf *buf, char c);
+/* append s as a JSON string literal, quotes included */
+extern void mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len);
+
+/* ------------------------------------------------------------------------
+ * src/json.c: a strict JSON parser (RFC 8259) into a tree
+ * ------------------------------------------------------------------------
+ */
+typedef enum MeshJsonType
+{
+	MJ_NULL,
+	MJ_BOOL,
+	MJ_NUMBER,
+	MJ_STRING,
+	MJ_ARRAY,
+	MJ_OBJECT
+} MeshJsonType;
+
+typedef struct MeshJson MeshJson;
+
+struct MeshJson
+{
+	MeshJsonType type;
+	bool		boolean;		/* MJ_BOOL */
+	/* MJ_NUMBER: text as written; is_integer when it has no fraction or
+	 * exponent and fits int64 (then integer holds it) */
+	const char *number;
+	bool		is_integer;
+	int64_t		integer;
+	double		real;			/* MJ_NUMBER, always */
+	/* MJ_STRING: UTF-8, NUL-terminated, never contains NUL */
+	const char *string;
+	size_t		string_len;
+	/* MJ_ARRAY: items; MJ_OBJECT: keys[i] -> items[i], in input order */
+	int			count;
+	MeshJson  **items;
+	const char **keys;
+};
+
+#define MESH_JSON_MAX_DEPTH 64
+
+/*
+ * Parse len bytes of JSON.  Returns NULL and fills errbuf ("at byte N:
+ * ...") for anything that is not one well-formed JSON value with only
+ * white space around it: bad syntax, invalid UTF-8, "\u0000", lone
+ * surrogates, nesting deeper than max_depth, duplicate object keys.
+ */
+extern MeshJson *mesh_json_parse(const char *text, size_t len, int max_depth,
+								 char *errbuf, size_t errlen);
+/* object member by key, or NULL (also when obj is not an object) */
+extern MeshJson *mesh_json_get(const MeshJson *obj, const char *key);
+/* the member's string, or NULL when absent or not a string */
+extern const char *mesh_json_get_string(const MeshJson *obj, const char *key);
+/* serialize compactly (no white space), keys in stored order */
+extern void mesh_json_write(MeshBuf *buf, const MeshJson *json);
+
+/* ------------------------------------------------------------------------
+ * src/avro_schema.c: Avro schemas, Parsing Canonical Form, fingerprints
+ * ------------------------------------------------------------------------
+ */
+typedef enum MeshAvroKind
+{
+	AVRO_NULL,
+	AVRO_BOOLEAN,
+	AVRO_INT,
+	AVRO_LONG,
+	AVRO_FLOAT,
+	AVRO_DOUBLE,
+	AVRO_BYTES,
+	AVRO_STRING,
+	AVRO_RECORD,
+	AVRO_ENUM,
+	AVRO_ARRAY,
+	AVRO_MAP,
+	AVRO_UNION,
+	AVRO_FIXED
+} MeshAvroKind;
+
+/* Logical types the spec defines; an invalid one leaves AVRO_LT_NONE. */
+typedef enum MeshAvroLogical
+{
+	AVRO_LT_NONE,
+	AVRO_LT_DECIMAL,			/* bytes or fixed; precision, scale */
+	AVRO_LT_UUID,				/* string */
+	AVRO_LT_DATE,				/* int */
+	AVRO_LT_TIME_MILLIS,		/* int */
+	AVRO_LT_TIME_MICROS,		/* long */
+	AVRO_LT_TIMESTAMP_MILLIS,	/* long */
+	AVRO_LT_TIMESTAMP_MICROS,	/* long */
+	AVRO_LT_LOCAL_TIMESTAMP_MILLIS, /* long */
+	AVRO_LT_LOCAL_TIMESTAMP_MICROS, /* long */
+	AVRO_LT_DURATION			/* fixed(12) */
+} MeshAvroLogical;
+
+typedef struct MeshAvroType MeshAvroType;
+
+typedef struct MeshAvroField
+{
+	const char *name;
+	MeshAvroType *type;
+	const char *doc;			/* or NULL */
+	const char **aliases;
+	int			naliases;
+	const MeshJson *default_value;	/* NULL when the field has none */
+} MeshAvroField;
+
+struct MeshAvroType
+{
+	MeshAvroKind kind;
+	MeshAvroLogical logical;
+	int			precision;		/* decimal */
+	int			scale;			/* decimal */
+	/* named types (record, enum, fixed) */
+	const char *name;			/* short name */
+	const char *fullname;		/* namespace.name */
+	const char *doc;
+	const char **aliases;		/* as full names */
+	int			naliases;
+	/* record */
+	MeshAvroField *fields;
+	int			nfields;
+	/* enum */
+	const char **symbols;
+	int			nsymbols;
+	const char *enum_default;	/* or NULL */
+	/* array: items; map: values */
+	MeshAvroType *items;
+	MeshAvroType *values;
+	/* union */
+	MeshAvroType **branches;
+	int			nbranches;
+	/* fixed */
+	int			size;
+};
+
+/*
+ * Parse and validate an Avro schema given as JSON text.  Returns NULL and
+ * fills errbuf with where and why it is invalid (e.g. 'field "amount" of
+ * record "trade": unknown type "decimall"').  References to named types
+ * point at the one definition, so recursive schemas are cyclic graphs.
+ */
+extern MeshAvroType *mesh_avro_parse(const char *json, size_t len,
+									 char *errbuf, size_t errlen);
+/* The Parsing Canonical Form of the Avro specification, NUL-terminated. */
+extern char *mesh_avro_canonical_form(const MeshAvroType *schema);
+/* CRC-64-AVRO of the given bytes (the spec's "Rabin" fingerprint). */
+extern uint64_t mesh_avro_fingerprint(const char *data, size_t len);
+/* The type's name as Avro writes it ("int", "record", or a full name). */
+extern const char *mesh_avro_kind_name(MeshAvroKind kind);
+
+#ifndef MESH_STANDALONE
 
 #include <librdkafka/rdkafka.h>
 
@@ -110,4 +302,5 @@ extern void mesh_redact_secrets(char *text, const MeshServerOptions *opts);
  */
 extern List *mesh_usable_servers(void);
 
+#endif							/* !MESH_STANDALONE */
 #endif							/* MESH_FDW_H */
