@@ -1,7 +1,9 @@
 # Shared settings of the project's scripts; sourced, not run.
 # Everything the scripts make lives in two git-ignored folders:
-#   .deps/   downloaded things: Kafka jars, the Python venv of test peers
+#   .deps/   downloaded things: Kafka jars, the schema registry, the Python
+#            venv of test peers
 #   .stack/  the running stack: broker and PostgreSQL data, logs, pids
+#            (the schema registry keeps its data in memory only)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEPS=$ROOT/.deps
@@ -12,6 +14,16 @@ STACK=$ROOT/.stack
 KAFKA_VERSION=4.1.1
 KAFKA_LIBS=$DEPS/kafka-$KAFKA_VERSION/libs
 KAFKA_PORT_BASE=${MESH_KAFKA_PORT:-39092}   # broker i listens on base+100*(i-1)
+
+# Apicurio Registry 3.0.9, for its Confluent-compatible API (ccompat v7).
+# Maven Central has io.apicurio:apicurio-registry-app:3.0.9, classifier
+# "all", type zip: a Quarkus legacy jar (a -runner.jar beside lib/), which
+# runs on Java 17; the 3.3.x releases there ship no such zip.
+REGISTRY_VERSION=3.0.9
+REGISTRY_HOME=$DEPS/apicurio-registry-$REGISTRY_VERSION
+REGISTRY_JAR=$REGISTRY_HOME/apicurio-registry-app-$REGISTRY_VERSION-runner.jar
+REGISTRY_PORT=${MESH_REGISTRY_PORT:-38081}
+REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7   # what a Confluent client is given
 
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_PORT=${MESH_PGPORT:-55432}

@@ -1,21 +1,82 @@
 """A Kafka peer that is not mesh_fdw, for tests: creates and deletes
-topics, produces messages.  Talks to $MESH_BROKERS.  Prints nothing on
-success, so that pg_regress output stays deterministic.
+topics, produces and consumes messages in the formats mesh_fdw reads and
+writes, and registers schemas.  Talks to $MESH_BROKERS and
+$MESH_SCHEMA_REGISTRY (a Confluent-compatible base URL).  Prints nothing
+on success except what a command is asked to show (consume, register), so
+that pg_regress output stays deterministic; on failure it prints
+"peer: ..." to stderr and exits 1.  It never creates a topic by producing
+to or reading from it.
 
   peer.py create-topic NAME [--partitions N] [--rf R] [--config k=v ...] [--recreate]
   peer.py delete-topic NAME...
+
+  peer.py produce TOPIC --value-format FMT [--schema FILE] [--subject S]
+          [--key-format KFMT] [--key-schema FILE] [--key-subject S]
+          [--transactional [--abort]] [--hold-open SECONDS] [--ready-file F]
+          [--partitioner NAME] [--input FILE]  < JSON lines
+      FMT: avro-confluent, avro-single, json, text, bytes
+      KFMT: text (default), bytes, json, avro-confluent
+      A line: {"key": K, "value": V, "partition": N, "timestamp_ms": N,
+               "headers": {"name": "text" | {"$hex": "..."} | null}}
+      (all but "value" optional; "value": null is a tombstone).
+  peer.py produce-raw TOPIC --hex [--partition N]  < lines "VALUE_HEX" or
+          "KEY_HEX<TAB>VALUE_HEX" ("-" for null, an empty field for empty)
+  peer.py consume TOPIC [--value-format FMT] [--key-format KFMT]
+          [--schema FILE ...] [--isolation read_committed|read_uncommitted]
+          [--fields partition,offset,...] [--from-beginning]
+      FMT: bytes (default), text, json, avro (by framing: Confluent or
+      single-object; avro-confluent and avro-single mean the same).
+      One JSON line a message, sorted by (partition, offset).
+  peer.py register SUBJECT FILE       prints the schema id
+  peer.py delete-subject SUBJECT      soft, then permanent; absent is fine
+
+JSON values to Avro, guided by the schema: bytes and fixed from
+{"$hex": "..."} or a string of code points 0-255; decimal from a string
+(exact) or a number; uuid from its string; date "YYYY-MM-DD";
+time-millis/-micros "HH:MM:SS[.fff]"; timestamp-*/local-timestamp-*
+(millis, micros, nanos) "YYYY-MM-DDTHH:MM:SS[.f][Z|+hh:mm]" (UTC when no
+offset); every logical type also takes its raw underlying value.  A union
+takes the plain value, or {"branch": value} (branch: a type's name, full
+or short) when that is ambiguous.  float and double also take "NaN",
+"Infinity", "-Infinity".  A record field left out takes its default.
+
+Avro to JSON (consume): bytes and fixed as {"$hex": "..."}, decimals as
+strings, timestamps, dates, times as ISO 8601 strings (Z for UTC),
+uuid as string, unions as the plain value, NaN and infinities as strings.
+A message that cannot be decoded shows {"$hex": ..., "$error": "..."}.
 """
 import argparse
+import datetime
+import decimal
+import io
+import json
 import os
+import re
+import struct
 import sys
 import time
+import uuid
 
-from confluent_kafka import KafkaException
+from confluent_kafka import (Consumer, KafkaError, KafkaException, Producer,
+                             TopicPartition, OFFSET_BEGINNING)
 from confluent_kafka.admin import AdminClient, NewTopic
+
+
+class PeerError(Exception):
+    pass
+
+
+def fail(msg):
+    raise PeerError(msg)
 
 
 def brokers():
     return os.environ.get("MESH_BROKERS", "127.0.0.1:39092")
+
+
+def registry_url():
+    return os.environ.get("MESH_SCHEMA_REGISTRY",
+                          "http://127.0.0.1:38081/apis/ccompat/v7")
 
 
 def admin():
@@ -28,7 +89,7 @@ def wait_for(pred, what, timeout=30.0):
         if pred():
             return
         time.sleep(0.1)
-    sys.exit(f"peer: timed out waiting for {what}")
+    fail(f"timed out waiting for {what}")
 
 
 def topic_names(a):
@@ -65,6 +126,774 @@ def create_topic(args):
     wait_for(ready, f"topic {args.name}")
 
 
+def check_topic(client, topic):
+    """The topic's partition ids; fails if it does not exist.  Asks for all
+    topics' metadata, which never creates one."""
+    md = client.list_topics(timeout=10).topics.get(topic)
+    if md is None:
+        fail(f"topic {topic} does not exist")
+    if md.error is not None:
+        fail(f"topic {topic}: {md.error}")
+    return sorted(md.partitions)
+
+
+# ---------------------------------------------------------------- registry
+
+_registry = None
+
+
+def registry():
+    global _registry
+    if _registry is None:
+        from confluent_kafka.schema_registry import SchemaRegistryClient
+        _registry = SchemaRegistryClient({"url": registry_url()})
+    return _registry
+
+
+def load_schema_text(path):
+    """A schema file's JSON, compact, as registered and parsed."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.dumps(json.load(f), separators=(",", ":"), ensure_ascii=False)
+    except (OSError, ValueError) as e:
+        fail(f"schema {path}: {e}")
+
+
+def register(subject, schema_text):
+    from confluent_kafka.schema_registry import Schema
+    try:
+        return registry().register_schema(subject, Schema(schema_text, "AVRO"))
+    except Exception as e:
+        fail(f"registering a schema under {subject} at {registry_url()}: {e}")
+
+
+def cmd_register(args):
+    print(register(args.subject, load_schema_text(args.file)))
+
+
+def cmd_delete_subject(args):
+    from confluent_kafka.schema_registry.error import SchemaRegistryError
+    for permanent in (False, True):
+        try:
+            registry().delete_subject(args.subject, permanent=permanent)
+        except SchemaRegistryError as e:
+            if e.http_status_code == 404:
+                continue
+            fail(f"deleting subject {args.subject}: {e}")
+
+
+# ---------------------------------------------------------- Avro schemas
+
+class AvroSchema:
+    """A parsed writer schema, with what the JSON conversion needs."""
+
+    def __init__(self, text):
+        from fastavro import parse_schema
+        from fastavro.schema import to_parsing_canonical_form, fingerprint
+        self.text = text
+        self.named = {}
+        try:
+            self.parsed = parse_schema(json.loads(text), named_schemas=self.named)
+            self.canonical = to_parsing_canonical_form(self.parsed)
+        except Exception as e:
+            fail(f"invalid Avro schema: {e}")
+        # CRC-64-AVRO, as 8 bytes little-endian (fastavro's hex is that order)
+        self.fingerprint = bytes.fromhex(fingerprint(self.canonical, "CRC-64-AVRO"))
+
+    def encode(self, value):
+        from fastavro import schemaless_writer
+        datum = to_avro(self, self.parsed, value, "$")
+        buf = io.BytesIO()
+        try:
+            schemaless_writer(buf, self.parsed, datum)
+        except Exception as e:
+            fail(f"cannot write {json.dumps(value, default=str)} as Avro: {e}")
+        return buf.getvalue()
+
+    def decode(self, data):
+        from fastavro import schemaless_reader
+        buf = io.BytesIO(data)
+        value = schemaless_reader(buf, self.parsed, None)
+        rest = len(data) - buf.tell()
+        if rest:
+            raise ValueError(f"{rest} bytes left after the Avro value")
+        return value
+
+
+class ConvError(Exception):
+    pass
+
+
+EPOCH_ORD = datetime.date(1970, 1, 1).toordinal()
+INT_RANGE = {"int": (-2**31, 2**31 - 1), "long": (-2**63, 2**63 - 1)}
+TS_UNITS = {  # logical type -> (nanoseconds per unit, has a zone)
+    "timestamp-millis": (10**6, True), "timestamp-micros": (10**3, True),
+    "timestamp-nanos": (1, True),
+    "local-timestamp-millis": (10**6, False), "local-timestamp-micros": (10**3, False),
+    "local-timestamp-nanos": (1, False),
+}
+TIME_UNITS = {"time-millis": 10**6, "time-micros": 10**3}
+TS_RE = re.compile(r"^(-?\d{4,})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d{1,9}))?)?"
+                   r"(Z|z|[+-]\d\d(?::?\d\d)?)?$")
+DATE_RE = re.compile(r"^(-?\d{4,})-(\d\d)-(\d\d)$")
+TIME_RE = re.compile(r"^(\d\d):(\d\d)(?::(\d\d)(?:[.,](\d{1,9}))?)?$")
+
+
+def in_units(ns, per, what):
+    if ns % per:
+        raise ConvError(f"{what} has more precision than its type holds")
+    return ns // per
+
+
+def parse_date(s):
+    m = DATE_RE.match(s)
+    if not m:
+        raise ConvError(f"not a date (YYYY-MM-DD): {s!r}")
+    try:
+        return datetime.date(int(m[1]), int(m[2]), int(m[3])).toordinal() - EPOCH_ORD
+    except ValueError as e:
+        raise ConvError(f"bad date {s!r}: {e}")
+
+
+def clock_ns(h, mi, sec, frac, s):
+    h, mi, sec = int(h), int(mi), int(sec or 0)
+    if h > 23 or mi > 59 or sec > 59:
+        raise ConvError(f"bad time of day in {s!r}")
+    return ((h * 60 + mi) * 60 + sec) * 10**9 + int((frac or "").ljust(9, "0"))
+
+
+def parse_time(s, per):
+    m = TIME_RE.match(s)
+    if not m:
+        raise ConvError(f"not a time (HH:MM:SS[.fff]): {s!r}")
+    return in_units(clock_ns(*m.groups(), s), per, s)
+
+
+def parse_timestamp(s, per, zoned):
+    m = TS_RE.match(s)
+    if not m:
+        raise ConvError(f"not an ISO 8601 timestamp: {s!r}")
+    y, mo, d, h, mi, sec, frac, tz = m.groups()
+    try:
+        days = datetime.date(int(y), int(mo), int(d)).toordinal() - EPOCH_ORD
+    except ValueError as e:
+        raise ConvError(f"bad date in {s!r}: {e}")
+    ns = days * 86400 * 10**9 + clock_ns(h, mi, sec, frac, s)
+    if tz and tz not in "Zz":
+        if not zoned:
+            raise ConvError(f"a local timestamp takes no offset: {s!r}")
+        sign = -1 if tz[0] == "-" else 1
+        digits = tz[1:].replace(":", "")
+        off = int(digits[:2]) * 3600 + int(digits[2:] or 0) * 60
+        ns -= sign * off * 10**9
+    elif tz and not zoned:
+        raise ConvError(f"a local timestamp takes no zone: {s!r}")
+    return in_units(ns, per, s)
+
+
+def to_bytes(v):
+    if isinstance(v, dict) and set(v) == {"$hex"} and isinstance(v["$hex"], str):
+        try:
+            return bytes.fromhex(v["$hex"])
+        except ValueError:
+            raise ConvError(f"bad $hex: {v['$hex']!r}")
+    if isinstance(v, str):
+        try:
+            return v.encode("latin-1")
+        except UnicodeEncodeError:
+            raise ConvError("a string for bytes takes code points 0-255 only")
+    raise ConvError(f"not bytes ({{\"$hex\": ...}} or a string): {v!r}")
+
+
+def to_decimal(v):
+    if isinstance(v, bool):
+        raise ConvError(f"not a decimal: {v!r}")
+    if isinstance(v, (int, decimal.Decimal)):
+        return decimal.Decimal(v)
+    if isinstance(v, str):
+        try:
+            d = decimal.Decimal(v.strip())
+        except decimal.InvalidOperation:
+            raise ConvError(f"not a decimal: {v!r}")
+        if not d.is_finite():
+            raise ConvError(f"not a finite decimal: {v!r}")
+        return d
+    raise ConvError(f"not a decimal: {v!r}")
+
+
+def decimal_bytes(d, precision, scale, size=None):
+    """The two's-complement big-endian unscaled value of d at scale."""
+    unscaled = d.scaleb(scale)
+    if unscaled != unscaled.to_integral_value():
+        raise ConvError(f"{d} has more than {scale} fractional digits")
+    n = int(unscaled)
+    if len(str(abs(n))) > precision:
+        raise ConvError(f"{d} has more than {precision} digits")
+    length = size or max(1, (n.bit_length() + 8) // 8)
+    try:
+        return n.to_bytes(length, "big", signed=True)
+    except OverflowError:
+        raise ConvError(f"{d} does not fit in fixed({size})")
+
+
+def type_name(s):
+    """A union branch's name, as fastavro's tuple notation takes it."""
+    if isinstance(s, str):
+        return s
+    if isinstance(s, dict):
+        t = s["type"]
+        return s["name"] if t in ("record", "error", "enum", "fixed") else type_name(t)
+    return "union"
+
+
+def short(name):
+    return name.rsplit(".", 1)[-1]
+
+
+def resolve(sch, s):
+    while True:
+        if isinstance(s, str) and s in sch.named:
+            s = sch.named[s]
+        elif isinstance(s, dict) and not isinstance(s["type"], str):
+            s = s["type"]   # {"type": {...}} or {"type": [...]}
+        elif isinstance(s, dict) and s["type"] in sch.named:
+            s = sch.named[s["type"]]
+        else:
+            return s
+
+
+def natural(sch, s, v):
+    """Whether v is plainly of branch s (first choice in a union)."""
+    s = resolve(sch, s)
+    t = s if isinstance(s, str) else s["type"]
+    lt = None if isinstance(s, str) else s.get("logicalType")
+    if v is None:
+        return t == "null"
+    if isinstance(v, bool):
+        return t == "boolean"
+    if isinstance(v, int):
+        return t in ("int", "long", "float", "double") and lt is None
+    if isinstance(v, (float, decimal.Decimal)):
+        return t in ("float", "double")
+    if isinstance(v, str):
+        return (t == "string" and lt in (None, "uuid")) or (t == "enum" and v in s["symbols"])
+    if isinstance(v, list):
+        return t == "array"
+    if isinstance(v, dict):
+        return t in ("record", "error", "map") and set(v) != {"$hex"}
+    return False
+
+
+def to_avro(sch, s, v, path):
+    """v (parsed JSON) as what fastavro writes for schema s."""
+    s = resolve(sch, s)
+    if isinstance(s, list):
+        return union_to_avro(sch, s, v, path)
+    t = s if isinstance(s, str) else s["type"]
+    lt = None if isinstance(s, str) else s.get("logicalType")
+    try:
+        if t == "null":
+            if v is not None:
+                raise ConvError("not null")
+            return None
+        if t == "boolean":
+            if not isinstance(v, bool):
+                raise ConvError("not a boolean")
+            return v
+        if t in ("int", "long"):
+            if isinstance(v, str):
+                if lt == "date" and t == "int":
+                    v = parse_date(v)
+                elif lt in TIME_UNITS:
+                    v = parse_time(v, TIME_UNITS[lt])
+                elif lt in TS_UNITS and t == "long":
+                    v = parse_timestamp(v, *TS_UNITS[lt])
+            if isinstance(v, decimal.Decimal) and v == v.to_integral_value():
+                v = int(v)
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise ConvError(f"not {'an' if t == 'int' else 'a'} {t}")
+            lo, hi = INT_RANGE[t]
+            if not lo <= v <= hi:
+                raise ConvError(f"out of range for {t}")
+            return v
+        if t in ("float", "double"):
+            if isinstance(v, str) and v in ("NaN", "Infinity", "-Infinity"):
+                return float(v.replace("Infinity", "inf"))
+            if isinstance(v, bool) or not isinstance(v, (int, float, decimal.Decimal)):
+                raise ConvError(f"not a {t}")
+            return float(v)
+        if t == "string":
+            if not isinstance(v, str):
+                raise ConvError("not a string")
+            if lt == "uuid":
+                try:
+                    uuid.UUID(v)
+                except ValueError:
+                    raise ConvError(f"not a uuid: {v!r}")
+            return v
+        if t in ("bytes", "fixed"):
+            if lt == "decimal" and not (isinstance(v, dict) and set(v) == {"$hex"}):
+                return decimal_bytes(to_decimal(v), s["precision"], s.get("scale", 0),
+                                     s["size"] if t == "fixed" else None)
+            if lt == "uuid" and t == "fixed" and isinstance(v, str):
+                try:
+                    return uuid.UUID(v).bytes
+                except ValueError:
+                    raise ConvError(f"not a uuid: {v!r}")
+            b = to_bytes(v)
+            if t == "fixed" and len(b) != s["size"]:
+                raise ConvError(f"{len(b)} bytes for fixed({s['size']})")
+            return b
+        if t == "enum":
+            if not isinstance(v, str) or v not in s["symbols"]:
+                raise ConvError(f"not a symbol of {s['name']}")
+            return v
+        if t == "array":
+            if not isinstance(v, list):
+                raise ConvError("not an array")
+            return [to_avro(sch, s["items"], x, f"{path}[{i}]") for i, x in enumerate(v)]
+        if t == "map":
+            if not isinstance(v, dict):
+                raise ConvError("not a map (JSON object)")
+            return {k: to_avro(sch, s["values"], x, f"{path}.{k}") for k, x in v.items()}
+        if t in ("record", "error"):
+            if not isinstance(v, dict):
+                raise ConvError(f"not a record {s['name']}")
+            names = [f["name"] for f in s["fields"]]
+            extra = set(v) - set(names)
+            if extra:
+                raise ConvError(f"no field {sorted(extra)[0]!r} in record {s['name']}")
+            out = {}
+            for f in s["fields"]:
+                if f["name"] in v:
+                    out[f["name"]] = to_avro(sch, f["type"], v[f["name"]], f"{path}.{f['name']}")
+                elif "default" in f:
+                    out[f["name"]] = to_avro(sch, f["type"], f["default"], f"{path}.{f['name']}")
+                else:
+                    raise ConvError(f"field {f['name']!r} missing and has no default")
+            return out
+    except ConvError as e:
+        if str(e).startswith("$"):
+            raise
+        raise ConvError(f"{path}: {e}: {json.dumps(v, default=str)[:200]}")
+    raise ConvError(f"{path}: unsupported schema type {t!r}")
+
+
+def union_to_avro(sch, branches, v, path):
+    names = [type_name(b) for b in branches]
+    if isinstance(v, dict) and len(v) == 1:
+        (k, x), = v.items()
+        for b, n in zip(branches, names):
+            lt = isinstance(resolve(sch, b), dict) and resolve(sch, b).get("logicalType")
+            if k in (n, short(n)) or (lt and k == lt):
+                return (n, to_avro(sch, b, x, path))
+    errors = []
+    for plain in (True, False):
+        for b, n in zip(branches, names):
+            if plain != natural(sch, b, v):
+                continue
+            try:
+                return (n, to_avro(sch, b, v, path))
+            except ConvError as e:
+                errors.append(str(e))
+    raise ConvError(f"{path}: fits no branch of {names}"
+                    + (f" ({'; '.join(errors)})" if errors else "")
+                    + f": {json.dumps(v, default=str)[:200]}")
+
+
+# ------------------------------------------------------------ JSON output
+
+def dumps(v):
+    """Compact JSON of a decoded value: see the module's docstring."""
+    if v is None or isinstance(v, bool):
+        return json.dumps(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v:
+            return '"NaN"'
+        if v in (float("inf"), float("-inf")):
+            return '"Infinity"' if v > 0 else '"-Infinity"'
+        return repr(v)
+    if isinstance(v, decimal.Decimal):
+        return json.dumps(str(v))
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, (bytes, bytearray)):
+        return '{"$hex":"%s"}' % bytes(v).hex()
+    if isinstance(v, datetime.datetime):
+        return json.dumps(iso(v))
+    if isinstance(v, (datetime.date, datetime.time)):
+        return json.dumps(iso(v))
+    if isinstance(v, uuid.UUID):
+        return json.dumps(str(v))
+    if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str):
+        return dumps(v[1])   # a union's (name, value)
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(dumps(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(str(k), ensure_ascii=False) + ":" + dumps(x)
+                              for k, x in v.items()) + "}"
+    return json.dumps(str(v))
+
+
+def iso(v):
+    us = getattr(v, "microsecond", 0)
+    if isinstance(v, datetime.datetime) or isinstance(v, datetime.time):
+        s = v.replace(microsecond=0, tzinfo=None).isoformat()
+        if us:
+            s += "." + (f"{us // 1000:03d}" if us % 1000 == 0 else f"{us:06d}")
+        if v.tzinfo is not None:
+            off = v.utcoffset()
+            s += "Z" if not off else v.strftime("%z")
+        return s
+    return v.isoformat()
+
+
+class JsonNumber(decimal.Decimal):
+    """A JSON number with a fraction or exponent, exact, with its text."""
+    text = None
+
+
+def parse_number(text):
+    n = JsonNumber(text)
+    n.text = text
+    return n
+
+
+def parse_json(text):
+    return json.loads(text, parse_float=parse_number)
+
+
+def json_text(v):
+    """Compact JSON text of a parsed input value (numbers as written)."""
+    if isinstance(v, decimal.Decimal):
+        return getattr(v, "text", None) or str(v)
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + json_text(x)
+                              for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(json_text(x) for x in v) + "]"
+    return json.dumps(v, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- produce
+
+class Encoder:
+    """Turns a JSON input value into message bytes in one format."""
+
+    def __init__(self, fmt, schema_file, subject, role):
+        self.fmt = fmt
+        self.role = role
+        self.schema = None
+        self.prefix = b""
+        if fmt in ("avro-confluent", "avro-single"):
+            if not schema_file:
+                fail(f"--{'key-' if role == 'key' else ''}schema is needed for {fmt}")
+            text = load_schema_text(schema_file)
+            self.schema = AvroSchema(text)
+            if fmt == "avro-confluent":
+                sid = register(subject, text)
+                self.prefix = b"\x00" + struct.pack(">I", sid)
+            else:
+                self.prefix = b"\xc3\x01" + self.schema.fingerprint
+        elif schema_file:
+            fail(f"a schema is only for Avro formats, not {fmt}")
+
+    def __call__(self, v):
+        if v is None:
+            return None
+        try:
+            if self.schema is not None:
+                return self.prefix + self.schema.encode(v)
+            if self.fmt == "json":
+                return json_text(v).encode()
+            if self.fmt == "text":
+                if not isinstance(v, str):
+                    raise ConvError(f"a text {self.role} must be a JSON string")
+                return v.encode()
+            if self.fmt == "bytes":
+                return to_bytes(v)
+        except ConvError as e:
+            fail(f"{self.role}: {e}")
+        fail(f"unknown format {self.fmt}")
+
+
+def header_value(v):
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v.encode()
+    try:
+        return to_bytes(v)
+    except ConvError as e:
+        fail(f"header: {e}")
+
+
+def read_lines(path, keep_blank=False):
+    """(number, line) of the input's lines that are not empty (not
+    blank, unless keep_blank)."""
+    f = open(path, encoding="utf-8") if path else sys.stdin
+    with f:
+        for n, line in enumerate(f, 1):
+            if line.rstrip("\r\n") if keep_blank else line.strip():
+                yield n, line
+
+
+def producer(args, extra=None):
+    conf = {
+        "bootstrap.servers": brokers(),
+        "log_level": 0,
+        "allow.auto.create.topics": False,
+        "enable.idempotence": True,     # keeps the input's order in a partition
+        "linger.ms": 5,
+        "message.timeout.ms": 30000,
+    }
+    if getattr(args, "partitioner", None):
+        conf["partitioner"] = args.partitioner
+    conf.update(extra or {})
+    return Producer(conf)
+
+
+class Deliveries:
+    def __init__(self):
+        self.errors = []
+
+    def __call__(self, err, msg):
+        if err is not None:
+            self.errors.append(f"partition {msg.partition()}: {err.str()}")
+
+
+def send_all(p, topic, messages, transactional=False, abort=False, hold_open=0.0,
+             ready_file=None):
+    """Produce (key, value, partition, timestamp, headers) tuples and wait
+    for every delivery."""
+    d = Deliveries()
+    if transactional:
+        p.init_transactions(30)
+        p.begin_transaction()
+    for key, value, partition, ts, headers in messages:
+        kw = {"key": key, "value": value, "on_delivery": d}
+        if partition is not None:
+            kw["partition"] = partition
+        if ts is not None:
+            kw["timestamp"] = ts
+        if headers:
+            kw["headers"] = headers
+        while True:
+            try:
+                p.produce(topic, **kw)
+                break
+            except BufferError:
+                p.poll(0.1)
+        p.poll(0)
+    left = p.flush(60)
+    if left:
+        fail(f"{left} messages not delivered in 60 s")
+    if d.errors:
+        if transactional:
+            p.abort_transaction(30)
+        fail("delivery failed: " + "; ".join(d.errors[:5]))
+    if ready_file:
+        with open(ready_file, "w"):
+            pass
+    if hold_open > 0:
+        time.sleep(hold_open)
+    if transactional:
+        if abort:
+            p.abort_transaction(30)
+        else:
+            p.commit_transaction(30)
+
+
+def cmd_produce(args):
+    if args.abort and not args.transactional:
+        fail("--abort needs --transactional")
+    p0 = producer(args)
+    partitions = check_topic(p0, args.topic)
+    values = Encoder(args.value_format, args.schema, args.subject or f"{args.topic}-value", "value")
+    keys = Encoder(args.key_format, args.key_schema, args.key_subject or f"{args.topic}-key", "key")
+    messages = []
+    for n, line in read_lines(args.input):
+        try:
+            rec = parse_json(line)
+        except ValueError as e:
+            fail(f"line {n}: not JSON: {e}")
+        if not isinstance(rec, dict) or "value" not in rec:
+            fail(f"line {n}: not an object with a \"value\"")
+        unknown = set(rec) - {"key", "value", "partition", "timestamp_ms", "headers"}
+        if unknown:
+            fail(f"line {n}: unknown member {sorted(unknown)[0]!r}")
+        part = rec.get("partition")
+        if part is not None and part not in partitions:
+            fail(f"line {n}: topic {args.topic} has no partition {part}")
+        headers = rec.get("headers") or {}
+        if not isinstance(headers, dict):
+            fail(f"line {n}: headers must be a JSON object")
+        try:
+            messages.append((keys(rec.get("key")), values(rec["value"]), part,
+                             rec.get("timestamp_ms"),
+                             [(k, header_value(v)) for k, v in headers.items()]))
+        except PeerError as e:
+            fail(f"line {n}: {e}")
+    extra = {}
+    if args.transactional:
+        extra = {"transactional.id": f"mesh-peer-{args.topic}-{os.getpid()}-{time.time_ns()}",
+                 "transaction.timeout.ms": int(max(60, args.hold_open + 60) * 1000)}
+        p = producer(args, extra)
+    else:
+        p = p0
+    send_all(p, args.topic, messages, args.transactional, args.abort, args.hold_open,
+             args.ready_file)
+
+
+def cmd_produce_raw(args):
+    p = producer(args)
+    partitions = check_topic(p, args.topic)
+    if args.partition is not None and args.partition not in partitions:
+        fail(f"topic {args.topic} has no partition {args.partition}")
+
+    def unhex(s, n):
+        s = s.strip()
+        if s == "-":
+            return None
+        try:
+            return bytes.fromhex(s)
+        except ValueError:
+            fail(f"line {n}: not hex: {s!r}")
+    messages = []
+    for n, line in read_lines(args.input, keep_blank=True):
+        parts = line.rstrip("\r\n").split("\t")
+        if len(parts) == 1:
+            key, value = None, unhex(parts[0], n)
+        elif len(parts) == 2:
+            key, value = unhex(parts[0], n), unhex(parts[1], n)
+        else:
+            fail(f"line {n}: more than one tab")
+        messages.append((key, value, args.partition, None, None))
+    send_all(p, args.topic, messages)
+
+
+# ---------------------------------------------------------------- consume
+
+class Decoder:
+    def __init__(self, fmt, schema_files, role):
+        self.fmt = fmt
+        self.role = role
+        self.by_fingerprint = {}
+        self.by_id = {}
+        for f in schema_files:
+            s = AvroSchema(load_schema_text(f))
+            self.by_fingerprint[s.fingerprint] = s
+
+    def confluent(self, sid):
+        if sid not in self.by_id:
+            try:
+                text = registry().get_schema(sid).schema_str
+            except Exception as e:
+                raise ValueError(f"schema id {sid}: {e}")
+            self.by_id[sid] = AvroSchema(text)
+        return self.by_id[sid]
+
+    def __call__(self, data):
+        if data is None:
+            return "null"
+        try:
+            if self.fmt == "bytes":
+                return dumps(data)
+            if self.fmt == "text":
+                return dumps(data.decode("utf-8"))
+            if self.fmt == "json":
+                return json_text(parse_json(data.decode("utf-8")))
+            # Avro, told by its framing
+            if len(data) >= 5 and data[0] == 0:
+                return dumps(self.confluent(struct.unpack(">I", data[1:5])[0]).decode(data[5:]))
+            if len(data) >= 10 and data[:2] == b"\xc3\x01":
+                s = self.by_fingerprint.get(bytes(data[2:10]))
+                if s is None:
+                    raise ValueError(f"no --schema with fingerprint {data[2:10].hex()}")
+                return dumps(s.decode(data[10:]))
+            raise ValueError("neither Confluent nor single-object framing")
+        except Exception as e:
+            if self.fmt == "text" and isinstance(e, UnicodeDecodeError):
+                return dumps(data)
+            return '{"$hex":"%s","$error":%s}' % (data.hex(), json.dumps(str(e)))
+
+
+FIELDS = ["partition", "offset", "key", "value", "timestamp_ms", "headers"]
+
+
+def cmd_consume(args):
+    fields = args.fields.split(",") if args.fields else FIELDS
+    for f in fields:
+        if f not in FIELDS:
+            fail(f"unknown field {f}; fields are {','.join(FIELDS)}")
+    values = Decoder(args.value_format, args.schema, "value")
+    keys = Decoder(args.key_format, args.schema, "key")
+    c = Consumer({
+        "bootstrap.servers": brokers(),
+        "group.id": f"mesh-peer-{os.getpid()}",   # never joined nor committed
+        "enable.auto.commit": False,
+        "enable.partition.eof": True,
+        "isolation.level": args.isolation,
+        "allow.auto.create.topics": False,
+        "log_level": 0,
+    })
+    try:
+        todo = {}
+        for p in check_topic(c, args.topic):
+            # the end as of now: the high watermark, or with read_committed
+            # the last stable offset
+            lo, hi = c.get_watermark_offsets(TopicPartition(args.topic, p), timeout=10)
+            if hi > lo:
+                todo[p] = hi
+        out = []
+        c.assign([TopicPartition(args.topic, p, OFFSET_BEGINNING) for p in todo])
+        deadline = time.time() + args.timeout
+        while todo:
+            if time.time() > deadline:
+                fail(f"timed out reading {args.topic}: partitions {sorted(todo)} not at their end")
+            m = c.poll(0.2)
+            if m is None:
+                continue
+            p = m.partition()
+            if m.error():
+                if m.error().code() == KafkaError._PARTITION_EOF:
+                    todo.pop(p, None)
+                    continue
+                fail(f"reading {args.topic}: {m.error().str()}")
+            if p not in todo or m.offset() >= todo[p]:
+                todo.pop(p, None)
+                continue
+            if m.offset() >= todo[p] - 1:
+                todo.pop(p)
+            ts_type, ts = m.timestamp()
+            headers = {}
+            for k, v in m.headers() or []:
+                if v is None:
+                    headers[k] = None
+                else:
+                    try:
+                        headers[k] = v.decode("utf-8")
+                    except UnicodeDecodeError:
+                        headers[k] = v
+            row = {
+                "partition": str(p),
+                "offset": str(m.offset()),
+                "key": keys(m.key()),
+                "value": values(m.value()),
+                "timestamp_ms": str(ts) if ts_type != 0 else "null",
+                "headers": dumps(headers),
+            }
+            out.append((p, m.offset(), "{" + ",".join(f'"{f}":{row[f]}' for f in fields) + "}"))
+    finally:
+        c.close()
+    for _, _, line in sorted(out):
+        print(line)
+
+
+# ------------------------------------------------------------------- main
+
 def main():
     p = argparse.ArgumentParser(prog="peer")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -76,11 +905,75 @@ def main():
     c.add_argument("--recreate", action="store_true")
     d = sub.add_parser("delete-topic")
     d.add_argument("names", nargs="+")
+
+    pr = sub.add_parser("produce")
+    pr.add_argument("topic")
+    pr.add_argument("--value-format", required=True,
+                    choices=["avro-confluent", "avro-single", "json", "text", "bytes"])
+    pr.add_argument("--schema")
+    pr.add_argument("--subject", help="default TOPIC-value")
+    pr.add_argument("--key-format", default="text",
+                    choices=["text", "bytes", "json", "avro-confluent", "avro-single"])
+    pr.add_argument("--key-schema")
+    pr.add_argument("--key-subject", help="default TOPIC-key")
+    pr.add_argument("--transactional", action="store_true")
+    pr.add_argument("--abort", action="store_true")
+    pr.add_argument("--hold-open", type=float, default=0.0, metavar="SECONDS")
+    pr.add_argument("--ready-file", help="created once every message is delivered "
+                    "(the transaction still open with --hold-open)")
+    pr.add_argument("--partitioner", help="librdkafka's partitioner, e.g. murmur2_random "
+                    "(Java's); default consistent_random")
+    pr.add_argument("--input", help="default stdin")
+
+    rr = sub.add_parser("produce-raw")
+    rr.add_argument("topic")
+    rr.add_argument("--hex", action="store_true", required=True)
+    rr.add_argument("--partition", type=int)
+    rr.add_argument("--input", help="default stdin")
+
+    co = sub.add_parser("consume")
+    co.add_argument("topic")
+    co.add_argument("--value-format", default="bytes",
+                    choices=["avro", "avro-confluent", "avro-single", "json", "text", "bytes"])
+    co.add_argument("--key-format", default="text",
+                    choices=["avro", "avro-confluent", "avro-single", "json", "text", "bytes"])
+    co.add_argument("--schema", action="append", default=[],
+                    help="a writer schema for single-object messages (repeatable)")
+    co.add_argument("--from-beginning", action="store_true",
+                    help="the default and only mode: kept for readability")
+    co.add_argument("--isolation", default="read_committed",
+                    choices=["read_committed", "read_uncommitted"])
+    co.add_argument("--fields", help="comma-separated subset of " + ",".join(FIELDS))
+    co.add_argument("--timeout", type=float, default=60.0)
+
+    rg = sub.add_parser("register")
+    rg.add_argument("subject")
+    rg.add_argument("file")
+    ds = sub.add_parser("delete-subject")
+    ds.add_argument("subject")
+
     args = p.parse_args()
-    if args.cmd == "create-topic":
-        create_topic(args)
-    elif args.cmd == "delete-topic":
-        delete_topics(admin(), args.names)
+    try:
+        sys.stdout.reconfigure(encoding="utf-8")
+    except AttributeError:
+        pass
+    try:
+        if args.cmd == "create-topic":
+            create_topic(args)
+        elif args.cmd == "delete-topic":
+            delete_topics(admin(), args.names)
+        elif args.cmd == "produce":
+            cmd_produce(args)
+        elif args.cmd == "produce-raw":
+            cmd_produce_raw(args)
+        elif args.cmd == "consume":
+            cmd_consume(args)
+        elif args.cmd == "register":
+            cmd_register(args)
+        elif args.cmd == "delete-subject":
+            cmd_delete_subject(args)
+    except (PeerError, KafkaException) as e:
+        sys.exit(f"peer: {e}")
 
 
 if __name__ == "__main__":
