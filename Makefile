@@ -6,13 +6,21 @@ OBJS = \
 	mesh_fdw.o \
 	src/option.o \
 	src/connection.o \
-	src/views.o
+	src/catalog.o \
+	src/publish.o \
+	src/registry.o \
+	src/avro_c.o \
+	src/type_map.o \
+	src/views.o \
+	src/glue.o \
+	src/json.o \
+	src/avro_schema.o
 
 EXTENSION = mesh_fdw
 DATA = mesh_fdw--1.0.sql
 PGFILEDESC = "mesh_fdw - data mesh on Apache Kafka"
 
-REGRESS = setup options topics
+REGRESS = setup options topics catalog
 
 
 # -Wno-unused-parameter: FDW callbacks have fixed signatures

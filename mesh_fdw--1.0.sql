@@ -43,3 +43,104 @@ COMMENT ON VIEW mesh.topics IS
   'one row per Kafka topic of every mesh_fdw server the current user can use';
 
 GRANT SELECT ON mesh.topics TO PUBLIC;
+
+-- The catalog ---------------------------------------------------------------
+
+CREATE FUNCTION mesh.list_data_products(
+    OUT server text, OUT domain text, OUT name text, OUT qualified_name text,
+    OUT topic text, OUT owner text, OUT description text, OUT sla text,
+    OUT quality text, OUT tags text[], OUT mode text, OUT key_format text,
+    OUT value_format text, OUT schema jsonb, OUT inputs text[],
+    OUT version integer, OUT published_at timestamptz, OUT published_by text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mesh_data_products'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE VIEW mesh.data_products AS
+  SELECT * FROM mesh.list_data_products();
+COMMENT ON VIEW mesh.data_products IS
+  'one row per published data product of every mesh_fdw server the current user can use';
+
+CREATE FUNCTION mesh.list_data_product_fields(
+    OUT server text, OUT qualified_name text, OUT "position" integer,
+    OUT field text, OUT avro_type text, OUT pg_type text, OUT nullable boolean,
+    OUT doc text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mesh_data_product_fields'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE VIEW mesh.data_product_fields AS
+  SELECT * FROM mesh.list_data_product_fields();
+COMMENT ON VIEW mesh.data_product_fields IS
+  'one row per field of each data product''s current schema; nested record fields have dotted names';
+
+CREATE FUNCTION mesh.topic_partitions(server text, topic text,
+    OUT partition integer, OUT low_offset bigint, OUT high_offset bigint,
+    OUT messages bigint, OUT latest_timestamp timestamptz)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mesh_topic_partitions'
+LANGUAGE C STRICT VOLATILE;
+
+-- LATERAL: a query about one product touches only that product's partitions
+CREATE VIEW mesh.data_product_partitions AS
+  SELECT p.server, p.qualified_name, w.partition, w.low_offset, w.high_offset,
+         w.messages, w.latest_timestamp, now() - w.latest_timestamp AS freshness
+    FROM mesh.data_products p,
+         LATERAL mesh.topic_partitions(p.server, p.topic) w;
+COMMENT ON VIEW mesh.data_product_partitions IS
+  'live offsets and freshness of each partition of each data product';
+
+CREATE FUNCTION mesh.list_data_product_events(
+    OUT server text, OUT event_time timestamptz, OUT action text,
+    OUT qualified_name text, OUT version integer, OUT published_by text,
+    OUT descriptor jsonb)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'mesh_data_product_events'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE VIEW mesh.data_product_events AS
+  SELECT * FROM mesh.list_data_product_events();
+COMMENT ON VIEW mesh.data_product_events IS
+  'every record of the catalog topic''s retained history, oldest first: the audit log';
+
+CREATE VIEW mesh.domains AS
+  SELECT server, domain, count(*)::integer AS products,
+         array_agg(DISTINCT owner ORDER BY owner) AS owners
+    FROM mesh.data_products
+   GROUP BY server, domain;
+COMMENT ON VIEW mesh.domains IS 'one row per domain of the mesh';
+
+CREATE FUNCTION mesh.stats(
+    OUT catalog_refreshes bigint, OUT catalog_cache_hits bigint,
+    OUT catalog_messages bigint)
+AS 'MODULE_PATHNAME', 'mesh_stats_fn'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION mesh.stats() IS
+  'this backend''s counters: catalog reads that consumed records, catalog reads answered from cache, catalog records consumed';
+
+GRANT SELECT ON mesh.data_products, mesh.data_product_fields,
+  mesh.data_product_partitions, mesh.data_product_events, mesh.domains
+  TO PUBLIC;
+
+-- Publishing ----------------------------------------------------------------
+
+CREATE FUNCTION mesh.publish_data_product(
+    domain text, name text, topic text DEFAULT NULL, owner text DEFAULT NULL,
+    description text DEFAULT NULL, sla text DEFAULT NULL,
+    quality text DEFAULT NULL, schema text DEFAULT NULL,
+    value_format text DEFAULT NULL, key_format text DEFAULT NULL,
+    mode text DEFAULT NULL, tags text[] DEFAULT NULL,
+    partitions integer DEFAULT NULL, server text DEFAULT NULL)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'mesh_publish_data_product'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION mesh.publish_data_product(text, text, text, text, text, text, text, text, text, text, text, text[], integer, text) IS
+  'publish or update a data product in the catalog; returns its new version; not undone by ROLLBACK';
+
+CREATE FUNCTION mesh.unpublish_data_product(domain text, name text,
+    server text DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'mesh_unpublish_data_product'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION mesh.unpublish_data_product(text, text, text) IS
+  'remove a data product from the catalog (a tombstone); not undone by ROLLBACK';

@@ -41,7 +41,6 @@ typedef struct ConnCacheKey
 typedef struct ConnCacheEntry
 {
 	ConnCacheKey key;
-	MemoryContext cxt;			/* holds conn.opts; reset on rebuild */
 	MeshConnection conn;
 } ConnCacheEntry;
 
@@ -58,13 +57,34 @@ static void mesh_release_all(int code, Datum arg);
 static void
 mesh_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
-	MeshClientErrors *errors = (MeshClientErrors *) opaque;
+	MeshClientState *state = (MeshClientState *) opaque;
 
-	errors->last_err = err;
-	strlcpy(errors->last_error, reason, sizeof(errors->last_error));
+	state->last_err = err;
+	strlcpy(state->last_error, reason, sizeof(state->last_error));
 	/* "all brokers down" follows the error that says why; keep the why */
-	if (errors->first_error[0] == '\0' && err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
-		strlcpy(errors->first_error, reason, sizeof(errors->first_error));
+	if (state->first_error[0] == '\0' && err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+		strlcpy(state->first_error, reason, sizeof(state->first_error));
+	if (err == RD_KAFKA_RESP_ERR__FATAL)
+		state->fatal = true;
+}
+
+static void
+mesh_delivery_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
+{
+	MeshClientState *state = (MeshClientState *) opaque;
+
+	if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+		state->delivered++;
+	else
+	{
+		if (state->delivery_err == RD_KAFKA_RESP_ERR_NO_ERROR)
+		{
+			state->delivery_err = msg->err;
+			strlcpy(state->delivery_error, rd_kafka_err2str(msg->err),
+					sizeof(state->delivery_error));
+		}
+		state->failed++;
+	}
 }
 
 /*
@@ -118,14 +138,14 @@ mesh_redact_secrets(char *text, const MeshServerOptions *opts)
  * become LOG entries (they are about the cluster, not the query; the query
  * gets its own ERROR), the rest DEBUG2.
  */
-void
-mesh_drain_client(MeshConnection *conn)
+static void
+drain_log_queue(MeshConnection *conn, rd_kafka_queue_t *logq)
 {
 	rd_kafka_event_t *ev;
 
-	if (conn->logq == NULL)
+	if (logq == NULL)
 		return;
-	while ((ev = rd_kafka_queue_poll(conn->logq, 0)) != NULL)
+	while ((ev = rd_kafka_queue_poll(logq, 0)) != NULL)
 	{
 		const char *fac = NULL;
 		const char *str = NULL;
@@ -148,6 +168,13 @@ mesh_drain_client(MeshConnection *conn)
 			 "mesh_fdw: server \"%s\": librdkafka %s: %s",
 			 conn->opts.servername, fac_copy, line);
 	}
+}
+
+void
+mesh_drain_client(MeshConnection *conn)
+{
+	drain_log_queue(conn, conn->logq);
+	drain_log_queue(conn, conn->consumer_logq);
 }
 
 /*
@@ -180,7 +207,8 @@ conf_set(rd_kafka_conf_t *conf, const char *name, const char *value,
  */
 rd_kafka_t *
 mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
-				const char *const *extra, rd_kafka_queue_t **logq)
+				const char *const *extra, MeshClientState *state,
+				rd_kafka_queue_t **logq)
 {
 	const MeshServerOptions *opts = &conn->opts;
 	rd_kafka_conf_t *conf;
@@ -218,7 +246,10 @@ mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
 				 strVal(((DefElem *) lfirst(lc))->arg), opts);
 
 	rd_kafka_conf_set_error_cb(conf, mesh_error_cb);
-	rd_kafka_conf_set_opaque(conf, conn->errors);
+	if (type == RD_KAFKA_PRODUCER)
+		rd_kafka_conf_set_dr_msg_cb(conf, mesh_delivery_cb);
+	memset(state, 0, sizeof(*state));
+	rd_kafka_conf_set_opaque(conf, state);
 
 	/* librdkafka's threads inherit this mask: keep our signals off them */
 	sigfillset(&all_signals);
@@ -242,16 +273,25 @@ mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
 }
 
 static void
+destroy_client(rd_kafka_t **rk, rd_kafka_queue_t **logq)
+{
+	if (*logq)
+		rd_kafka_queue_destroy(*logq);
+	if (*rk)
+		rd_kafka_destroy_flags(*rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+	*rk = NULL;
+	*logq = NULL;
+}
+
+/* Close a connection's clients and forget its cached catalog. */
+static void
 mesh_disconnect(MeshConnection *conn)
 {
-	if (conn->rk)
-	{
-		mesh_drain_client(conn);
-		rd_kafka_queue_destroy(conn->logq);
-		rd_kafka_destroy(conn->rk);
-		conn->rk = NULL;
-		conn->logq = NULL;
-	}
+	mesh_drain_client(conn);
+	destroy_client(&conn->consumer, &conn->consumer_logq);
+	destroy_client(&conn->rk, &conn->logq);
+	conn->catalog = NULL;		/* lived in conn->cxt */
+	MemoryContextReset(conn->cxt);
 }
 
 /*
@@ -307,32 +347,33 @@ mesh_get_connection(ForeignServer *server, UserMapping *user)
 	if (!found)
 	{
 		memset(conn, 0, sizeof(*conn));
-		entry->cxt = AllocSetContextCreate(TopMemoryContext, "mesh_fdw connection",
-										   ALLOCSET_SMALL_SIZES);
 		conn->serverid = key.serverid;
 		conn->umid = key.umid;
-		conn->errors = calloc(1, sizeof(MeshClientErrors));
-		if (conn->errors == NULL)
+		conn->cxt = AllocSetContextCreate(TopMemoryContext, "mesh_fdw connection",
+										  ALLOCSET_DEFAULT_SIZES);
+		conn->state = calloc(1, sizeof(MeshClientState));
+		conn->consumer_state = calloc(1, sizeof(MeshClientState));
+		if (conn->state == NULL || conn->consumer_state == NULL)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	}
 
 	if (conn->rk != NULL && conn->invalidated)
-	{
 		mesh_disconnect(conn);
-		MemoryContextReset(entry->cxt);
-	}
 
 	if (conn->rk == NULL)
 	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(entry->cxt);
-		static const char *const metadata_client_props[] = {
-			/* this client also publishes to the catalog: never twice, all ISR */
+		MemoryContext oldcxt;
+		char		timeout[32];
+		const char *producer_props[] = {
+			/* this client publishes catalog records: never twice, all ISR */
 			"enable.idempotence", "true",
 			"acks", "all",
+			"message.timeout.ms", timeout,
 			NULL
 		};
 
-		MemoryContextReset(entry->cxt);
+		MemoryContextReset(conn->cxt);
+		oldcxt = MemoryContextSwitchTo(conn->cxt);
 		mesh_get_server_options(server, user, &conn->opts);
 		MemoryContextSwitchTo(oldcxt);
 
@@ -341,11 +382,41 @@ mesh_get_connection(ForeignServer *server, UserMapping *user)
 			GetSysCacheHashValue1(FOREIGNSERVEROID, ObjectIdGetDatum(server->serverid));
 		conn->mapping_hashvalue =
 			GetSysCacheHashValue1(USERMAPPINGOID, ObjectIdGetDatum(key.umid));
-		memset(conn->errors, 0, sizeof(MeshClientErrors));
-		conn->rk = mesh_new_client(conn, RD_KAFKA_PRODUCER, metadata_client_props,
-								   &conn->logq);
+		snprintf(timeout, sizeof(timeout), "%d", Max(conn->opts.connect_timeout_ms, 5000));
+		conn->rk = mesh_new_client(conn, RD_KAFKA_PRODUCER, producer_props,
+								   conn->state, &conn->logq);
 	}
 	return conn;
+}
+
+/*
+ * The connection's consumer for the catalog topic, built on first use.
+ * It never joins its group nor commits: it is assigned partitions and
+ * offsets.
+ */
+rd_kafka_t *
+mesh_get_catalog_consumer(MeshConnection *conn)
+{
+	static const char *const consumer_props[] = {
+		/* librdkafka 2.0 wants a group for assign(); it is never joined */
+		"group.id", "mesh_fdw",
+		"enable.partition.eof", "true",
+		"enable.auto.commit", "false",
+		"enable.auto.offset.store", "false",
+		"isolation.level", "read_committed",
+		/* compaction may remove the offset we stopped at: start over */
+		"auto.offset.reset", "earliest",
+		/* catalog records are small; keep the prefetch queue small too */
+		"queued.max.messages.kbytes", "4096",
+		"fetch.wait.max.ms", "50",
+		NULL
+	};
+
+	if (conn->consumer == NULL)
+		conn->consumer = mesh_new_client(conn, RD_KAFKA_CONSUMER, consumer_props,
+										 conn->consumer_state,
+										 &conn->consumer_logq);
+	return conn->consumer;
 }
 
 /*
@@ -377,12 +448,8 @@ mesh_release_all(int code, Datum arg)
 	hash_seq_init(&scan, ConnectionHash);
 	while ((entry = (ConnCacheEntry *) hash_seq_search(&scan)) != NULL)
 	{
-		if (entry->conn.rk)
-		{
-			rd_kafka_queue_destroy(entry->conn.logq);
-			rd_kafka_destroy(entry->conn.rk);
-			entry->conn.rk = NULL;
-		}
+		destroy_client(&entry->conn.consumer, &entry->conn.consumer_logq);
+		destroy_client(&entry->conn.rk, &entry->conn.logq);
 	}
 }
 
@@ -394,17 +461,19 @@ mesh_ms_left(TimestampTz deadline)
 }
 
 /*
- * Report that the cluster of a connection did not answer, at elevel
- * (ERROR, or WARNING when a view goes on with other servers).
+ * Report that a request to the cluster of a connection failed or got no
+ * answer in time, at elevel (ERROR, or WARNING when a view goes on with
+ * other servers), with the first error librdkafka reported since.
  */
-static void
-report_unreachable(MeshConnection *conn, const char *what, int elevel)
+void
+mesh_report_kafka_error(MeshConnection *conn, MeshClientState *state,
+						const char *what, int elevel)
 {
 	char		reason[512];
 	char	   *cut;
 
-	strlcpy(reason, conn->errors->first_error[0] ? conn->errors->first_error :
-			conn->errors->last_error, sizeof(reason));
+	strlcpy(reason, state->first_error[0] ? state->first_error :
+			state->last_error, sizeof(reason));
 	/* librdkafka appends timings that would make the message vary */
 	if ((cut = strstr(reason, " (after ")) != NULL)
 		*cut = '\0';
@@ -422,11 +491,16 @@ report_unreachable(MeshConnection *conn, const char *what, int elevel)
 }
 
 /*
+ * Wait on a blocking librdkafka call in slices of MESH_WAIT_SLICE_MS, so
+ * that a cancel is honoured at once; the call is repeated each slice.
+ */
+#define SLICE(deadline) ((int) Max(1, Min(mesh_ms_left(deadline), MESH_WAIT_SLICE_MS)))
+
+/*
  * Fetch cluster metadata, for one topic or (topic NULL) all of them.  Waits
- * at most connect_timeout_ms, in slices so that a cancel is honoured at
- * once.  On failure reports at elevel and, if that returns, gives NULL.
- * The caller owns the result (rd_kafka_metadata_destroy) and must free it
- * before anything can throw.
+ * at most connect_timeout_ms.  On failure reports at elevel and, if that
+ * returns, gives NULL.  The caller owns the result
+ * (rd_kafka_metadata_destroy) and must free it before anything can throw.
  */
 const rd_kafka_metadata_t *
 mesh_fetch_metadata(MeshConnection *conn, const char *topic, int elevel)
@@ -438,23 +512,20 @@ mesh_fetch_metadata(MeshConnection *conn, const char *topic, int elevel)
 
 	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 										   conn->opts.connect_timeout_ms);
-	conn->errors->first_error[0] = '\0';
+	conn->state->first_error[0] = '\0';
 
 	for (;;)
 	{
-		long		left = mesh_ms_left(deadline);
-
 		if (topic != NULL && rkt == NULL)
 			rkt = rd_kafka_topic_new(conn->rk, topic, NULL);
-		err = rd_kafka_metadata(conn->rk, topic == NULL, rkt, &md,
-								(int) Max(1, Min(left, MESH_WAIT_SLICE_MS)));
+		err = rd_kafka_metadata(conn->rk, topic == NULL, rkt, &md, SLICE(deadline));
 		rd_kafka_poll(conn->rk, 0);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
 			break;
 		if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && err != RD_KAFKA_RESP_ERR__TRANSPORT)
 		{
-			strlcpy(conn->errors->first_error, rd_kafka_err2str(err),
-					sizeof(conn->errors->first_error));
+			strlcpy(conn->state->first_error, rd_kafka_err2str(err),
+					sizeof(conn->state->first_error));
 			break;
 		}
 		if (mesh_ms_left(deadline) <= 0)
@@ -474,8 +545,80 @@ mesh_fetch_metadata(MeshConnection *conn, const char *topic, int elevel)
 
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
 	{
-		report_unreachable(conn, "a metadata request", elevel);
+		mesh_report_kafka_error(conn, conn->state, "a metadata request", elevel);
 		return NULL;
 	}
 	return md;
+}
+
+/*
+ * Low and high watermark of a partition as rk sees it; for a
+ * read_committed consumer the high one is the last stable offset.
+ */
+bool
+mesh_query_watermarks(MeshConnection *conn, rd_kafka_t *rk, const char *topic,
+					  int32 partition, int64 *low, int64 *high, int elevel)
+{
+	TimestampTz deadline;
+	rd_kafka_resp_err_t err;
+	MeshClientState *state = rk == conn->rk ? conn->state : conn->consumer_state;
+
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+										   conn->opts.connect_timeout_ms);
+	state->first_error[0] = '\0';
+	for (;;)
+	{
+		int64_t		lo,
+					hi;
+
+		err = rd_kafka_query_watermark_offsets(rk, topic, partition, &lo, &hi,
+											   SLICE(deadline));
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+		{
+			*low = lo;
+			*high = hi;
+			return true;
+		}
+		if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && err != RD_KAFKA_RESP_ERR__TRANSPORT)
+			break;
+		if (mesh_ms_left(deadline) <= 0)
+			break;
+		CHECK_FOR_INTERRUPTS();
+		mesh_drain_client(conn);
+	}
+	mesh_drain_client(conn);
+	if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && err != RD_KAFKA_RESP_ERR__TRANSPORT)
+	{
+		ereport(elevel,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not read the offsets of partition %d of topic \"%s\" on server \"%s\"",
+						partition, topic, conn->opts.servername),
+				 errdetail("%s", rd_kafka_err2str(err))));
+		return false;
+	}
+	mesh_report_kafka_error(conn, state, "an offsets request", elevel);
+	return false;
+}
+
+/*
+ * Wait until the producer rk of conn has had a delivery report for every
+ * message it was given (expected = delivered + failed counts to reach).
+ * False when the wait timed out.  Honours cancels; the messages may still
+ * be written after a cancel.
+ */
+bool
+mesh_wait_deliveries(MeshConnection *conn, uint64 expected, int timeout_ms)
+{
+	TimestampTz deadline;
+
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+	while (conn->state->delivered + conn->state->failed < expected)
+	{
+		if (mesh_ms_left(deadline) <= 0)
+			return false;
+		rd_kafka_poll(conn->rk, SLICE(deadline));
+		mesh_drain_client(conn);
+		CHECK_FOR_INTERRUPTS();
+	}
+	return true;
 }

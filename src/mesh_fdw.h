@@ -204,12 +204,128 @@ extern uint64_t mesh_avro_fingerprint(const char *data, size_t len);
 /* The type's name as Avro writes it ("int", "record", or a full name). */
 extern const char *mesh_avro_kind_name(MeshAvroKind kind);
 
+/*
+ * mesh_avro_parse with flags.  MESH_AVRO_LAX_DEFAULTS: a field default that
+ * does not match the field's type is dropped (default_value NULL) instead
+ * of making the schema invalid, for schemas written by tools that never
+ * checked their defaults (one of the Avro project's own canonical-form test
+ * schemas has a boolean field defaulting to "true").
+ */
+#define MESH_AVRO_LAX_DEFAULTS	0x01
+extern MeshAvroType *mesh_avro_parse_ext(const char *json, size_t len,
+										 int flags,
+										 char *errbuf, size_t errlen);
+
+/* ------------------------------------------------------------------------
+ * src/avro_decode.c: bounds-checked Avro binary decoding with schema
+ * resolution, compiled once per (writer schema, target)
+ * ------------------------------------------------------------------------
+ *
+ * A target is what the reader wants out of each record: a list of slots,
+ * one per top-level field it may need, each with the field's name, the
+ * reader's type for it (from the reader schema; NULL when there is none,
+ * e.g. a table on a raw topic), aliases, its default, and the shape the
+ * caller wants the value in.  mesh_avro_compile resolves a writer schema
+ * against a target by the Avro specification's rules (fields matched by
+ * name or reader alias, reader fields the writer lacks take their default,
+ * writer fields the reader lacks are skipped, int->long->float->double and
+ * string<->bytes promotions, enum symbols by name with the reader's enum
+ * default, unions branch by branch) into a program that the decoder runs
+ * over each message.  Errors in resolution that do not depend on the data
+ * (a reader field without default that the writer lacks, types that can
+ * never match) fail the compile; errors that depend on the data (a union
+ * branch or enum symbol the reader cannot take) fail only the messages
+ * that hit them.
+ */
+
+/* How the caller wants a slot's value. */
+typedef enum MeshAvroShape
+{
+	MESH_SHAPE_SCALAR,			/* one primitive (after union resolution) */
+	MESH_SHAPE_ARRAY,			/* an array of primitives: items[] */
+	MESH_SHAPE_JSON				/* anything, as JSON text (design.md's rules) */
+} MeshAvroShape;
+
+typedef struct MeshAvroSlot
+{
+	const char *name;			/* top-level field name */
+	const MeshAvroType *reader_type;	/* or NULL: take the writer's as is */
+	const char **aliases;		/* reader aliases of the field */
+	int			naliases;
+	const MeshJson *default_value;	/* reader default, or NULL */
+	MeshAvroShape shape;
+	bool		needed;			/* false: validate the bytes, keep nothing */
+} MeshAvroSlot;
+
+typedef struct MeshAvroTarget
+{
+	int			nslots;
+	MeshAvroSlot *slots;
+} MeshAvroTarget;
+
+/* A decoded value of one slot (or one array item). */
+typedef struct MeshAvroValue
+{
+	bool		present;		/* false: the slot was not decoded (not needed) */
+	bool		is_null;		/* Avro null (e.g. the null branch of a union) */
+	MeshAvroKind kind;			/* type of the value as resolved for the reader */
+	MeshAvroLogical logical;	/* with precision/scale for decimals */
+	int			precision;
+	int			scale;
+	bool		boolean;		/* AVRO_BOOLEAN */
+	int64_t		integer;		/* AVRO_INT, AVRO_LONG; enum: symbol index */
+	double		real;			/* AVRO_FLOAT, AVRO_DOUBLE */
+	const char *data;			/* AVRO_STRING, AVRO_BYTES, AVRO_FIXED, enum
+								 * symbol, MESH_SHAPE_JSON text: points into
+								 * the message, the schema or the scratch
+								 * buffer, valid until the next decode */
+	size_t		len;
+	int			nitems;			/* MESH_SHAPE_ARRAY */
+	struct MeshAvroValue *items;
+} MeshAvroValue;
+
+typedef struct MeshAvroProgram MeshAvroProgram;
+
+/* Limits against hostile data: nesting depth, items per array or map. */
+#define MESH_AVRO_MAX_DEPTH 64
+
+extern MeshAvroProgram *mesh_avro_compile(const MeshAvroType *writer,
+										  const MeshAvroTarget *target,
+										  char *errbuf, size_t errlen);
+/*
+ * Decode one Avro binary datum (no framing) of len bytes into values[]
+ * (target->nslots entries).  False, with errbuf saying what and at which
+ * byte, when the bytes do not decode: truncated, a length or count beyond
+ * the data, a union index or enum symbol out of range, an unresolvable
+ * branch, invalid UTF-8 in a string, nesting beyond MESH_AVRO_MAX_DEPTH,
+ * or bytes left over.  Never reads outside data[0..len), never allocates
+ * more than a small multiple of len.
+ */
+extern bool mesh_avro_decode(MeshAvroProgram *program, const uint8_t *data,
+							 size_t len, MeshAvroValue *values,
+							 char *errbuf, size_t errlen);
+/*
+ * Render a default value (a MeshJson, as the schema gives it) as the
+ * MeshAvroValue the decoder would produce for type in the given shape.
+ */
+extern bool mesh_avro_default_value(const MeshAvroType *type,
+									const MeshJson *json, MeshAvroShape shape,
+									MeshAvroValue *value,
+									char *errbuf, size_t errlen);
+
+#ifdef MESH_STANDALONE
+/* test/unit/standalone.c: free all portable-core memory; count live blocks */
+extern void mesh_standalone_reset(void);
+extern size_t mesh_standalone_live_blocks(void);
+#endif
+
 #ifndef MESH_STANDALONE
 
 #include <librdkafka/rdkafka.h>
 
 #include "foreign/foreign.h"
 #include "nodes/pg_list.h"
+#include "utils/hsearch.h"
 #include "utils/timestamp.h"
 
 /* Defaults of the server options (design.md, "Setting up"). */
@@ -259,16 +375,31 @@ extern void mesh_check_kafka_property(const char *property, const char *value,
  */
 
 /*
- * A cached Kafka client for one (server, user mapping).  librdkafka's
- * threads never call into PostgreSQL: their logs and errors are queued and
- * drained by the backend (mesh_drain_client).
+ * What librdkafka's callbacks report about a client.  The callbacks run on
+ * the backend's thread from rd_kafka_poll(), but inside librdkafka's
+ * frames, so they must not throw: they only write here.  malloc'd, so it
+ * outlives any memory context and an abandoned wait cannot leave a
+ * callback writing into freed memory.
  */
-typedef struct MeshClientErrors
+typedef struct MeshClientState
 {
 	rd_kafka_resp_err_t last_err;	/* latest error reported by error_cb */
-	char		last_error[512];	/* its text, secrets already removed */
+	char		last_error[512];	/* its text */
 	char		first_error[512];	/* first error since the last reset */
-} MeshClientErrors;
+	bool		fatal;				/* librdkafka reported a fatal error */
+	/* delivery reports of produced messages */
+	uint64		delivered;			/* acknowledged by the brokers */
+	uint64		failed;				/* not written */
+	rd_kafka_resp_err_t delivery_err;	/* first failure since reset */
+	char		delivery_error[512];
+} MeshClientState;
+
+/*
+ * A cached set of Kafka clients for one (server, user mapping).
+ * librdkafka's threads never call into PostgreSQL: their logs are queued
+ * and drained by the backend (mesh_drain_client).
+ */
+typedef struct MeshCatalog MeshCatalog;
 
 typedef struct MeshConnection
 {
@@ -277,10 +408,15 @@ typedef struct MeshConnection
 	bool		invalidated;		/* options changed: rebuild at next use */
 	uint32		server_hashvalue;
 	uint32		mapping_hashvalue;
-	MeshServerOptions opts;			/* allocated in the cache context */
-	rd_kafka_t *rk;					/* metadata/admin client (producer) */
+	MemoryContext cxt;				/* opts and the catalog cache live here */
+	MeshServerOptions opts;
+	rd_kafka_t *rk;					/* producer: metadata, admin, catalog */
 	rd_kafka_queue_t *logq;			/* where rk's logs wait for us */
-	MeshClientErrors *errors;		/* malloc'd: written by error_cb */
+	MeshClientState *state;			/* rk's callbacks write here */
+	rd_kafka_t *consumer;			/* reads the catalog topic (lazily) */
+	rd_kafka_queue_t *consumer_logq;
+	MeshClientState *consumer_state;
+	MeshCatalog *catalog;			/* cached catalog (catalog.c) or NULL */
 } MeshConnection;
 
 extern MeshConnection *mesh_get_connection(ForeignServer *server,
@@ -290,17 +426,162 @@ extern UserMapping *mesh_find_user_mapping(Oid userid, Oid serverid);
 extern void mesh_drain_client(MeshConnection *conn);
 extern rd_kafka_t *mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
 								   const char *const *extra,
+								   MeshClientState *state,
 								   rd_kafka_queue_t **logq);
+extern rd_kafka_t *mesh_get_catalog_consumer(MeshConnection *conn);
+extern void mesh_report_kafka_error(MeshConnection *conn, MeshClientState *state,
+									const char *what, int elevel);
+extern bool mesh_query_watermarks(MeshConnection *conn, rd_kafka_t *rk,
+								  const char *topic, int32 partition,
+								  int64 *low, int64 *high, int elevel);
+extern bool mesh_wait_deliveries(MeshConnection *conn, uint64 expected,
+								 int timeout_ms);
 extern const rd_kafka_metadata_t *mesh_fetch_metadata(MeshConnection *conn,
 													  const char *topic,
 													  int elevel);
 extern void mesh_redact_secrets(char *text, const MeshServerOptions *opts);
 
 /* ------------------------------------------------------------------------
+ * src/catalog.c: the catalog topic, read into a per-connection cache
+ * ------------------------------------------------------------------------
+ */
+
+/* Names of domains and products: [a-z][a-z0-9_]*, at most 63 bytes. */
+#define MESH_MAX_NAME_LEN (NAMEDATALEN - 1)
+
+typedef struct MeshProductSchema
+{
+	int			version;		/* 1, 2, ... in the order they were added */
+	uint64		fingerprint;	/* CRC-64-AVRO of the canonical form */
+	char	   *definition;		/* Avro schema JSON as published */
+	bool		has_registry;	/* the schema came from a schema registry */
+	char	   *registry_subject;
+	int			registry_version;
+	int			registry_id;
+} MeshProductSchema;
+
+/* The latest catalog record of a data product. */
+typedef struct MeshProduct
+{
+	char	   *qualified_name; /* domain.name, the record's key */
+	char	   *domain;
+	char	   *name;
+	char	   *topic;
+	char	   *owner;
+	char	   *description;
+	char	   *sla;			/* or NULL */
+	char	   *quality;		/* or NULL */
+	List	   *tags;			/* of char * */
+	char	   *mode;			/* stream | table */
+	char	   *key_format;
+	char	   *value_format;
+	List	   *schemas;		/* of MeshProductSchema *, newest last */
+	List	   *inputs;			/* of char *, qualified names */
+	int			version;
+	char	   *published_at;	/* ISO 8601 text as recorded, or NULL */
+	char	   *published_by;	/* or NULL */
+	char	   *descriptor;		/* the record's JSON text */
+} MeshProduct;
+
+typedef enum MeshCatalogAction
+{
+	MESH_ACTION_PUBLISH,
+	MESH_ACTION_UPDATE,
+	MESH_ACTION_UNPUBLISH
+} MeshCatalogAction;
+
+/* One valid record of the catalog topic, for the audit log. */
+typedef struct MeshCatalogEvent
+{
+	int32		partition;
+	int64		offset;
+	TimestampTz event_time;		/* the Kafka message's timestamp */
+	MeshCatalogAction action;
+	char	   *qualified_name;
+	int			version;		/* 0 for an unpublish */
+	char	   *published_by;	/* or NULL */
+	char	   *descriptor;		/* or NULL for an unpublish */
+} MeshCatalogEvent;
+
+struct MeshCatalog
+{
+	MemoryContext cxt;			/* everything below lives here */
+	char	   *topic;
+	int			npartitions;
+	int64	   *next_offset;	/* per partition: where reading stopped */
+	HTAB	   *products;		/* qualified name -> MeshProduct * */
+	List	   *events;			/* of MeshCatalogEvent *, in topic order */
+};
+
+/* Per-backend counters, shown by mesh.stats(). */
+typedef struct MeshStats
+{
+	int64		catalog_refreshes;	/* catalog reads that consumed records */
+	int64		catalog_cache_hits; /* catalog reads answered from cache */
+	int64		catalog_messages;	/* catalog records consumed */
+} MeshStats;
+
+extern MeshStats mesh_stats;
+
+extern MeshCatalog *mesh_catalog_get(MeshConnection *conn, int elevel);
+extern void mesh_read_latest_timestamps(MeshConnection *conn,
+										rd_kafka_t *consumer, const char *topic,
+										int n, const int64 *low,
+										const int64 *high, int64 *latest_ms);
+extern MeshProduct *mesh_catalog_lookup(MeshCatalog *catalog,
+										const char *qualified_name);
+extern List *mesh_catalog_products(MeshCatalog *catalog);
+extern MeshProductSchema *mesh_product_current_schema(MeshProduct *product);
+extern bool mesh_valid_name(const char *name);
+extern bool mesh_valid_topic_name(const char *name);
+extern uint64 mesh_schema_fingerprint(const MeshAvroType *schema);
+extern void mesh_format_fingerprint(uint64 fingerprint, char *out);
+
+/* ------------------------------------------------------------------------
+ * src/publish.c: publishing data products (catalog records, topics)
+ * ------------------------------------------------------------------------
+ */
+extern ForeignServer *mesh_pick_server(const char *servername);
+extern void mesh_ensure_topic(MeshConnection *conn, const char *topic,
+							  int partitions, bool compacted);
+extern bool mesh_topic_exists(MeshConnection *conn, const char *topic,
+							  int *partitions);
+
+/* src/avro_c.c: a second opinion on published schemas, from avro-c */
+extern bool mesh_avro_c_check(const char *json, size_t len, char *errbuf,
+							  size_t errlen);
+
+/* ------------------------------------------------------------------------
+ * src/registry.c: Confluent-compatible schema registry client (libcurl)
+ * ------------------------------------------------------------------------
+ */
+typedef struct MeshRegistrySchema
+{
+	int			id;
+	int			version;
+	char	   *subject;
+	char	   *schema;			/* Avro schema JSON text */
+} MeshRegistrySchema;
+
+extern bool mesh_registry_latest(MeshConnection *conn, const char *subject,
+								 MeshRegistrySchema *result);
+extern char *mesh_registry_schema_by_id(MeshConnection *conn, int id);
+
+/* ------------------------------------------------------------------------
+ * src/type_map.c: Avro types and the PostgreSQL types they map to
+ * ------------------------------------------------------------------------
+ */
+extern char *mesh_avro_pg_type(const MeshAvroType *type, bool *nullable);
+extern char *mesh_avro_type_label(const MeshAvroType *type);
+extern const MeshAvroType *mesh_avro_nonnull_branch(const MeshAvroType *type);
+
+/* ------------------------------------------------------------------------
  * src/views.c: the catalog views of schema mesh
  * ------------------------------------------------------------------------
  */
 extern List *mesh_usable_servers(void);
+extern MeshConnection *mesh_connection_for(ForeignServer *server);
+extern Datum mesh_text_datum(const char *utf8);
 
 #endif							/* !MESH_STANDALONE */
 #endif							/* MESH_FDW_H */

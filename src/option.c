@@ -374,8 +374,8 @@ validate_registry_url(const char *value)
 }
 
 /* Kafka topic names: 1-249 of [a-zA-Z0-9._-], and not "." or "..". */
-static bool
-valid_topic_name(const char *name)
+bool
+mesh_valid_topic_name(const char *name)
 {
 	size_t		len = strlen(name);
 	const char *p;
@@ -486,7 +486,7 @@ mesh_validate_options(List *options, Oid catalog)
 		else if (strcmp(def->defname, "catalog_topic") == 0 ||
 				 strcmp(def->defname, "topic") == 0)
 		{
-			if (!valid_topic_name(defGetString(def)))
+			if (!mesh_valid_topic_name(defGetString(def)))
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
 						 errmsg("invalid value for option \"%s\": \"%s\" is not a Kafka topic name",

@@ -22,6 +22,10 @@
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "utils/array.h"
+#include "utils/jsonb.h"
 
 static int
 compare_servers(const ListCell *a, const ListCell *b)
@@ -64,11 +68,102 @@ mesh_usable_servers(void)
 }
 
 /* The client for a server as the current user sees it. */
-static MeshConnection *
-connection_for(ForeignServer *server)
+MeshConnection *
+mesh_connection_for(ForeignServer *server)
 {
 	return mesh_get_connection(server,
 							   mesh_find_user_mapping(GetUserId(), server->serverid));
+}
+
+/* A text Datum from UTF-8 text coming from Kafka. */
+Datum
+mesh_text_datum(const char *utf8)
+{
+	char	   *converted = pg_any_to_server(utf8, strlen(utf8), PG_UTF8);
+
+	return PointerGetDatum(cstring_to_text(converted));
+}
+
+static Datum
+text_array_datum(List *strings)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(strings), 1));
+	ListCell   *lc;
+
+	foreach(lc, strings)
+		elems[foreach_current_index(lc)] = mesh_text_datum(lfirst(lc));
+	return PointerGetDatum(construct_array(elems, list_length(strings), TEXTOID,
+										   -1, false, TYPALIGN_INT));
+}
+
+static Datum
+jsonb_datum(const char *json)
+{
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
+}
+
+/* Set value i, or NULL when s is NULL. */
+#define SET_TEXT(i, s) \
+	do { if ((s) != NULL) values[i] = mesh_text_datum(s); else nulls[i] = true; } while (0)
+
+/*
+ * Parse an ISO 8601 timestamp as the catalog records it; NULL (not an
+ * ERROR) when it is not one, since other writers may put anything there.
+ */
+static bool
+parse_published_at(const char *text, TimestampTz *result)
+{
+	int			y, mo, d, h, mi;
+	double		sec;
+	char		zone[8];
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			n = 0;
+
+	if (text == NULL ||
+		sscanf(text, "%4d-%2d-%2dT%2d:%2d:%lf%7s%n", &y, &mo, &d, &h, &mi, &sec, zone, &n) != 7 ||
+		strcmp(zone, "Z") != 0 || sec < 0 || sec >= 61)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y;
+	tm.tm_mon = mo;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = (int) sec;
+	fsec = (fsec_t) ((sec - (int) sec) * USECS_PER_SEC);
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
+		return false;
+	return tm2timestamp(&tm, fsec, NULL, result) == 0;
+}
+
+/*
+ * Run fn for the catalog of every usable server, with the view's rules for
+ * servers that do not answer.
+ */
+typedef void (*CatalogRowsFn) (ReturnSetInfo *rsinfo, ForeignServer *server,
+							   MeshConnection *conn, MeshCatalog *catalog);
+
+static void
+for_each_catalog(FunctionCallInfo fcinfo, CatalogRowsFn fn)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *servers;
+	ListCell   *lc;
+	int			elevel;
+
+	InitMaterializedSRF(fcinfo, 0);
+	servers = mesh_usable_servers();
+	elevel = list_length(servers) > 1 ? WARNING : ERROR;
+	foreach(lc, servers)
+	{
+		ForeignServer *server = (ForeignServer *) lfirst(lc);
+		MeshConnection *conn = mesh_connection_for(server);
+		MeshCatalog *catalog = mesh_catalog_get(conn, elevel);
+
+		if (catalog != NULL)
+			fn(rsinfo, server, conn, catalog);
+	}
 }
 
 typedef struct TopicRow
@@ -103,8 +198,10 @@ mesh_topics(PG_FUNCTION_ARGS)
 	foreach(lc, servers)
 	{
 		ForeignServer *server = (ForeignServer *) lfirst(lc);
-		MeshConnection *conn = connection_for(server);
+		MeshConnection *conn = mesh_connection_for(server);
 		const rd_kafka_metadata_t *md;
+		MeshCatalog *catalog;
+		List	   *products;
 		TopicRow   *rows;
 		int			nrows;
 		int			i;
@@ -133,20 +230,287 @@ mesh_topics(PG_FUNCTION_ARGS)
 		}
 		rd_kafka_metadata_destroy(md);
 
+		catalog = mesh_catalog_get(conn, elevel);
+		products = catalog ? mesh_catalog_products(catalog) : NIL;
+
 		qsort(rows, nrows, sizeof(TopicRow), compare_topic_rows);
 		for (i = 0; i < nrows; i++)
 		{
 			Datum		values[6];
 			bool		nulls[6] = {false};
+			bool		is_product = false;
+			ListCell   *plc;
 
+			foreach(plc, products)
+				if (strcmp(((MeshProduct *) lfirst(plc))->topic, rows[i].topic) == 0)
+					is_product = true;
 			values[0] = CStringGetTextDatum(server->servername);
 			values[1] = CStringGetTextDatum(rows[i].topic);
 			values[2] = Int32GetDatum(rows[i].partitions);
 			values[3] = Int32GetDatum(rows[i].replication_factor);
 			values[4] = BoolGetDatum(rows[i].topic[0] == '_');
-			values[5] = BoolGetDatum(false);	/* catalog: a later issue */
+			values[5] = BoolGetDatum(is_product);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
 	return (Datum) 0;
+}
+
+/*
+ * mesh.data_products: one row per published product.
+ */
+static void
+product_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshConnection *conn,
+			 MeshCatalog *catalog)
+{
+	ListCell   *lc;
+
+	foreach(lc, mesh_catalog_products(catalog))
+	{
+		MeshProduct *p = lfirst(lc);
+		MeshProductSchema *schema = mesh_product_current_schema(p);
+		Datum		values[18];
+		bool		nulls[18] = {false};
+		TimestampTz published_at;
+
+		values[0] = CStringGetTextDatum(server->servername);
+		SET_TEXT(1, p->domain);
+		SET_TEXT(2, p->name);
+		SET_TEXT(3, p->qualified_name);
+		SET_TEXT(4, p->topic);
+		SET_TEXT(5, p->owner);
+		SET_TEXT(6, p->description);
+		SET_TEXT(7, p->sla);
+		SET_TEXT(8, p->quality);
+		values[9] = text_array_datum(p->tags);
+		SET_TEXT(10, p->mode);
+		SET_TEXT(11, p->key_format);
+		SET_TEXT(12, p->value_format);
+		if (schema)
+			values[13] = jsonb_datum(schema->definition);
+		else
+			nulls[13] = true;
+		values[14] = text_array_datum(p->inputs);
+		values[15] = Int32GetDatum(p->version);
+		if (parse_published_at(p->published_at, &published_at))
+			values[16] = TimestampTzGetDatum(published_at);
+		else
+			nulls[16] = true;
+		SET_TEXT(17, p->published_by);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+PG_FUNCTION_INFO_V1(mesh_data_products);
+Datum
+mesh_data_products(PG_FUNCTION_ARGS)
+{
+	for_each_catalog(fcinfo, product_rows);
+	return (Datum) 0;
+}
+
+/*
+ * mesh.data_product_fields: one row per field of a product's current
+ * schema; fields of nested records follow their parent, with dotted names.
+ */
+typedef struct FieldWalk
+{
+	ReturnSetInfo *rsinfo;
+	ForeignServer *server;
+	MeshProduct *product;
+	int			position;
+} FieldWalk;
+
+#define MAX_FIELD_DEPTH 16
+
+static void
+field_rows(FieldWalk *walk, const MeshAvroType *record, const char *prefix,
+		   const MeshAvroType **path, int depth)
+{
+	int			i;
+
+	for (i = 0; i < record->nfields; i++)
+	{
+		const MeshAvroField *f = &record->fields[i];
+		const MeshAvroType *inner = mesh_avro_nonnull_branch(f->type);
+		Datum		values[8];
+		bool		nulls[8] = {false};
+		bool		nullable;
+		char	   *name = prefix ? psprintf("%s.%s", prefix, f->name) : pstrdup(f->name);
+		int			d;
+		bool		cycle = false;
+
+		values[0] = CStringGetTextDatum(walk->server->servername);
+		values[1] = mesh_text_datum(walk->product->qualified_name);
+		values[2] = Int32GetDatum(++walk->position);
+		values[3] = mesh_text_datum(name);
+		values[4] = mesh_text_datum(mesh_avro_type_label(f->type));
+		values[5] = CStringGetTextDatum(mesh_avro_pg_type(f->type, &nullable));
+		values[6] = BoolGetDatum(nullable);
+		SET_TEXT(7, f->doc);
+		tuplestore_putvalues(walk->rsinfo->setResult, walk->rsinfo->setDesc, values, nulls);
+
+		if (inner->kind != AVRO_RECORD || depth >= MAX_FIELD_DEPTH)
+			continue;
+		/* a recursive record is listed once */
+		for (d = 0; d < depth; d++)
+			if (path[d] == inner)
+				cycle = true;
+		if (cycle)
+			continue;
+		path[depth] = inner;
+		field_rows(walk, inner, name, path, depth + 1);
+	}
+}
+
+static void
+product_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server,
+				   MeshConnection *conn, MeshCatalog *catalog)
+{
+	ListCell   *lc;
+
+	foreach(lc, mesh_catalog_products(catalog))
+	{
+		MeshProduct *p = lfirst(lc);
+		MeshProductSchema *schema = mesh_product_current_schema(p);
+		MeshAvroType *avro;
+		char		errbuf[256];
+		FieldWalk	walk;
+		const MeshAvroType *path[MAX_FIELD_DEPTH + 1];
+
+		if (schema == NULL)
+			continue;
+		avro = mesh_avro_parse(schema->definition, strlen(schema->definition),
+							   errbuf, sizeof(errbuf));
+		if (avro == NULL || avro->kind != AVRO_RECORD)
+			continue;
+		walk.rsinfo = rsinfo;
+		walk.server = server;
+		walk.product = p;
+		walk.position = 0;
+		path[0] = avro;
+		field_rows(&walk, avro, NULL, path, 1);
+	}
+}
+
+PG_FUNCTION_INFO_V1(mesh_data_product_fields);
+Datum
+mesh_data_product_fields(PG_FUNCTION_ARGS)
+{
+	for_each_catalog(fcinfo, product_field_rows);
+	return (Datum) 0;
+}
+
+/*
+ * mesh.data_product_events: every valid record of the catalog topic as
+ * this backend has read it, oldest first.
+ */
+static void
+event_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshConnection *conn,
+		   MeshCatalog *catalog)
+{
+	ListCell   *lc;
+	static const char *const actions[] = {"publish", "update", "unpublish"};
+
+	foreach(lc, catalog->events)
+	{
+		MeshCatalogEvent *e = lfirst(lc);
+		Datum		values[7];
+		bool		nulls[7] = {false};
+
+		values[0] = CStringGetTextDatum(server->servername);
+		values[1] = TimestampTzGetDatum(e->event_time);
+		values[2] = CStringGetTextDatum(actions[e->action]);
+		values[3] = mesh_text_datum(e->qualified_name);
+		if (e->action == MESH_ACTION_UNPUBLISH)
+			nulls[4] = true;
+		else
+			values[4] = Int32GetDatum(e->version);
+		SET_TEXT(5, e->published_by);
+		if (e->descriptor)
+			values[6] = jsonb_datum(e->descriptor);
+		else
+			nulls[6] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+PG_FUNCTION_INFO_V1(mesh_data_product_events);
+Datum
+mesh_data_product_events(PG_FUNCTION_ARGS)
+{
+	for_each_catalog(fcinfo, event_rows);
+	return (Datum) 0;
+}
+
+/*
+ * mesh.topic_partitions(server, topic): live watermarks of each partition
+ * and the timestamp of its latest message.  The data_product_partitions
+ * view calls it LATERAL per product, so a query about one product touches
+ * only that product's partitions.
+ */
+PG_FUNCTION_INFO_V1(mesh_topic_partitions);
+Datum
+mesh_topic_partitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ForeignServer *server = mesh_pick_server(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	char	   *topic = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	MeshConnection *conn = mesh_connection_for(server);
+	rd_kafka_t *consumer;
+	int			npartitions = 0;
+	int64	   *low;
+	int64	   *high;
+	int64	   *latest_ms;
+	int			p;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (!mesh_topic_exists(conn, topic, &npartitions))
+		return (Datum) 0;
+
+	consumer = mesh_get_catalog_consumer(conn);
+	low = palloc(sizeof(int64) * npartitions);
+	high = palloc(sizeof(int64) * npartitions);
+	latest_ms = palloc(sizeof(int64) * npartitions);
+	for (p = 0; p < npartitions; p++)
+		mesh_query_watermarks(conn, consumer, topic, p, &low[p], &high[p], ERROR);
+
+	mesh_read_latest_timestamps(conn, consumer, topic, npartitions, low, high, latest_ms);
+
+	for (p = 0; p < npartitions; p++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false};
+
+		values[0] = Int32GetDatum(p);
+		values[1] = Int64GetDatum(low[p]);
+		values[2] = Int64GetDatum(high[p]);
+		values[3] = Int64GetDatum(high[p] - low[p]);
+		if (latest_ms[p] >= 0)
+			values[4] = TimestampTzGetDatum((TimestampTz)
+											((latest_ms[p] - ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * 86400000)) * 1000));
+		else
+			nulls[4] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * mesh.stats(): this backend's counters.
+ */
+PG_FUNCTION_INFO_V1(mesh_stats_fn);
+Datum
+mesh_stats_fn(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	values[0] = Int64GetDatum(mesh_stats.catalog_refreshes);
+	values[1] = Int64GetDatum(mesh_stats.catalog_cache_hits);
+	values[2] = Int64GetDatum(mesh_stats.catalog_messages);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }

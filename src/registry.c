@@ -1,0 +1,316 @@
+/*-------------------------------------------------------------------------
+ *
+ * registry.c
+ *		  A client for a Confluent-compatible schema registry, over libcurl.
+ *
+ * Requests run through curl's multi interface in short slices so that a
+ * cancel is honoured at once, and are bounded by the server's
+ * connect_timeout_ms.  Only http and https are spoken, also across
+ * redirects; responses are size-limited and parsed by the portable JSON
+ * parser.  Schemas fetched by id never change, so they are cached for the
+ * life of the backend.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mesh_fdw.h"
+
+#include <curl/curl.h>
+
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+/* A registry answer larger than this is refused. */
+#define MAX_RESPONSE_BYTES (16 * 1024 * 1024)
+
+typedef struct Response
+{
+	StringInfoData body;
+	bool		too_large;
+} Response;
+
+typedef struct SchemaCacheKey
+{
+	Oid			serverid;
+	int			id;
+} SchemaCacheKey;
+
+typedef struct SchemaCacheEntry
+{
+	SchemaCacheKey key;
+	char	   *schema;
+} SchemaCacheEntry;
+
+static HTAB *schema_cache = NULL;
+static bool curl_ready = false;
+
+static size_t
+write_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	Response   *response = (Response *) userdata;
+	size_t		len = size * nmemb;
+
+	/* called from curl_multi_perform on our thread: must not throw */
+	if (response->too_large ||
+		(size_t) response->body.len + len > MAX_RESPONSE_BYTES)
+	{
+		response->too_large = true;
+		return 0;				/* makes curl fail the transfer */
+	}
+	if ((size_t) response->body.maxlen < response->body.len + len + 1)
+	{
+		/* enlargeStringInfo may throw: grow with a non-throwing alloc */
+		int			newlen = response->body.maxlen;
+		char	   *newdata;
+
+		while ((size_t) newlen < response->body.len + len + 1)
+			newlen *= 2;
+		newdata = repalloc_extended(response->body.data, newlen, MCXT_ALLOC_NO_OOM);
+		if (newdata == NULL)
+		{
+			response->too_large = true;
+			return 0;
+		}
+		response->body.data = newdata;
+		response->body.maxlen = newlen;
+	}
+	memcpy(response->body.data + response->body.len, data, len);
+	response->body.len += len;
+	response->body.data[response->body.len] = '\0';
+	return len;
+}
+
+/*
+ * GET base_url + path.  Returns the HTTP status (0 when no answer came)
+ * and the body; reports transport failures as ERROR.
+ */
+static long
+registry_get(MeshConnection *conn, const char *path, StringInfo body)
+{
+	const MeshServerOptions *opts = &conn->opts;
+	char	   *url = psprintf("%s%s", opts->schema_registry, path);
+	CURL	   *curl;
+	CURLM	   *multi;
+	Response	response;
+	long		status = 0;
+	int			running = 1;
+	CURLcode	result = CURLE_OK;
+	char		errbuf[CURL_ERROR_SIZE];
+	TimestampTz deadline;
+
+	if (!curl_ready)
+	{
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			elog(ERROR, "could not initialize libcurl");
+		curl_ready = true;
+	}
+	/* strip one trailing slash of the base URL */
+	if (strlen(opts->schema_registry) > 0 &&
+		opts->schema_registry[strlen(opts->schema_registry) - 1] == '/')
+		url = psprintf("%.*s%s", (int) strlen(opts->schema_registry) - 1,
+					   opts->schema_registry, path);
+
+	initStringInfo(&response.body);
+	response.too_large = false;
+	errbuf[0] = '\0';
+
+	curl = curl_easy_init();
+	multi = curl_multi_init();
+	if (curl == NULL || multi == NULL)
+		elog(ERROR, "could not initialize libcurl");
+
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long) opts->connect_timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long) opts->connect_timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, "mesh_fdw");
+	if (opts->registry_user)
+	{
+		curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
+		curl_easy_setopt(curl, CURLOPT_USERNAME, opts->registry_user);
+		curl_easy_setopt(curl, CURLOPT_PASSWORD,
+						 opts->registry_password ? opts->registry_password : "");
+		/* never send credentials to another host a redirect names */
+		curl_easy_setopt(curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
+	}
+	curl_multi_add_handle(multi, curl);
+
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+										   opts->connect_timeout_ms + 1000);
+	while (running)
+	{
+		CURLMsg    *msg;
+		int			left;
+
+		if (curl_multi_perform(multi, &running) != CURLM_OK)
+			break;
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL)
+			if (msg->msg == CURLMSG_DONE)
+				result = msg->data.result;
+		if (!running)
+			break;
+		curl_multi_poll(multi, NULL, 0, MESH_WAIT_SLICE_MS, NULL);
+		if (INTERRUPTS_PENDING_CONDITION() || mesh_ms_left(deadline) <= 0)
+		{
+			if (!INTERRUPTS_PENDING_CONDITION())
+				result = CURLE_OPERATION_TIMEDOUT;
+			curl_multi_remove_handle(multi, curl);
+			curl_easy_cleanup(curl);
+			curl_multi_cleanup(multi);
+			CHECK_FOR_INTERRUPTS();
+			curl = NULL;
+			break;
+		}
+	}
+	if (curl)
+	{
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+		curl_multi_remove_handle(multi, curl);
+		curl_easy_cleanup(curl);
+		curl_multi_cleanup(multi);
+	}
+
+	if (response.too_large)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("schema registry of server \"%s\" sent an answer larger than %d bytes",
+						opts->servername, MAX_RESPONSE_BYTES),
+				 errdetail("URL: %s", url)));
+	if (result != CURLE_OK || status == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("could not reach the schema registry of server \"%s\"",
+						opts->servername),
+				 errdetail("GET %s: %s", url,
+						   errbuf[0] ? errbuf : curl_easy_strerror(result)),
+				 errhint("Check that the registry at \"%s\" is running, or raise the server option \"connect_timeout_ms\".",
+						 opts->schema_registry)));
+	*body = response.body;
+	return status;
+}
+
+static MeshJson *
+parse_answer(MeshConnection *conn, const char *path, StringInfo body)
+{
+	char		errbuf[256];
+	MeshJson   *json = mesh_json_parse(body->data, body->len, 16, errbuf, sizeof(errbuf));
+
+	if (json == NULL || json->type != MJ_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("the schema registry of server \"%s\" sent an answer that is not a JSON object",
+						conn->opts.servername),
+				 errdetail("GET %s: %s", path, json ? "not an object" : errbuf)));
+	return json;
+}
+
+static void
+bad_status(MeshConnection *conn, const char *path, long status, StringInfo body)
+{
+	char		errbuf[256];
+	MeshJson   *json = mesh_json_parse(body->data, body->len, 16, errbuf, sizeof(errbuf));
+	const char *message = json ? mesh_json_get_string(json, "message") : NULL;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_ERROR),
+			 errmsg("schema registry of server \"%s\" answered HTTP %ld",
+					conn->opts.servername, status),
+			 errdetail("GET %s%s%s", path, message ? ": " : "", message ? message : "")));
+}
+
+/*
+ * The latest schema registered under subject.  False when the subject does
+ * not exist (HTTP 404); other failures are ERRORs.
+ */
+bool
+mesh_registry_latest(MeshConnection *conn, const char *subject,
+					 MeshRegistrySchema *result)
+{
+	CURL	   *curl = curl_easy_init();
+	char	   *escaped = curl_easy_escape(curl, subject, 0);
+	char	   *path = psprintf("/subjects/%s/versions/latest", escaped);
+	StringInfoData body;
+	MeshJson   *json;
+	MeshJson   *v;
+	long		status;
+
+	curl_free(escaped);
+	curl_easy_cleanup(curl);
+
+	status = registry_get(conn, path, &body);
+	if (status == 404)
+		return false;
+	if (status != 200)
+		bad_status(conn, path, status, &body);
+	json = parse_answer(conn, path, &body);
+
+	memset(result, 0, sizeof(*result));
+	result->subject = pstrdup(subject);
+	if ((v = mesh_json_get(json, "id")) != NULL && v->type == MJ_NUMBER && v->is_integer)
+		result->id = (int) v->integer;
+	if ((v = mesh_json_get(json, "version")) != NULL && v->type == MJ_NUMBER && v->is_integer)
+		result->version = (int) v->integer;
+	if (mesh_json_get_string(json, "schema") == NULL || result->id <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("schema registry of server \"%s\" sent no schema for subject \"%s\"",
+						conn->opts.servername, subject)));
+	result->schema = pstrdup(mesh_json_get_string(json, "schema"));
+	return true;
+}
+
+/*
+ * The schema with the given id, from the backend's cache or the registry.
+ */
+char *
+mesh_registry_schema_by_id(MeshConnection *conn, int id)
+{
+	SchemaCacheKey key;
+	SchemaCacheEntry *entry;
+	bool		found;
+	char	   *path;
+	StringInfoData body;
+	MeshJson   *json;
+	long		status;
+	const char *schema;
+
+	if (schema_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(SchemaCacheKey);
+		ctl.entrysize = sizeof(SchemaCacheEntry);
+		schema_cache = hash_create("mesh_fdw registry schemas", 64, &ctl,
+								   HASH_ELEM | HASH_BLOBS);
+	}
+	memset(&key, 0, sizeof(key));
+	key.serverid = conn->serverid;
+	key.id = id;
+	entry = hash_search(schema_cache, &key, HASH_FIND, NULL);
+	if (entry)
+		return entry->schema;
+
+	if (conn->opts.schema_registry == NULL)
+		return NULL;
+	path = psprintf("/schemas/ids/%d", id);
+	status = registry_get(conn, path, &body);
+	if (status == 404)
+		return NULL;
+	if (status != 200)
+		bad_status(conn, path, status, &body);
+	json = parse_answer(conn, path, &body);
+	schema = mesh_json_get_string(json, "schema");
+	if (schema == NULL)
+		return NULL;
+
+	entry = hash_search(schema_cache, &key, HASH_ENTER, &found);
+	entry->schema = MemoryContextStrdup(TopMemoryContext, schema);
+	return entry->schema;
+}

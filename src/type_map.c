@@ -1,0 +1,207 @@
+/*-------------------------------------------------------------------------
+ *
+ * type_map.c
+ *		  Avro types and the PostgreSQL types they map to (design.md,
+ *		  "Message encoding"), used by the catalog views, IMPORT FOREIGN
+ *		  SCHEMA and the decoders alike so that they always agree.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mesh_fdw.h"
+
+#include "lib/stringinfo.h"
+
+/*
+ * For a union of null and one other type, that other type; for anything
+ * else, the type itself.
+ */
+const MeshAvroType *
+mesh_avro_nonnull_branch(const MeshAvroType *type)
+{
+	if (type->kind == AVRO_UNION && type->nbranches == 2)
+	{
+		if (type->branches[0]->kind == AVRO_NULL && type->branches[1]->kind != AVRO_NULL)
+			return type->branches[1];
+		if (type->branches[1]->kind == AVRO_NULL && type->branches[0]->kind != AVRO_NULL)
+			return type->branches[0];
+	}
+	return type;
+}
+
+/* The PostgreSQL type of a non-union Avro type, by the design's table. */
+static const char *
+scalar_pg_type(const MeshAvroType *t, char *buf, size_t buflen)
+{
+	switch (t->logical)
+	{
+		case AVRO_LT_DATE:
+			return "date";
+		case AVRO_LT_TIME_MILLIS:
+		case AVRO_LT_TIME_MICROS:
+			return "time";
+		case AVRO_LT_TIMESTAMP_MILLIS:
+		case AVRO_LT_TIMESTAMP_MICROS:
+			return "timestamptz";
+		case AVRO_LT_LOCAL_TIMESTAMP_MILLIS:
+		case AVRO_LT_LOCAL_TIMESTAMP_MICROS:
+			return "timestamp";
+		case AVRO_LT_DECIMAL:
+			snprintf(buf, buflen, "numeric(%d,%d)", t->precision, t->scale);
+			return buf;
+		case AVRO_LT_UUID:
+			return "uuid";
+		default:
+			break;
+	}
+	switch (t->kind)
+	{
+		case AVRO_BOOLEAN:
+			return "boolean";
+		case AVRO_INT:
+			return "integer";
+		case AVRO_LONG:
+			return "bigint";
+		case AVRO_FLOAT:
+			return "real";
+		case AVRO_DOUBLE:
+			return "double precision";
+		case AVRO_STRING:
+		case AVRO_ENUM:
+			return "text";
+		case AVRO_BYTES:
+		case AVRO_FIXED:
+			return "bytea";
+		default:
+			return NULL;
+	}
+}
+
+/* Item types whose arrays become PostgreSQL arrays; others become jsonb. */
+static bool
+array_item_maps(const MeshAvroType *items)
+{
+	if (items->logical != AVRO_LT_NONE)
+		return false;
+	switch (items->kind)
+	{
+		case AVRO_BOOLEAN:
+		case AVRO_INT:
+		case AVRO_LONG:
+		case AVRO_FLOAT:
+		case AVRO_DOUBLE:
+		case AVRO_STRING:
+		case AVRO_ENUM:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * The PostgreSQL type (as SQL text) a field of this Avro type maps to;
+ * *nullable says whether it can be NULL (a union with null).
+ */
+char *
+mesh_avro_pg_type(const MeshAvroType *type, bool *nullable)
+{
+	const MeshAvroType *t = mesh_avro_nonnull_branch(type);
+	char		buf[64];
+	const char *scalar;
+
+	*nullable = (t != type) || type->kind == AVRO_NULL;
+	if (t->kind == AVRO_UNION)
+	{
+		int			i;
+
+		for (i = 0; i < t->nbranches; i++)
+			if (t->branches[i]->kind == AVRO_NULL)
+				*nullable = true;
+		return pstrdup("jsonb");
+	}
+	if (t->kind == AVRO_ARRAY && array_item_maps(t->items))
+	{
+		bool		dummy;
+		char	   *item = mesh_avro_pg_type(t->items, &dummy);
+
+		return psprintf("%s[]", item);
+	}
+	scalar = scalar_pg_type(t, buf, sizeof(buf));
+	return pstrdup(scalar ? scalar : "jsonb");
+}
+
+/*
+ * A short human-readable label of an Avro type for the catalog views:
+ * "long (timestamp-millis)", "array<string>", "record x.Address",
+ * "union<int,string>"; a nullable union shows its other branch.
+ */
+char *
+mesh_avro_type_label(const MeshAvroType *type)
+{
+	const MeshAvroType *t = mesh_avro_nonnull_branch(type);
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	switch (t->kind)
+	{
+		case AVRO_RECORD:
+		case AVRO_ENUM:
+			appendStringInfo(&buf, "%s %s", mesh_avro_kind_name(t->kind), t->fullname);
+			break;
+		case AVRO_FIXED:
+			appendStringInfo(&buf, "fixed(%d) %s", t->size, t->fullname);
+			break;
+		case AVRO_ARRAY:
+			appendStringInfo(&buf, "array<%s>", mesh_avro_type_label(t->items));
+			break;
+		case AVRO_MAP:
+			appendStringInfo(&buf, "map<%s>", mesh_avro_type_label(t->values));
+			break;
+		case AVRO_UNION:
+			appendStringInfoString(&buf, "union<");
+			for (i = 0; i < t->nbranches; i++)
+				appendStringInfo(&buf, "%s%s", i ? "," : "",
+								 mesh_avro_type_label(t->branches[i]));
+			appendStringInfoChar(&buf, '>');
+			break;
+		default:
+			appendStringInfoString(&buf, mesh_avro_kind_name(t->kind));
+			break;
+	}
+	switch (t->logical)
+	{
+		case AVRO_LT_DECIMAL:
+			appendStringInfo(&buf, " (decimal(%d,%d))", t->precision, t->scale);
+			break;
+		case AVRO_LT_UUID:
+			appendStringInfoString(&buf, " (uuid)");
+			break;
+		case AVRO_LT_DATE:
+			appendStringInfoString(&buf, " (date)");
+			break;
+		case AVRO_LT_TIME_MILLIS:
+			appendStringInfoString(&buf, " (time-millis)");
+			break;
+		case AVRO_LT_TIME_MICROS:
+			appendStringInfoString(&buf, " (time-micros)");
+			break;
+		case AVRO_LT_TIMESTAMP_MILLIS:
+			appendStringInfoString(&buf, " (timestamp-millis)");
+			break;
+		case AVRO_LT_TIMESTAMP_MICROS:
+			appendStringInfoString(&buf, " (timestamp-micros)");
+			break;
+		case AVRO_LT_LOCAL_TIMESTAMP_MILLIS:
+			appendStringInfoString(&buf, " (local-timestamp-millis)");
+			break;
+		case AVRO_LT_LOCAL_TIMESTAMP_MICROS:
+			appendStringInfoString(&buf, " (local-timestamp-micros)");
+			break;
+		case AVRO_LT_DURATION:
+			appendStringInfoString(&buf, " (duration)");
+			break;
+		case AVRO_LT_NONE:
+			break;
+	}
+	return buf.data;
+}
