@@ -323,6 +323,7 @@ extern size_t mesh_standalone_live_blocks(void);
 
 #include <librdkafka/rdkafka.h>
 
+#include "fmgr.h"
 #include "foreign/foreign.h"
 #include "nodes/pg_list.h"
 #include "utils/hsearch.h"
@@ -574,6 +575,63 @@ extern char *mesh_registry_schema_by_id(MeshConnection *conn, int id);
 extern char *mesh_avro_pg_type(const MeshAvroType *type, bool *nullable);
 extern char *mesh_avro_type_label(const MeshAvroType *type);
 extern const MeshAvroType *mesh_avro_nonnull_branch(const MeshAvroType *type);
+
+/* ------------------------------------------------------------------------
+ * src/convert.c: checked conversions of decoded values to column types
+ * ------------------------------------------------------------------------
+ *
+ * PostgreSQL 15 has no soft input errors, and a message that does not fit
+ * its columns must be able to be skipped (on_error 'skip' or 'null')
+ * without an ERROR.  So values are converted by mesh_fdw's own checked
+ * code for the built-in types below; each conversion either fills *out or
+ * returns false with the reason in errbuf, and never throws (but for an
+ * out-of-memory ERROR).  For other column types, conversions go through
+ * the type's input function and may throw; such columns are refused for
+ * on_error 'skip' and 'null' when the table is created.
+ *
+ * Checked types: boolean, smallint, integer, bigint, real, double
+ * precision, numeric (with its typmod), text, varchar(n), bpchar(n), date,
+ * time, timestamp, timestamptz, uuid, bytea, jsonb, json, and
+ * one-dimensional arrays of boolean, smallint, integer, bigint, real,
+ * double precision, numeric, text, varchar.
+ */
+typedef struct MeshColumnType
+{
+	Oid			typid;
+	int32		typmod;
+	bool		checked;		/* has a checked conversion */
+	/* arrays: the element type */
+	Oid			elemtype;
+	int16		elemlen;
+	bool		elembyval;
+	char		elemalign;
+	int32		elemtypmod;
+	/* the input function, for unchecked types (may throw) */
+	FmgrInfo	input;
+	Oid			ioparam;
+} MeshColumnType;
+
+extern void mesh_column_type_init(MeshColumnType *ct, Oid typid, int32 typmod);
+extern bool mesh_type_is_checked(Oid typid);
+
+/* An Avro value (after resolution) into the column type. */
+extern bool mesh_convert_avro(const MeshAvroValue *value, const MeshColumnType *ct,
+							  Datum *out, bool *isnull,
+							  char *errbuf, size_t errlen);
+/*
+ * Text into the column type, by the type's input rules (the JSON and text
+ * formats, text keys, header values).  utf8 need not be NUL-terminated.
+ */
+extern bool mesh_convert_text(const char *utf8, size_t len,
+							  const MeshColumnType *ct, Datum *out,
+							  char *errbuf, size_t errlen);
+/* A JSON value (a field of a JSON message) into the column type. */
+extern bool mesh_convert_json(const MeshJson *json, const MeshColumnType *ct,
+							  Datum *out, bool *isnull,
+							  char *errbuf, size_t errlen);
+/* Bytes into bytea (never fails but for size limits). */
+extern bool mesh_convert_bytes(const char *data, size_t len, Datum *out,
+							   char *errbuf, size_t errlen);
 
 /* ------------------------------------------------------------------------
  * src/views.c: the catalog views of schema mesh
