@@ -1,0 +1,1136 @@
+/*-------------------------------------------------------------------------
+ *
+ * json.c
+ *		  The portable core's growable buffer, and a strict JSON parser
+ *		  (RFC 8259) into a tree with its compact serializer.
+ *
+ * Catalog records, schema registry responses and message values are JSON
+ * that comes from outside.  This parser accepts exactly RFC 8259 and
+ * rejects what other parsers tolerate or resolve each in their own way
+ * (invalid UTF-8, lone surrogates, duplicate object keys), so that every
+ * reader of the same bytes sees the same value or none.
+ *
+ * It is iterative, so nesting costs heap and not stack whatever max_depth
+ * the caller allows; it never reads past the given length (the input is
+ * not NUL-terminated); strings without escapes are copied straight from
+ * the input.  Errors read "at byte N: ...", N being the 0-based offset of
+ * the offending byte (the input's length for a premature end).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mesh_fdw.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef PG_PRINTF_ATTRIBUTE
+#define MJ_PRINTF_ARCHETYPE PG_PRINTF_ATTRIBUTE
+#else
+#define MJ_PRINTF_ARCHETYPE printf
+#endif
+
+/* ------------------------------------------------------------------------
+ * MeshBuf
+ * ------------------------------------------------------------------------
+ */
+
+#define MESH_BUF_INITIAL_SIZE 64
+
+void
+mesh_buf_init(MeshBuf *buf)
+{
+	buf->cap = MESH_BUF_INITIAL_SIZE;
+	buf->data = mesh_alloc(buf->cap);
+	buf->len = 0;
+}
+
+/* Make room for extra more bytes plus the terminating NUL. */
+static void
+mesh_buf_reserve(MeshBuf *buf, size_t extra)
+{
+	size_t		need = buf->len + extra + 1;
+	size_t		newcap;
+
+	if (need <= buf->cap && buf->data != NULL)
+		return;
+	newcap = buf->cap > 0 ? buf->cap : MESH_BUF_INITIAL_SIZE;
+	while (newcap < need)
+		newcap = newcap > SIZE_MAX / 2 ? need : newcap * 2;
+	/* mesh_realloc accepts NULL, so a zeroed MeshBuf works too */
+	buf->data = mesh_realloc(buf->data, newcap);
+	buf->cap = newcap;
+}
+
+void
+mesh_buf_append(MeshBuf *buf, const char *data, size_t len)
+{
+	mesh_buf_reserve(buf, len);
+	if (len > 0)
+		memcpy(buf->data + buf->len, data, len);
+	buf->len += len;
+	buf->data[buf->len] = '\0';
+}
+
+void
+mesh_buf_append_str(MeshBuf *buf, const char *s)
+{
+	mesh_buf_append(buf, s, strlen(s));
+}
+
+void
+mesh_buf_append_char(MeshBuf *buf, char c)
+{
+	mesh_buf_reserve(buf, 1);
+	buf->data[buf->len++] = c;
+	buf->data[buf->len] = '\0';
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most avail bytes), or
+ * 0 if there is none: overlong forms, UTF-16 surrogates (U+D800..U+DFFF)
+ * and code points above U+10FFFF are not well-formed (RFC 3629, table 3-7
+ * of the Unicode standard).
+ */
+static size_t
+utf8_sequence_length(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80;
+	unsigned char hi = 0xBF;
+	size_t		n;
+	size_t		i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+	{
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;			/* overlong */
+		else if (c == 0xED)
+			hi = 0x9F;			/* surrogates */
+	}
+	else if (c >= 0xF0 && c <= 0xF4)
+	{
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;			/* overlong */
+		else if (c == 0xF4)
+			hi = 0x8F;			/* above U+10FFFF */
+	}
+	else
+		return 0;				/* continuation byte, C0, C1, F5..FF */
+
+	if (avail < n)
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * Append s as a JSON string literal.  Invalid UTF-8 bytes become U+FFFD,
+ * so that the output is always valid JSON; NUL and other control
+ * characters are escaped.
+ */
+void
+mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	size_t		run = 0;
+	size_t		i = 0;
+
+	mesh_buf_reserve(buf, len + 2);
+	mesh_buf_append_char(buf, '"');
+	while (i < len)
+	{
+		unsigned char c = u[i];
+		size_t		n;
+		char		esc[8];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80)
+		{
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (n = utf8_sequence_length(u + i, len - i)) > 0)
+		{
+			i += n;
+			continue;
+		}
+
+		/* flush the run of plain characters, then escape this byte */
+		mesh_buf_append(buf, s + run, i - run);
+		switch (c)
+		{
+			case '"':
+				mesh_buf_append(buf, "\\\"", 2);
+				break;
+			case '\\':
+				mesh_buf_append(buf, "\\\\", 2);
+				break;
+			case '\b':
+				mesh_buf_append(buf, "\\b", 2);
+				break;
+			case '\f':
+				mesh_buf_append(buf, "\\f", 2);
+				break;
+			case '\n':
+				mesh_buf_append(buf, "\\n", 2);
+				break;
+			case '\r':
+				mesh_buf_append(buf, "\\r", 2);
+				break;
+			case '\t':
+				mesh_buf_append(buf, "\\t", 2);
+				break;
+			default:
+				if (c >= 0x80)
+					mesh_buf_append(buf, "\\ufffd", 6);
+				else
+				{
+					snprintf(esc, sizeof(esc), "\\u%04x", (unsigned) c);
+					mesh_buf_append(buf, esc, 6);
+				}
+				break;
+		}
+		i++;
+		run = i;
+	}
+	mesh_buf_append(buf, s + run, i - run);
+	mesh_buf_append_char(buf, '"');
+}
+
+/* ------------------------------------------------------------------------
+ * The parser
+ * ------------------------------------------------------------------------
+ */
+
+/* An open array or object: where its members start on the shared stacks. */
+typedef struct JsonFrame
+{
+	MeshJson   *node;
+	size_t		item_base;
+	size_t		key_base;
+} JsonFrame;
+
+typedef struct JsonParser
+{
+	const unsigned char *s;
+	size_t		len;
+	size_t		pos;
+	int			max_depth;
+	char	   *errbuf;
+	size_t		errlen;
+
+	/*
+	 * Members of all open containers, innermost last; a container's arrays
+	 * are allocated at their exact size when it closes.
+	 */
+	MeshJson  **items;
+	size_t		nitems;
+	size_t		items_cap;
+	const char **keys;
+	size_t	   *key_pos;		/* where each key starts, for errors */
+	size_t		nkeys;
+	size_t		keys_cap;
+	JsonFrame  *frames;
+	int			nframes;
+	int			frames_cap;
+	MeshBuf		scratch;		/* strings with escapes are decoded here */
+} JsonParser;
+
+static void json_error(JsonParser *p, size_t pos, const char *fmt,...)
+			__attribute__((format(MJ_PRINTF_ARCHETYPE, 3, 4)));
+
+/*
+ * Drop a character cut in half at the end of a truncated message, so that
+ * the message stays valid UTF-8.
+ */
+static void
+clip_utf8(char *buf, size_t used)
+{
+	size_t		start = used;
+	size_t		need;
+	unsigned char c;
+
+	while (start > 0 && ((unsigned char) buf[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start == 0)
+		return;
+	c = (unsigned char) buf[start - 1];
+	if (c < 0x80)
+		return;
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	if (used - (start - 1) < need)
+		buf[start - 1] = '\0';
+}
+
+static void
+json_error(JsonParser *p, size_t pos, const char *fmt,...)
+{
+	va_list		ap;
+	int			n;
+
+	if (p->errbuf == NULL || p->errlen == 0)
+		return;
+	n = snprintf(p->errbuf, p->errlen, "at byte %zu: ", pos);
+	if (n >= 0 && (size_t) n < p->errlen)
+	{
+		va_start(ap, fmt);
+		vsnprintf(p->errbuf + n, p->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	clip_utf8(p->errbuf, strlen(p->errbuf));
+}
+
+/* What stands at pos, for error messages. */
+static const char *
+json_describe(JsonParser *p, size_t pos, char *out, size_t outlen)
+{
+	unsigned char c;
+
+	if (pos >= p->len)
+		return "end of input";
+	c = p->s[pos];
+	if (c > 0x20 && c < 0x7F)
+		snprintf(out, outlen, "'%c'", c);
+	else
+		snprintf(out, outlen, "byte 0x%02X", (unsigned) c);
+	return out;
+}
+
+static void
+json_skip_ws(JsonParser *p)
+{
+	while (p->pos < p->len)
+	{
+		unsigned char c = p->s[p->pos];
+
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+		p->pos++;
+	}
+}
+
+static int
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The 4 hex digits at pos as a code unit, or -1 (error reported). */
+static long
+json_hex4(JsonParser *p, size_t pos, size_t escape_pos)
+{
+	long		v = 0;
+	int			i;
+
+	for (i = 0; i < 4; i++)
+	{
+		int			h;
+
+		if (pos + i >= p->len)
+		{
+			json_error(p, p->len, "unexpected end of input in \\u escape");
+			return -1;
+		}
+		h = hex_value(p->s[pos + i]);
+		if (h < 0)
+		{
+			json_error(p, escape_pos, "invalid \\u escape: expected 4 hex digits");
+			return -1;
+		}
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static void
+append_utf8(MeshBuf *buf, unsigned long cp)
+{
+	char		out[4];
+	size_t		n;
+
+	if (cp < 0x80)
+	{
+		out[0] = (char) cp;
+		n = 1;
+	}
+	else if (cp < 0x800)
+	{
+		out[0] = (char) (0xC0 | (cp >> 6));
+		out[1] = (char) (0x80 | (cp & 0x3F));
+		n = 2;
+	}
+	else if (cp < 0x10000)
+	{
+		out[0] = (char) (0xE0 | (cp >> 12));
+		out[1] = (char) (0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char) (0x80 | (cp & 0x3F));
+		n = 3;
+	}
+	else
+	{
+		out[0] = (char) (0xF0 | (cp >> 18));
+		out[1] = (char) (0x80 | ((cp >> 12) & 0x3F));
+		out[2] = (char) (0x80 | ((cp >> 6) & 0x3F));
+		out[3] = (char) (0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	mesh_buf_append(buf, out, n);
+}
+
+/*
+ * Decode the escape at *pos (a backslash) into p->scratch and move *pos
+ * past it.
+ */
+static bool
+json_parse_escape(JsonParser *p, size_t *pos)
+{
+	size_t		i = *pos;
+	long		cp;
+	long		lo;
+	char		c;
+
+	if (p->len - i < 2)
+	{
+		json_error(p, p->len, "unexpected end of input in string");
+		return false;
+	}
+	switch (p->s[i + 1])
+	{
+		case '"':
+			c = '"';
+			break;
+		case '\\':
+			c = '\\';
+			break;
+		case '/':
+			c = '/';
+			break;
+		case 'b':
+			c = '\b';
+			break;
+		case 'f':
+			c = '\f';
+			break;
+		case 'n':
+			c = '\n';
+			break;
+		case 'r':
+			c = '\r';
+			break;
+		case 't':
+			c = '\t';
+			break;
+		case 'u':
+			cp = json_hex4(p, i + 2, i);
+			if (cp < 0)
+				return false;
+			if (cp == 0)
+			{
+				/* our strings are NUL-terminated C strings */
+				json_error(p, i, "\\u0000 is not allowed");
+				return false;
+			}
+			if (cp >= 0xDC00 && cp <= 0xDFFF)
+			{
+				json_error(p, i, "lone low surrogate \\u%04lX", cp);
+				return false;
+			}
+			if (cp >= 0xD800 && cp <= 0xDBFF)
+			{
+				/* must be followed by \u and a low surrogate */
+				size_t		avail = p->len - (i + 6);
+
+				if ((avail >= 1 && p->s[i + 6] != '\\') ||
+					(avail >= 2 && p->s[i + 7] != 'u'))
+				{
+					json_error(p, i, "lone high surrogate \\u%04lX", cp);
+					return false;
+				}
+				if (avail < 2)
+				{
+					json_error(p, p->len, "unexpected end of input in string");
+					return false;
+				}
+				lo = json_hex4(p, i + 8, i + 6);
+				if (lo < 0)
+					return false;
+				if (lo < 0xDC00 || lo > 0xDFFF)
+				{
+					json_error(p, i, "lone high surrogate \\u%04lX", cp);
+					return false;
+				}
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				*pos = i + 12;
+			}
+			else
+				*pos = i + 6;
+			append_utf8(&p->scratch, (unsigned long) cp);
+			return true;
+		default:
+			{
+				char		what[16];
+
+				json_error(p, i + 1, "invalid escape: %s after backslash",
+						   json_describe(p, i + 1, what, sizeof(what)));
+				return false;
+			}
+	}
+	mesh_buf_append_char(&p->scratch, c);
+	*pos = i + 2;
+	return true;
+}
+
+/*
+ * Parse the string literal at p->pos (an opening quote) into a new
+ * NUL-terminated string.
+ */
+static char *
+json_parse_string(JsonParser *p, size_t *out_len)
+{
+	const unsigned char *s = p->s;
+	size_t		start = p->pos + 1;
+	size_t		run = start;
+	size_t		i = start;
+	bool		escaped = false;
+	char	   *result;
+
+	for (;;)
+	{
+		unsigned char c;
+
+		if (i >= p->len)
+		{
+			json_error(p, p->len, "unexpected end of input in string");
+			return NULL;
+		}
+		c = s[i];
+		if (c == '"')
+			break;
+		if (c == '\\')
+		{
+			if (!escaped)
+			{
+				p->scratch.len = 0;
+				escaped = true;
+			}
+			mesh_buf_append(&p->scratch, (const char *) s + run, i - run);
+			if (!json_parse_escape(p, &i))
+				return NULL;
+			run = i;
+		}
+		else if (c < 0x20)
+		{
+			json_error(p, i, "unescaped control character 0x%02X in string",
+					   (unsigned) c);
+			return NULL;
+		}
+		else if (c < 0x80)
+			i++;
+		else
+		{
+			size_t		n = utf8_sequence_length(s + i, p->len - i);
+
+			if (n == 0)
+			{
+				json_error(p, i, "invalid UTF-8 in string");
+				return NULL;
+			}
+			i += n;
+		}
+	}
+
+	if (escaped)
+	{
+		mesh_buf_append(&p->scratch, (const char *) s + run, i - run);
+		result = mesh_strndup(p->scratch.data, p->scratch.len);
+		*out_len = p->scratch.len;
+	}
+	else
+	{
+		result = mesh_strndup((const char *) s + start, i - start);
+		*out_len = i - start;
+	}
+	p->pos = i + 1;
+	return result;
+}
+
+static inline bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+json_parse_number(JsonParser *p, MeshJson *node)
+{
+	const unsigned char *s = p->s;
+	size_t		start = p->pos;
+	size_t		i = start;
+	bool		negative = false;
+	bool		integral = true;
+
+	if (s[i] == '-')
+	{
+		negative = true;
+		i++;
+	}
+	if (i >= p->len || !is_digit(s[i]))
+	{
+		char		what[16];
+
+		json_error(p, i, "invalid number: expected a digit, got %s",
+				   json_describe(p, i, what, sizeof(what)));
+		return false;
+	}
+	/* no leading zeros: "0" stands alone */
+	if (s[i] == '0')
+		i++;
+	else
+		while (i < p->len && is_digit(s[i]))
+			i++;
+	if (i < p->len && s[i] == '.')
+	{
+		integral = false;
+		i++;
+		if (i >= p->len || !is_digit(s[i]))
+		{
+			json_error(p, i, "invalid number: expected a digit after '.'");
+			return false;
+		}
+		while (i < p->len && is_digit(s[i]))
+			i++;
+	}
+	if (i < p->len && (s[i] == 'e' || s[i] == 'E'))
+	{
+		integral = false;
+		i++;
+		if (i < p->len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= p->len || !is_digit(s[i]))
+		{
+			json_error(p, i, "invalid number: expected a digit in the exponent");
+			return false;
+		}
+		while (i < p->len && is_digit(s[i]))
+			i++;
+	}
+
+	node->type = MJ_NUMBER;
+	/* a NUL-terminated copy, so that strtod cannot read past the token */
+	node->number = mesh_strndup((const char *) s + start, i - start);
+	/* LC_NUMERIC is "C" in the server and in the standalone tests */
+	node->real = strtod(node->number, NULL);
+	if (integral)
+	{
+		/* magnitude, up to 2^63 for a negative number */
+		uint64_t	limit = negative ? (uint64_t) INT64_MAX + 1 : (uint64_t) INT64_MAX;
+		uint64_t	v = 0;
+		size_t		j;
+
+		node->is_integer = true;
+		for (j = start + (negative ? 1 : 0); j < i; j++)
+		{
+			unsigned	d = s[j] - '0';
+
+			if (v > (limit - d) / 10)
+			{
+				node->is_integer = false;
+				break;
+			}
+			v = v * 10 + d;
+		}
+		if (node->is_integer)
+		{
+			if (negative)
+				node->integer = v == (uint64_t) INT64_MAX + 1 ? INT64_MIN : -(int64_t) v;
+			else
+				node->integer = (int64_t) v;
+		}
+	}
+	p->pos = i;
+	return true;
+}
+
+static bool
+json_parse_literal(JsonParser *p, const char *word)
+{
+	size_t		n = strlen(word);
+
+	if (p->len - p->pos < n || memcmp(p->s + p->pos, word, n) != 0)
+	{
+		json_error(p, p->pos, "invalid literal: expected \"%s\"", word);
+		return false;
+	}
+	p->pos += n;
+	return true;
+}
+
+/* A string, number, true, false or null at p->pos (not end of input). */
+static MeshJson *
+json_parse_scalar(JsonParser *p)
+{
+	MeshJson   *node = mesh_alloc(sizeof(MeshJson));
+	char		what[16];
+
+	switch (p->s[p->pos])
+	{
+		case '"':
+			node->type = MJ_STRING;
+			node->string = json_parse_string(p, &node->string_len);
+			if (node->string == NULL)
+				return NULL;
+			break;
+		case 't':
+			node->type = MJ_BOOL;
+			node->boolean = true;
+			if (!json_parse_literal(p, "true"))
+				return NULL;
+			break;
+		case 'f':
+			node->type = MJ_BOOL;
+			if (!json_parse_literal(p, "false"))
+				return NULL;
+			break;
+		case 'n':
+			node->type = MJ_NULL;
+			if (!json_parse_literal(p, "null"))
+				return NULL;
+			break;
+		case '-':
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7':
+		case '8':
+		case '9':
+			if (!json_parse_number(p, node))
+				return NULL;
+			break;
+		default:
+			json_error(p, p->pos, "expected a JSON value, got %s",
+					   json_describe(p, p->pos, what, sizeof(what)));
+			return NULL;
+	}
+	return node;
+}
+
+/* Grow a scratch stack so that it holds at least need elements. */
+static void *
+grow_stack(void *array, size_t *cap, size_t need, size_t elemsize)
+{
+	size_t		newcap = *cap > 0 ? *cap : 16;
+
+	if (need <= *cap)
+		return array;
+	while (newcap < need)
+		newcap *= 2;
+	*cap = newcap;
+	return mesh_realloc(array, newcap * elemsize);
+}
+
+/* The object key at p->pos, then the colon after it. */
+static bool
+json_parse_key(JsonParser *p)
+{
+	size_t		keypos;
+	size_t		keylen;
+	char	   *key;
+	char		what[16];
+
+	json_skip_ws(p);
+	if (p->pos >= p->len || p->s[p->pos] != '"')
+	{
+		json_error(p, p->pos, "expected a string for object key, got %s",
+				   json_describe(p, p->pos, what, sizeof(what)));
+		return false;
+	}
+	keypos = p->pos;
+	key = json_parse_string(p, &keylen);
+	if (key == NULL)
+		return false;
+	if (p->nkeys == p->keys_cap)
+	{
+		size_t		cap = p->keys_cap > 0 ? p->keys_cap * 2 : 16;
+
+		p->keys = mesh_realloc(p->keys, cap * sizeof(const char *));
+		p->key_pos = mesh_realloc(p->key_pos, cap * sizeof(size_t));
+		p->keys_cap = cap;
+	}
+	p->keys[p->nkeys] = key;
+	p->key_pos[p->nkeys] = keypos;
+	p->nkeys++;
+
+	json_skip_ws(p);
+	if (p->pos >= p->len || p->s[p->pos] != ':')
+	{
+		json_error(p, p->pos, "expected ':' after object key, got %s",
+				   json_describe(p, p->pos, what, sizeof(what)));
+		return false;
+	}
+	p->pos++;
+	return true;
+}
+
+static uint32_t
+hash_string(const char *s)
+{
+	uint32_t	h = 2166136261u;	/* FNV-1a */
+
+	while (*s)
+	{
+		h ^= (unsigned char) *s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/*
+ * Reject duplicate keys (RFC 8259 leaves their meaning open, and readers
+ * disagree on it).  Small objects compare pairwise, larger ones use a
+ * temporary hash table, so that a hostile object costs linear time.
+ */
+static bool
+json_check_duplicates(JsonParser *p, const char **keys, const size_t *pos,
+					  size_t n)
+{
+	size_t		i;
+	size_t		j;
+
+	if (n <= 8)
+	{
+		for (i = 1; i < n; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(keys[i], keys[j]) == 0)
+				{
+					json_error(p, pos[i], "duplicate object key \"%s\"", keys[i]);
+					return false;
+				}
+	}
+	else
+	{
+		size_t		cap = 16;
+		size_t	   *table;		/* index + 1, 0 when empty */
+
+		while (cap < 2 * n)
+			cap *= 2;
+		table = mesh_alloc(cap * sizeof(size_t));
+		for (i = 0; i < n; i++)
+		{
+			size_t		h = hash_string(keys[i]) & (cap - 1);
+
+			while (table[h] != 0)
+			{
+				if (strcmp(keys[table[h] - 1], keys[i]) == 0)
+				{
+					json_error(p, pos[i], "duplicate object key \"%s\"", keys[i]);
+					mesh_free(table);
+					return false;
+				}
+				h = (h + 1) & (cap - 1);
+			}
+			table[h] = i + 1;
+		}
+		mesh_free(table);
+	}
+	return true;
+}
+
+/* Open an array or object at p->pos. */
+static MeshJson *
+json_open(JsonParser *p)
+{
+	MeshJson   *node;
+	JsonFrame  *frame;
+
+	if (p->nframes >= p->max_depth)
+	{
+		json_error(p, p->pos, "nesting deeper than %d levels", p->max_depth);
+		return NULL;
+	}
+	node = mesh_alloc(sizeof(MeshJson));
+	node->type = p->s[p->pos] == '[' ? MJ_ARRAY : MJ_OBJECT;
+	if (p->nframes + 1 > p->frames_cap)
+	{
+		size_t		cap = (size_t) p->frames_cap;
+
+		p->frames = grow_stack(p->frames, &cap, (size_t) p->nframes + 1,
+							   sizeof(JsonFrame));
+		p->frames_cap = (int) cap;
+	}
+	frame = &p->frames[p->nframes++];
+	frame->node = node;
+	frame->item_base = p->nitems;
+	frame->key_base = p->nkeys;
+	p->pos++;
+	return node;
+}
+
+/* Close the innermost container: give it its members. */
+static MeshJson *
+json_close(JsonParser *p)
+{
+	JsonFrame  *frame = &p->frames[p->nframes - 1];
+	MeshJson   *node = frame->node;
+	size_t		n = p->nitems - frame->item_base;
+
+	if (n > (size_t) INT32_MAX)
+	{
+		json_error(p, p->pos, "too many members");
+		return NULL;
+	}
+	if (node->type == MJ_OBJECT && n > 1 &&
+		!json_check_duplicates(p, p->keys + frame->key_base,
+							   p->key_pos + frame->key_base, n))
+		return NULL;
+	node->count = (int) n;
+	if (n > 0)
+	{
+		node->items = mesh_alloc(n * sizeof(MeshJson *));
+		memcpy(node->items, p->items + frame->item_base, n * sizeof(MeshJson *));
+		if (node->type == MJ_OBJECT)
+		{
+			node->keys = mesh_alloc(n * sizeof(const char *));
+			memcpy(node->keys, p->keys + frame->key_base, n * sizeof(const char *));
+		}
+	}
+	p->nitems = frame->item_base;
+	p->nkeys = frame->key_base;
+	p->nframes--;
+	return node;
+}
+
+static MeshJson *
+json_parse_document(JsonParser *p)
+{
+	char		what[16];
+
+	for (;;)
+	{
+		MeshJson   *node;
+
+		/* a value is expected here */
+		json_skip_ws(p);
+		if (p->pos >= p->len)
+		{
+			json_error(p, p->len, "expected a JSON value, got end of input");
+			return NULL;
+		}
+		if (p->s[p->pos] == '[' || p->s[p->pos] == '{')
+		{
+			char		close = p->s[p->pos] == '[' ? ']' : '}';
+
+			node = json_open(p);
+			if (node == NULL)
+				return NULL;
+			json_skip_ws(p);
+			if (p->pos < p->len && p->s[p->pos] == close)
+			{
+				p->pos++;
+				node = json_close(p);
+			}
+			else
+			{
+				if (close == '}' && !json_parse_key(p))
+					return NULL;
+				continue;		/* to its first member's value */
+			}
+		}
+		else
+			node = json_parse_scalar(p);
+
+		/*
+		 * node is complete: add it to its container, and close every
+		 * container that ends right after it.
+		 */
+		for (;;)
+		{
+			JsonFrame  *frame;
+			char		close;
+
+			if (node == NULL)
+				return NULL;
+			if (p->nframes == 0)
+			{
+				json_skip_ws(p);
+				if (p->pos < p->len)
+				{
+					json_error(p, p->pos, "unexpected data after the JSON value: %s",
+							   json_describe(p, p->pos, what, sizeof(what)));
+					return NULL;
+				}
+				return node;
+			}
+			p->items = grow_stack(p->items, &p->items_cap, p->nitems + 1,
+								  sizeof(MeshJson *));
+			p->items[p->nitems++] = node;
+
+			frame = &p->frames[p->nframes - 1];
+			close = frame->node->type == MJ_ARRAY ? ']' : '}';
+			json_skip_ws(p);
+			if (p->pos < p->len && p->s[p->pos] == ',')
+			{
+				p->pos++;
+				if (close == '}' && !json_parse_key(p))
+					return NULL;
+				break;			/* to the next member's value */
+			}
+			if (p->pos < p->len && p->s[p->pos] == close)
+			{
+				p->pos++;
+				node = json_close(p);
+				continue;
+			}
+			json_error(p, p->pos, "expected ',' or '%c' after %s, got %s",
+					   close, close == ']' ? "array element" : "object member",
+					   json_describe(p, p->pos, what, sizeof(what)));
+			return NULL;
+		}
+	}
+}
+
+/*
+ * A max_depth below 1 means MESH_JSON_MAX_DEPTH.  Depth counts open arrays
+ * and objects: "[[1]]" has depth 2, a lone scalar depth 0.
+ */
+MeshJson *
+mesh_json_parse(const char *text, size_t len, int max_depth,
+				char *errbuf, size_t errlen)
+{
+	JsonParser	p;
+	MeshJson   *result;
+
+	memset(&p, 0, sizeof(p));
+	p.s = (const unsigned char *) text;
+	p.len = text != NULL ? len : 0;
+	p.max_depth = max_depth > 0 ? max_depth : MESH_JSON_MAX_DEPTH;
+	p.errbuf = errbuf;
+	p.errlen = errlen;
+	if (errbuf != NULL && errlen > 0)
+		errbuf[0] = '\0';
+
+	result = json_parse_document(&p);
+
+	/* the scratch space; the tree itself belongs to the caller */
+	mesh_free(p.items);
+	mesh_free(p.keys);
+	mesh_free(p.key_pos);
+	mesh_free(p.frames);
+	mesh_free(p.scratch.data);
+	return result;
+}
+
+MeshJson *
+mesh_json_get(const MeshJson *obj, const char *key)
+{
+	int			i;
+
+	if (obj == NULL || obj->type != MJ_OBJECT || key == NULL)
+		return NULL;
+	for (i = 0; i < obj->count; i++)
+		if (obj->keys[i] != NULL && strcmp(obj->keys[i], key) == 0)
+			return obj->items[i];
+	return NULL;
+}
+
+const char *
+mesh_json_get_string(const MeshJson *obj, const char *key)
+{
+	MeshJson   *v = mesh_json_get(obj, key);
+
+	return v != NULL && v->type == MJ_STRING ? v->string : NULL;
+}
+
+/*
+ * Numbers are written as they were read; a number built by hand (no text)
+ * from its integer or real value.  Recursion is bounded by the tree's
+ * depth, which the parser bounds for parsed trees.
+ */
+void
+mesh_json_write(MeshBuf *buf, const MeshJson *json)
+{
+	char		num[64];
+	int			i;
+
+	if (json == NULL)
+	{
+		mesh_buf_append(buf, "null", 4);
+		return;
+	}
+	switch (json->type)
+	{
+		case MJ_NULL:
+			mesh_buf_append(buf, "null", 4);
+			break;
+		case MJ_BOOL:
+			mesh_buf_append_str(buf, json->boolean ? "true" : "false");
+			break;
+		case MJ_NUMBER:
+			if (json->number != NULL)
+				mesh_buf_append_str(buf, json->number);
+			else if (json->is_integer)
+			{
+				snprintf(num, sizeof(num), "%lld", (long long) json->integer);
+				mesh_buf_append_str(buf, num);
+			}
+			else if (json->real == json->real &&
+					 json->real - json->real == 0.0)
+			{
+				snprintf(num, sizeof(num), "%.17g", json->real);
+				mesh_buf_append_str(buf, num);
+			}
+			else
+				mesh_buf_append(buf, "null", 4);	/* NaN, infinities */
+			break;
+		case MJ_STRING:
+			if (json->string != NULL)
+				mesh_buf_append_json_string(buf, json->string, json->string_len);
+			else
+				mesh_buf_append(buf, "\"\"", 2);
+			break;
+		case MJ_ARRAY:
+			mesh_buf_append_char(buf, '[');
+			for (i = 0; i < json->count; i++)
+			{
+				if (i > 0)
+					mesh_buf_append_char(buf, ',');
+				mesh_json_write(buf, json->items[i]);
+			}
+			mesh_buf_append_char(buf, ']');
+			break;
+		case MJ_OBJECT:
+			mesh_buf_append_char(buf, '{');
+			for (i = 0; i < json->count; i++)
+			{
+				const char *key = json->keys[i] != NULL ? json->keys[i] : "";
+
+				if (i > 0)
+					mesh_buf_append_char(buf, ',');
+				mesh_buf_append_json_string(buf, key, strlen(key));
+				mesh_buf_append_char(buf, ':');
+				mesh_json_write(buf, json->items[i]);
+			}
+			mesh_buf_append_char(buf, '}');
+			break;
+	}
+}
