@@ -11,16 +11,23 @@ OBJS = \
 	src/registry.o \
 	src/avro_c.o \
 	src/type_map.o \
+	src/table.o \
+	src/pushdown.o \
+	src/decode.o \
+	src/scan.o \
+	src/import.o \
 	src/views.o \
 	src/glue.o \
 	src/json.o \
-	src/avro_schema.o
+	src/avro_schema.o \
+	src/avro_decode.o \
+	src/convert.o
 
 EXTENSION = mesh_fdw
 DATA = mesh_fdw--1.0.sql
 PGFILEDESC = "mesh_fdw - data mesh on Apache Kafka"
 
-REGRESS = setup options topics catalog
+REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error
 
 
 # -Wno-unused-parameter: FDW callbacks have fixed signatures

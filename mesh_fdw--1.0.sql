@@ -144,3 +144,33 @@ AS 'MODULE_PATHNAME', 'mesh_unpublish_data_product'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION mesh.unpublish_data_product(text, text, text) IS
   'remove a data product from the catalog (a tombstone); not undone by ROLLBACK';
+
+-- Foreign tables --------------------------------------------------------------
+
+-- The validator sees a table's options but not its columns; this event
+-- trigger checks the whole definition once CREATE/ALTER FOREIGN TABLE or
+-- IMPORT FOREIGN SCHEMA is done: the product exists, each column's type
+-- fits its field, and on_error 'skip'/'null' tables use only types that
+-- mesh_fdw converts without errors.
+CREATE FUNCTION mesh.check_foreign_table(oid)
+RETURNS void
+AS 'MODULE_PATHNAME', 'mesh_check_foreign_table'
+LANGUAGE C STRICT;
+
+CREATE FUNCTION mesh.check_foreign_tables()
+RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT DISTINCT objid FROM pg_event_trigger_ddl_commands()
+            WHERE object_type = 'foreign table'
+  LOOP
+    PERFORM mesh.check_foreign_table(r.objid);
+  END LOOP;
+END
+$$;
+
+CREATE EVENT TRIGGER mesh_check_foreign_tables ON ddl_command_end
+  WHEN TAG IN ('CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE', 'IMPORT FOREIGN SCHEMA')
+  EXECUTE FUNCTION mesh.check_foreign_tables();

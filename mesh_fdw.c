@@ -3,21 +3,69 @@
  * mesh_fdw.c
  *		  Foreign-data wrapper for a data mesh on Apache Kafka: the handler,
  *		  the validator and the FDW callbacks.  The work is done by the files
- *		  under src/ (see src/mesh_fdw.h); this file only wires them to the
+ *		  under src/ (see src/mesh_fdw.h); this file wires them to the
  *		  planner and executor.
  *
  *-------------------------------------------------------------------------
  */
 #include "mesh_fdw.h"
 
+#include <math.h>
+
 #include "access/reloptions.h"
+#include "access/table.h"
+#include "catalog/pg_type.h"
+#include "commands/explain.h"
+#include "executor/executor.h"
 #include "fmgr.h"
 #include "foreign/fdwapi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
 
 PG_MODULE_MAGIC;
+
+/* What planning learns about a relation (baserel->fdw_private). */
+typedef struct MeshPlanState
+{
+	MeshTable  *table;
+	double		messages;		/* in the topic now */
+	int			npartitions;
+} MeshPlanState;
+
+/* fdw_private of a ForeignScan: a List of these */
+enum
+{
+	FDW_PRIVATE_PUSHDOWN,		/* pushdown items (pushdown.c) */
+	FDW_PRIVATE_LIMIT,			/* Integer: pushed LIMIT, -1 none */
+	FDW_PRIVATE_ATTRS			/* Integer list: attnums the query needs */
+};
+
+/* Executor state of a scan (node->fdw_state). */
+typedef struct MeshScanState
+{
+	MeshScan   *scan;
+	MeshTable  *table;
+	Bitmapset  *attrs;
+	List	   *items;
+	List	   *value_states;	/* ExprStates of the pushed values */
+	int64		limit;
+} MeshScanState;
+
+/*
+ * Per-message CPU cost: librdkafka, decoding, one comparison per column.
+ * A scan also pays a startup cost for its round trips to the brokers, so
+ * that the planner does not rescan Kafka on the inner side of a nested
+ * loop when a hash join can read it once.
+ */
+#define MESH_STARTUP_COST 1000.0
 
 /*
  * Validate the options given to CREATE/ALTER of a mesh_fdw server, user
@@ -36,67 +84,293 @@ mesh_fdw_validator(PG_FUNCTION_ARGS)
 }
 
 /*
- * GetForeignRelSize: the planner wants a row estimate for the relation.
+ * GetForeignRelSize: estimate the relation's rows.  The brokers tell how
+ * many messages each partition holds now, so no ANALYZE is needed; in
+ * table mode the number of keys comes from ANALYZE when there is one.
  */
 static void
 meshGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("reading mesh_fdw foreign tables is not supported yet")));
+	MeshPlanState *ps = palloc0(sizeof(MeshPlanState));
+	int64	   *low;
+	int64	   *high;
+	int			p;
+	double		rows;
+
+	ps->table = mesh_table_load(foreigntableid, ERROR);
+	if (!mesh_topic_exists(ps->table->conn, ps->table->topic, &ps->npartitions))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
+						ps->table->topic, ps->table->relname,
+						ps->table->server->servername)));
+	low = palloc(sizeof(int64) * Max(ps->npartitions, 1));
+	high = palloc(sizeof(int64) * Max(ps->npartitions, 1));
+	mesh_query_offsets(ps->table->conn, mesh_get_catalog_consumer(ps->table->conn),
+					   ps->table->topic, ps->npartitions, low, high, ERROR);
+	for (p = 0; p < ps->npartitions; p++)
+		ps->messages += (double) (high[p] - low[p]);
+
+	rows = ps->messages;
+	if (ps->table->table_mode)
+		rows = baserel->tuples > 0 ? baserel->tuples : ps->messages / 2;
+	baserel->tuples = rows;
+	baserel->rows = clamp_row_est(rows * clauselist_selectivity(root, baserel->baserestrictinfo,
+																0, JOIN_INNER, NULL));
+	baserel->fdw_private = ps;
 }
 
 /*
- * GetForeignPaths: the planner wants the access paths for the relation.
+ * GetForeignPaths: offer one path, a full read of the topic narrowed by
+ * what can be pushed down.  No parameterized paths: a join that wants to
+ * probe Kafka per outer row would rescan it each time.
  */
 static void
 meshGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 {
+	MeshPlanState *ps = baserel->fdw_private;
+	double		per_message = cpu_tuple_cost * 2 +
+		cpu_operator_cost * list_length(baserel->reltarget->exprs);
+	Cost		startup = MESH_STARTUP_COST;
+	Cost		total;
+
+	total = startup + ps->messages * per_message;
+	if (ps->table->table_mode)
+	{
+		/* every message goes through a sort before the first row */
+		startup = total + 2.0 * cpu_operator_cost * ps->messages * log2(Max(ps->messages, 2));
+		total = startup + baserel->rows * cpu_tuple_cost;
+	}
+	add_path(baserel, (Path *) create_foreignscan_path(root, baserel, NULL, baserel->rows,
+													   startup, total, NIL, NULL, NULL, NIL));
 }
 
 /*
- * GetForeignPlan: turn the chosen path into a ForeignScan plan node.
+ * A LIMIT the scan itself can honour: the query reads only this relation,
+ * filters nothing the offset ranges do not already enforce, and neither
+ * sorts, groups, aggregates nor expands rows above the scan.
+ */
+static int64
+pushable_limit(PlannerInfo *root, RelOptInfo *baserel, MeshPushdown *pushdown)
+{
+	Query	   *parse = root->parse;
+	int64		count;
+	int64		offset = 0;
+
+	if (parse->limitCount == NULL || !IsA(parse->limitCount, Const) ||
+		((Const *) parse->limitCount)->constisnull ||
+		(parse->limitOffset != NULL &&
+		 (!IsA(parse->limitOffset, Const) || ((Const *) parse->limitOffset)->constisnull)))
+		return -1;
+	if (!pushdown->exact || bms_membership(root->all_baserels) != BMS_SINGLETON ||
+		parse->sortClause || parse->groupClause || parse->groupingSets ||
+		parse->distinctClause || parse->hasAggs || parse->hasWindowFuncs ||
+		parse->hasTargetSRFs || parse->havingQual || parse->setOperations ||
+		parse->limitOption == LIMIT_OPTION_WITH_TIES || root->hasHavingQual)
+		return -1;
+	count = DatumGetInt64(((Const *) parse->limitCount)->constvalue);
+	if (parse->limitOffset)
+		offset = DatumGetInt64(((Const *) parse->limitOffset)->constvalue);
+	if (count < 0 || offset < 0 || count > PG_INT32_MAX - offset)
+		return -1;
+	return count + offset;
+}
+
+/*
+ * GetForeignPlan: build the ForeignScan.  Every restriction stays a local
+ * filter; the pushable ones also narrow the offsets read, with their
+ * values evaluated at scan start (fdw_exprs).
  */
 static ForeignScan *
 meshGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   ForeignPath *best_path, List *tlist, List *scan_clauses,
 				   Plan *outer_plan)
 {
-	return NULL;
+	MeshPlanState *ps = baserel->fdw_private;
+	MeshPushdown *pushdown;
+	List	   *remaining;
+	Bitmapset  *attrs = NULL;
+	List	   *attr_list = NIL;
+	int64		limit;
+	int			attno;
+	ListCell   *lc;
+
+	pushdown = mesh_pushdown_extract(root, baserel, ps->table, &remaining);
+	limit = pushable_limit(root, baserel, pushdown);
+
+	/* the columns the query reads, in its output and in the local filters */
+	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid, &attrs);
+	foreach(lc, remaining)
+		pull_varattnos((Node *) ((RestrictInfo *) lfirst(lc))->clause, baserel->relid, &attrs);
+	attno = -1;
+	while ((attno = bms_next_member(attrs, attno)) >= 0)
+	{
+		AttrNumber	a = attno + FirstLowInvalidHeapAttributeNumber;
+
+		if (a == 0)
+		{
+			/* a whole-row reference needs every column */
+			int			i;
+
+			for (i = 1; i <= ps->table->natts; i++)
+				attr_list = list_append_unique_int(attr_list, i);
+		}
+		else if (a > 0)
+			attr_list = list_append_unique_int(attr_list, a);
+	}
+
+	return make_foreignscan(tlist, extract_actual_clauses(scan_clauses, false),
+							baserel->relid, pushdown->exprs,
+							list_make3(pushdown->items, makeInteger((int) limit), attr_list),
+							NIL, NIL, outer_plan);
+}
+
+static bool
+contains_exec_param(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXEC)
+		return true;
+	return expression_tree_walker(node, contains_exec_param, context);
 }
 
 /*
- * BeginForeignScan: the executor starts a scan; set up its state.
+ * Evaluate the pushed values and start the scan.  Under EXPLAIN without
+ * ANALYZE, values that depend on subplans are left unknown (InvalidOid).
+ */
+static void
+start_scan(ForeignScanState *node, MeshScanState *state, bool explain_only)
+{
+	int			n = list_length(state->value_states);
+	Datum	   *values = palloc0(sizeof(Datum) * Max(n, 1));
+	bool	   *isnull = palloc0(sizeof(bool) * Max(n, 1));
+	Oid		   *types = palloc0(sizeof(Oid) * Max(n, 1));
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+	ListCell   *lc;
+
+	foreach(lc, state->value_states)
+	{
+		ExprState  *es = lfirst(lc);
+		int			i = foreach_current_index(lc);
+
+		if (explain_only && contains_exec_param((Node *) es->expr, NULL))
+			continue;
+		values[i] = ExecEvalExpr(es, econtext, &isnull[i]);
+		types[i] = exprType((Node *) es->expr);
+	}
+	state->scan = mesh_scan_begin(state->table, state->attrs, state->items,
+								  values, isnull, types, state->limit, explain_only);
+}
+
+/*
+ * BeginForeignScan: set up the scan.  Under EXPLAIN without ANALYZE it
+ * only captures the offsets to show, without reading.
  */
 static void
 meshBeginForeignScan(ForeignScanState *node, int eflags)
 {
+	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
+	MeshScanState *state = palloc0(sizeof(MeshScanState));
+	Oid			relid = RelationGetRelid(node->ss.ss_currentRelation);
+	ListCell   *lc;
+
+	state->table = mesh_table_load(relid, ERROR);
+	state->items = list_nth(fsplan->fdw_private, FDW_PRIVATE_PUSHDOWN);
+	state->limit = intVal(list_nth(fsplan->fdw_private, FDW_PRIVATE_LIMIT));
+	foreach(lc, (List *) list_nth(fsplan->fdw_private, FDW_PRIVATE_ATTRS))
+		state->attrs = bms_add_member(state->attrs, lfirst_int(lc));
+	state->value_states = ExecInitExprList(fsplan->fdw_exprs, (PlanState *) node);
+	node->fdw_state = state;
+
+	start_scan(node, state, (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0);
 }
 
 /*
  * IterateForeignScan: return the next row in the scan's tuple slot, or an
- * empty slot at the end.
+ * empty slot at the end.  Values are built in the per-tuple memory that
+ * the executor resets before each call.
  */
 static TupleTableSlot *
 meshIterateForeignScan(ForeignScanState *node)
 {
-	return NULL;
+	MeshScanState *state = node->fdw_state;
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+	MemoryContext oldcxt;
+	bool		found;
+
+	ExecClearTuple(slot);
+	oldcxt = MemoryContextSwitchTo(node->ss.ps.ps_ExprContext->ecxt_per_tuple_memory);
+	found = mesh_scan_next(state->scan, slot->tts_values, slot->tts_isnull);
+	MemoryContextSwitchTo(oldcxt);
+	if (found)
+		ExecStoreVirtualTuple(slot);
+	return slot;
 }
 
 /*
- * ReScanForeignScan: restart the scan from the beginning.
+ * ReScanForeignScan: start again from the beginning, with the pushed
+ * values evaluated anew (parameters may have changed).
  */
 static void
 meshReScanForeignScan(ForeignScanState *node)
 {
+	MeshScanState *state = node->fdw_state;
+
+	mesh_scan_end(state->scan);
+	start_scan(node, state, false);
 }
 
 /*
- * EndForeignScan: the scan is over; release what it holds.
+ * EndForeignScan: the scan is over; give back its consumer.
  */
 static void
 meshEndForeignScan(ForeignScanState *node)
 {
+	MeshScanState *state = node->fdw_state;
+
+	if (state && state->scan)
+		mesh_scan_end(state->scan);
+}
+
+/*
+ * ExplainForeignScan: the topic, per partition the offsets to read, and
+ * what was pushed down; with ANALYZE, messages read and judged bad.
+ */
+static void
+meshExplainForeignScan(ForeignScanState *node, ExplainState *es)
+{
+	MeshScanState *state = node->fdw_state;
+
+	mesh_scan_explain(state->scan, es);
+}
+
+static int
+meshAcquireSampleRows(Relation relation, int elevel, HeapTuple *rows,
+					  int targrows, double *totalrows, double *totaldeadrows)
+{
+	MeshTable  *table = mesh_table_load(RelationGetRelid(relation), ERROR);
+	int			n;
+
+	n = mesh_scan_sample(table, rows, targrows, totalrows, RelationGetDescr(relation));
+	*totaldeadrows = 0;
+	ereport(elevel,
+			(errmsg("\"%s\": sampled %d of %.0f messages", RelationGetRelationName(relation),
+					n, *totalrows)));
+	return n;
+}
+
+/*
+ * AnalyzeForeignTable: ANALYZE samples the newest messages of each
+ * partition for column statistics.
+ */
+static bool
+meshAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
+						BlockNumber *totalpages)
+{
+	*func = meshAcquireSampleRows;
+	*totalpages = 1;
+	return true;
 }
 
 /*
@@ -115,6 +389,9 @@ mesh_fdw_handler(PG_FUNCTION_ARGS)
 	routine->IterateForeignScan = meshIterateForeignScan;
 	routine->ReScanForeignScan = meshReScanForeignScan;
 	routine->EndForeignScan = meshEndForeignScan;
+	routine->ExplainForeignScan = meshExplainForeignScan;
+	routine->AnalyzeForeignTable = meshAnalyzeForeignTable;
+	routine->ImportForeignSchema = mesh_import_foreign_schema;
 
 	PG_RETURN_POINTER(routine);
 }

@@ -132,6 +132,28 @@ mesh_catalog_products(MeshCatalog *catalog)
 	return result;
 }
 
+/* A schema definition any product of the catalog has had, by fingerprint. */
+const char *
+mesh_catalog_schema_by_fingerprint(MeshCatalog *catalog, uint64 fingerprint)
+{
+	HASH_SEQ_STATUS scan;
+	ProductEntry *entry;
+
+	hash_seq_init(&scan, catalog->products);
+	while ((entry = hash_seq_search(&scan)) != NULL)
+	{
+		ListCell   *lc;
+
+		foreach(lc, entry->product->schemas)
+			if (((MeshProductSchema *) lfirst(lc))->fingerprint == fingerprint)
+			{
+				hash_seq_term(&scan);
+				return ((MeshProductSchema *) lfirst(lc))->definition;
+			}
+	}
+	return NULL;
+}
+
 MeshProductSchema *
 mesh_product_current_schema(MeshProduct *product)
 {

@@ -46,6 +46,13 @@ typedef struct ConnCacheEntry
 
 static HTAB *ConnectionHash = NULL;
 
+/*
+ * Wait on a blocking librdkafka call in slices of MESH_WAIT_SLICE_MS, so
+ * that a cancel is honoured at once; the call is repeated each slice.
+ */
+#define SLICE(deadline) ((int) Max(1, Min(mesh_ms_left(deadline), MESH_WAIT_SLICE_MS)))
+
+
 static void mesh_inval_callback(Datum arg, int cacheid, uint32 hashvalue);
 static void mesh_release_all(int code, Datum arg);
 
@@ -173,8 +180,12 @@ drain_log_queue(MeshConnection *conn, rd_kafka_queue_t *logq)
 void
 mesh_drain_client(MeshConnection *conn)
 {
+	ListCell   *lc;
+
 	drain_log_queue(conn, conn->logq);
 	drain_log_queue(conn, conn->consumer_logq);
+	foreach(lc, conn->consumers)
+		drain_log_queue(conn, ((MeshPooledConsumer *) lfirst(lc))->logq);
 }
 
 /*
@@ -287,7 +298,18 @@ destroy_client(rd_kafka_t **rk, rd_kafka_queue_t **logq)
 static void
 mesh_disconnect(MeshConnection *conn)
 {
+	ListCell   *lc;
+
 	mesh_drain_client(conn);
+	foreach(lc, conn->consumers)
+	{
+		MeshPooledConsumer *pc = lfirst(lc);
+
+		destroy_client(&pc->rk, &pc->logq);
+		free(pc->state);
+	}
+	list_free_deep(conn->consumers);
+	conn->consumers = NIL;
 	destroy_client(&conn->consumer, &conn->consumer_logq);
 	destroy_client(&conn->rk, &conn->logq);
 	conn->catalog = NULL;		/* lived in conn->cxt */
@@ -420,6 +442,189 @@ mesh_get_catalog_consumer(MeshConnection *conn)
 }
 
 /*
+ * A consumer for a scan, from the connection's pool of idle ones or new.
+ * Every scan has its own, so that a query can read several topics (or the
+ * same one twice) at once.  Its prefetch queue is small: a scan never
+ * holds more than a few megabytes of a topic.
+ */
+rd_kafka_t *
+mesh_checkout_consumer(MeshConnection *conn)
+{
+	static const char *const scan_props[] = {
+		"group.id", "mesh_fdw",
+		"enable.partition.eof", "true",
+		"enable.auto.commit", "false",
+		"enable.auto.offset.store", "false",
+		"isolation.level", "read_committed",
+		/* data removed by retention since the scan began: go on from there */
+		"auto.offset.reset", "earliest",
+		"queued.max.messages.kbytes", "8192",
+		"fetch.max.bytes", "8388608",
+		"max.partition.fetch.bytes", "2097152",
+		"fetch.wait.max.ms", "100",
+		NULL
+	};
+	MemoryContext oldcxt;
+	MeshPooledConsumer *pc;
+	ListCell   *lc;
+
+	foreach(lc, conn->consumers)
+	{
+		pc = lfirst(lc);
+		if (!pc->in_use)
+		{
+			pc->in_use = true;
+			return pc->rk;
+		}
+	}
+	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	pc = palloc0(sizeof(MeshPooledConsumer));
+	pc->state = calloc(1, sizeof(MeshClientState));
+	if (pc->state == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	MemoryContextSwitchTo(oldcxt);
+	pc->rk = mesh_new_client(conn, RD_KAFKA_CONSUMER, scan_props, pc->state, &pc->logq);
+	pc->in_use = true;
+	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	conn->consumers = lappend(conn->consumers, pc);
+	MemoryContextSwitchTo(oldcxt);
+	return pc->rk;
+}
+
+/* Give a scan's consumer back: it stops fetching and waits for the next. */
+void
+mesh_checkin_consumer(MeshConnection *conn, rd_kafka_t *consumer)
+{
+	ListCell   *lc;
+
+	foreach(lc, conn->consumers)
+	{
+		MeshPooledConsumer *pc = lfirst(lc);
+
+		if (pc->rk == consumer)
+		{
+			rd_kafka_assign(consumer, NULL);
+			drain_log_queue(conn, pc->logq);
+			pc->in_use = false;
+		}
+	}
+}
+
+/* The client state of one of conn's clients. */
+static MeshClientState *
+state_of(MeshConnection *conn, rd_kafka_t *rk)
+{
+	ListCell   *lc;
+
+	if (rk == conn->rk)
+		return conn->state;
+	if (rk == conn->consumer)
+		return conn->consumer_state;
+	foreach(lc, conn->consumers)
+		if (((MeshPooledConsumer *) lfirst(lc))->rk == rk)
+			return ((MeshPooledConsumer *) lfirst(lc))->state;
+	return conn->state;
+}
+
+/*
+ * One ListOffsets request for all partitions 0..n-1 of topic: each
+ * partition's offset for the "time" in offsets[p] on entry (a timestamp in
+ * ms, or -2 for the beginning, -1 for the end, which for a read_committed
+ * client is the last stable offset).
+ */
+static bool
+list_offsets(MeshConnection *conn, rd_kafka_t *rk, const char *topic, int n,
+			 int64 *offsets, int elevel)
+{
+	TimestampTz deadline;
+	rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+	MeshClientState *state = state_of(conn, rk);
+	int			p;
+
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+										   conn->opts.connect_timeout_ms);
+	state->first_error[0] = '\0';
+	for (;;)
+	{
+		rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(Max(n, 1));
+
+		for (p = 0; p < n; p++)
+			rd_kafka_topic_partition_list_add(parts, topic, p)->offset = offsets[p];
+		err = rd_kafka_offsets_for_times(rk, parts, SLICE(deadline));
+		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+		{
+			for (p = 0; p < n && err == RD_KAFKA_RESP_ERR_NO_ERROR; p++)
+			{
+				rd_kafka_topic_partition_t *tp =
+					rd_kafka_topic_partition_list_find(parts, topic, p);
+
+				if (tp == NULL)
+					err = RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
+				else if (tp->err)
+					err = tp->err;
+				else
+					offsets[p] = tp->offset;
+			}
+			rd_kafka_topic_partition_list_destroy(parts);
+			if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+				return true;
+			break;
+		}
+		rd_kafka_topic_partition_list_destroy(parts);
+		if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && err != RD_KAFKA_RESP_ERR__TRANSPORT)
+			break;
+		if (mesh_ms_left(deadline) <= 0)
+			break;
+		CHECK_FOR_INTERRUPTS();
+		mesh_drain_client(conn);
+	}
+	mesh_drain_client(conn);
+	if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT)
+		mesh_report_kafka_error(conn, state, "an offsets request", elevel);
+	else
+		ereport(elevel,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not read the offsets of topic \"%s\" on server \"%s\"",
+						topic, conn->opts.servername),
+				 errdetail("%s", rd_kafka_err2str(err))));
+	return false;
+}
+
+/*
+ * Low and high (last stable) offsets of partitions 0..n-1 of topic, in two
+ * requests whatever n.
+ */
+bool
+mesh_query_offsets(MeshConnection *conn, rd_kafka_t *rk, const char *topic,
+				   int n, int64 *low, int64 *high, int elevel)
+{
+	int			p;
+
+	for (p = 0; p < n; p++)
+	{
+		low[p] = RD_KAFKA_OFFSET_BEGINNING;
+		high[p] = RD_KAFKA_OFFSET_END;
+	}
+	return list_offsets(conn, rk, topic, n, low, elevel) &&
+		list_offsets(conn, rk, topic, n, high, elevel);
+}
+
+/*
+ * For each partition, the first offset whose message timestamp is at
+ * least timestamp_ms (-1 where there is none: read nothing there).
+ */
+bool
+mesh_offsets_for_time(MeshConnection *conn, rd_kafka_t *rk, const char *topic,
+					  int n, int64 timestamp_ms, int64 *offsets)
+{
+	int			p;
+
+	for (p = 0; p < n; p++)
+		offsets[p] = timestamp_ms;
+	return list_offsets(conn, rk, topic, n, offsets, ERROR);
+}
+
+/*
  * Mark the clients whose server or user mapping changed; they are rebuilt
  * at their next use (never here: this may run at any catalog access).
  */
@@ -448,6 +653,11 @@ mesh_release_all(int code, Datum arg)
 	hash_seq_init(&scan, ConnectionHash);
 	while ((entry = (ConnCacheEntry *) hash_seq_search(&scan)) != NULL)
 	{
+		ListCell   *lc;
+
+		foreach(lc, entry->conn.consumers)
+			destroy_client(&((MeshPooledConsumer *) lfirst(lc))->rk,
+						   &((MeshPooledConsumer *) lfirst(lc))->logq);
 		destroy_client(&entry->conn.consumer, &entry->conn.consumer_logq);
 		destroy_client(&entry->conn.rk, &entry->conn.logq);
 	}
@@ -490,11 +700,6 @@ mesh_report_kafka_error(MeshConnection *conn, MeshClientState *state,
 			 errhint("Check that the brokers are running and reachable from the database server, or raise the server option \"connect_timeout_ms\".")));
 }
 
-/*
- * Wait on a blocking librdkafka call in slices of MESH_WAIT_SLICE_MS, so
- * that a cancel is honoured at once; the call is repeated each slice.
- */
-#define SLICE(deadline) ((int) Max(1, Min(mesh_ms_left(deadline), MESH_WAIT_SLICE_MS)))
 
 /*
  * Fetch cluster metadata, for one topic or (topic NULL) all of them.  Waits

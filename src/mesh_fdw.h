@@ -312,6 +312,15 @@ extern bool mesh_avro_default_value(const MeshAvroType *type,
 									const MeshJson *json, MeshAvroShape shape,
 									MeshAvroValue *value,
 									char *errbuf, size_t errlen);
+/*
+ * Append the text of a decimal (a MESH_SHAPE_SCALAR value of logical type
+ * AVRO_LT_DECIMAL: data/len hold the two's-complement big-endian unscaled
+ * value) with exactly scale fraction digits, as numeric_in reads it.  False
+ * when it has more digits than precision (or than numeric's 1000).
+ */
+extern bool mesh_avro_decimal_text(const char *data, size_t len,
+								   int precision, int scale, MeshBuf *buf,
+								   char *errbuf, size_t errlen);
 
 #ifdef MESH_STANDALONE
 /* test/unit/standalone.c: free all portable-core memory; count live blocks */
@@ -323,8 +332,14 @@ extern size_t mesh_standalone_live_blocks(void);
 
 #include <librdkafka/rdkafka.h>
 
+#include "access/htup.h"
+#include "access/tupdesc.h"
+#include "commands/explain.h"
 #include "fmgr.h"
 #include "foreign/foreign.h"
+#include "nodes/bitmapset.h"
+#include "nodes/parsenodes.h"
+#include "nodes/pathnodes.h"
 #include "nodes/pg_list.h"
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
@@ -402,6 +417,15 @@ typedef struct MeshClientState
  */
 typedef struct MeshCatalog MeshCatalog;
 
+/* A consumer of the pool scans take theirs from. */
+typedef struct MeshPooledConsumer
+{
+	rd_kafka_t *rk;
+	rd_kafka_queue_t *logq;
+	MeshClientState *state;		/* malloc'd */
+	bool		in_use;
+} MeshPooledConsumer;
+
 typedef struct MeshConnection
 {
 	Oid			serverid;			/* hash key part 1 */
@@ -418,6 +442,7 @@ typedef struct MeshConnection
 	rd_kafka_queue_t *consumer_logq;
 	MeshClientState *consumer_state;
 	MeshCatalog *catalog;			/* cached catalog (catalog.c) or NULL */
+	List	   *consumers;			/* MeshPooledConsumer *, for scans */
 } MeshConnection;
 
 extern MeshConnection *mesh_get_connection(ForeignServer *server,
@@ -430,6 +455,14 @@ extern rd_kafka_t *mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
 								   MeshClientState *state,
 								   rd_kafka_queue_t **logq);
 extern rd_kafka_t *mesh_get_catalog_consumer(MeshConnection *conn);
+extern rd_kafka_t *mesh_checkout_consumer(MeshConnection *conn);
+extern void mesh_checkin_consumer(MeshConnection *conn, rd_kafka_t *consumer);
+extern bool mesh_query_offsets(MeshConnection *conn, rd_kafka_t *rk,
+							   const char *topic, int n, int64 *low,
+							   int64 *high, int elevel);
+extern bool mesh_offsets_for_time(MeshConnection *conn, rd_kafka_t *rk,
+								  const char *topic, int n, int64 timestamp_ms,
+								  int64 *offsets);
 extern void mesh_report_kafka_error(MeshConnection *conn, MeshClientState *state,
 									const char *what, int elevel);
 extern bool mesh_query_watermarks(MeshConnection *conn, rd_kafka_t *rk,
@@ -533,6 +566,8 @@ extern MeshProduct *mesh_catalog_lookup(MeshCatalog *catalog,
 										const char *qualified_name);
 extern List *mesh_catalog_products(MeshCatalog *catalog);
 extern MeshProductSchema *mesh_product_current_schema(MeshProduct *product);
+extern const char *mesh_catalog_schema_by_fingerprint(MeshCatalog *catalog,
+													  uint64 fingerprint);
 extern bool mesh_valid_name(const char *name);
 extern bool mesh_valid_topic_name(const char *name);
 extern uint64 mesh_schema_fingerprint(const MeshAvroType *schema);
@@ -613,6 +648,14 @@ typedef struct MeshColumnType
 
 extern void mesh_column_type_init(MeshColumnType *ct, Oid typid, int32 typmod);
 extern bool mesh_type_is_checked(Oid typid);
+/*
+ * The shape the decoder must produce for a column (MeshAvroSlot.shape):
+ * MESH_SHAPE_JSON for json and jsonb (and domains over them),
+ * MESH_SHAPE_ARRAY for array types, MESH_SHAPE_SCALAR otherwise.
+ * mesh_convert_avro reads values in that shape: for json and jsonb,
+ * value->data is JSON text whatever value->kind says.
+ */
+extern MeshAvroShape mesh_column_avro_shape(const MeshColumnType *ct);
 
 /* An Avro value (after resolution) into the column type. */
 extern bool mesh_convert_avro(const MeshAvroValue *value, const MeshColumnType *ct,
@@ -632,6 +675,155 @@ extern bool mesh_convert_json(const MeshJson *json, const MeshColumnType *ct,
 /* Bytes into bytea (never fails but for size limits). */
 extern bool mesh_convert_bytes(const char *data, size_t len, Datum *out,
 							   char *errbuf, size_t errlen);
+
+/* ------------------------------------------------------------------------
+ * src/table.c: what a foreign table reads: its topic, formats, mode and
+ * columns, resolved against its data product
+ * ------------------------------------------------------------------------
+ */
+typedef enum MeshFormat
+{
+	MESH_FORMAT_AVRO,
+	MESH_FORMAT_JSON,
+	MESH_FORMAT_TEXT,
+	MESH_FORMAT_BYTES
+} MeshFormat;
+
+typedef enum MeshOnError
+{
+	MESH_ON_ERROR_ERROR,
+	MESH_ON_ERROR_SKIP,
+	MESH_ON_ERROR_NULL
+} MeshOnError;
+
+typedef enum MeshColumnKind
+{
+	MESH_COLUMN_DROPPED,
+	MESH_COLUMN_FIELD,			/* a field of the message value */
+	MESH_COLUMN_VALUE,			/* the whole value (text and bytes formats) */
+	MESH_COLUMN_PARTITION,		/* _partition */
+	MESH_COLUMN_OFFSET,			/* _offset */
+	MESH_COLUMN_TIMESTAMP,		/* _timestamp */
+	MESH_COLUMN_KEY,			/* _key */
+	MESH_COLUMN_HEADERS			/* _headers */
+} MeshColumnKind;
+
+typedef struct MeshColumn
+{
+	MeshColumnKind kind;
+	char	   *name;
+	char	   *field;			/* source field (option "field" or the name) */
+	MeshColumnType type;
+	int			slot;			/* MESH_COLUMN_FIELD: index in target.slots */
+} MeshColumn;
+
+typedef struct MeshTable
+{
+	Oid			relid;
+	char	   *relname;
+	ForeignServer *server;
+	MeshConnection *conn;
+	char	   *product;		/* qualified name, or NULL for a raw topic */
+	char	   *topic;
+	MeshFormat	value_format;
+	MeshFormat	key_format;
+	bool		table_mode;
+	MeshOnError on_error;
+	bool		transactional;
+	int			natts;			/* columns[attnum - 1] */
+	MeshColumn *columns;
+	MeshAvroType *reader_schema;	/* the product's current schema, or NULL */
+	List	   *product_schemas;	/* MeshProductSchema *, all versions */
+	MeshAvroTarget target;		/* one slot per field column */
+} MeshTable;
+
+extern MeshTable *mesh_table_load(Oid relid, int elevel);
+extern const char *mesh_table_describe(const MeshTable *table);
+extern MeshColumnKind mesh_metadata_column_kind(const char *name);
+extern MeshFormat mesh_parse_format(const char *name);
+
+/* ------------------------------------------------------------------------
+ * src/pushdown.c: which partitions and offsets a scan must read
+ * ------------------------------------------------------------------------
+ *
+ * The planner finds conditions on _partition, _offset and _timestamp that
+ * narrow what must be read; their values (constants, parameters, stable
+ * functions such as now()) are evaluated when the scan starts.  Every
+ * condition also stays a local filter, so pushdown only ever saves reading.
+ */
+typedef struct MeshPartitionRange
+{
+	int64		low;			/* the partition's first offset */
+	int64		high;			/* its last stable offset when the scan began */
+	int64		start;			/* what the scan reads: [start, end) */
+	int64		end;
+} MeshPartitionRange;
+
+typedef struct MeshPushdown
+{
+	List	   *items;			/* plan-time description (see pushdown.c) */
+	List	   *exprs;			/* the values to evaluate, for fdw_exprs */
+	bool		exact;			/* the items filter exactly (LIMIT may go down) */
+	bool		has_timestamp_upper;
+} MeshPushdown;
+
+extern MeshPushdown *mesh_pushdown_extract(PlannerInfo *root, RelOptInfo *baserel,
+										   MeshTable *table, List **remaining);
+/* At scan start: restrict ranges[] (one per partition) by the conditions. */
+extern void mesh_pushdown_apply(List *items, Datum *values, bool *isnull,
+								Oid *types, int npartitions,
+								MeshPartitionRange *ranges,
+								int64 *ts_lower_ms, int64 *ts_upper_ms);
+extern char *mesh_pushdown_describe(List *items, Datum *values, bool *isnull,
+									Oid *types);
+
+/* ------------------------------------------------------------------------
+ * src/decode.c: a Kafka message into the columns of a row
+ * ------------------------------------------------------------------------
+ */
+typedef struct MeshDecoder MeshDecoder;
+
+extern MeshDecoder *mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed);
+/*
+ * Fill values/nulls (table->natts entries) from msg.  Returns false when
+ * the message is bad (reason in errbuf); then the columns that could not
+ * be decoded are NULL, for on_error 'null'.
+ */
+extern bool mesh_decode_message(MeshDecoder *decoder, const rd_kafka_message_t *msg,
+								Datum *values, bool *nulls,
+								char *errbuf, size_t errlen);
+/* The same, from parts (table mode keeps messages in a tuplesort). */
+extern bool mesh_decode_parts(MeshDecoder *decoder, int32 partition, int64 offset,
+							  int64 timestamp_ms, const char *key, size_t keylen,
+							  const char *value, size_t len, bool tombstone,
+							  Datum headers, bool headers_null,
+							  Datum *values, bool *nulls,
+							  char *errbuf, size_t errlen);
+extern Datum mesh_headers_datum(const rd_kafka_message_t *msg, bool *isnull);
+extern TimestampTz mesh_kafka_timestamp(int64 ms);
+
+/* ------------------------------------------------------------------------
+ * src/scan.c: reading a topic for a foreign scan
+ * ------------------------------------------------------------------------
+ */
+typedef struct MeshScan MeshScan;
+
+extern MeshScan *mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed,
+								 List *pushdown_items, Datum *values,
+								 bool *isnull, Oid *types, int64 limit,
+								 bool explain_only);
+extern bool mesh_scan_next(MeshScan *scan, Datum *values, bool *nulls);
+extern void mesh_scan_end(MeshScan *scan);
+extern void mesh_scan_explain(MeshScan *scan, ExplainState *es);
+extern int	mesh_scan_sample(MeshTable *table, HeapTuple *rows, int targrows,
+							 double *totalrows, TupleDesc tupdesc);
+
+/* ------------------------------------------------------------------------
+ * src/import.c: IMPORT FOREIGN SCHEMA, and checking table definitions
+ * ------------------------------------------------------------------------
+ */
+extern List *mesh_import_foreign_schema(ImportForeignSchemaStmt *stmt,
+										Oid serverOid);
 
 /* ------------------------------------------------------------------------
  * src/views.c: the catalog views of schema mesh

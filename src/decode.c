@@ -1,0 +1,529 @@
+/*-------------------------------------------------------------------------
+ *
+ * decode.c
+ *		  A Kafka message into the columns of a row: metadata, key, headers
+ *		  and the value in its format.
+ *
+ * Avro values come in two framings, told apart by their first bytes: the
+ * Confluent wire format (0x00 + 4-byte big-endian schema id; the writer
+ * schema comes from the schema registry) and Avro single-object encoding
+ * (C3 01 + 8-byte little-endian CRC-64-AVRO fingerprint; the writer
+ * schema comes from the catalog).  Each writer schema is compiled once per
+ * scan against the table's columns (avro_decode.c) and the program is
+ * reused for every message written with it.
+ *
+ * Values are converted with the checked conversions of convert.c, so a
+ * message that does not fit its columns is reported, not thrown: the scan
+ * decides by the table's on_error.  With on_error 'error' only the columns
+ * the query needs are converted; with 'skip' and 'null' all are, so that a
+ * query's rows never depend on which columns it reads.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mesh_fdw.h"
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "mb/pg_wchar.h"
+
+/* A compiled program for one writer schema, or why there is none. */
+typedef struct ProgramEntry
+{
+	uint64		key;			/* framing tag and schema id or fingerprint */
+	MeshAvroProgram *program;
+	char	   *error;
+} ProgramEntry;
+
+#define KEY_CONFLUENT(id)	(((uint64) 1 << 63) | (uint32) (id))
+
+struct MeshDecoder
+{
+	MeshTable  *table;
+	MemoryContext cxt;			/* programs and schemas, for the scan */
+	bool	   *convert;		/* by attnum - 1: convert this column */
+	MeshAvroTarget target;		/* the table's, with "needed" set */
+	HTAB	   *programs;		/* of ProgramEntry */
+	ProgramEntry *last;			/* most messages use the previous schema */
+	MeshAvroValue *avro_values;
+	/* Avro keys: the whole key as one JSON slot */
+	HTAB	   *key_programs;
+	MeshAvroSlot key_slot;
+	MeshAvroTarget key_target;
+	MeshAvroValue key_value;
+};
+
+MeshDecoder *
+mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
+{
+	MeshDecoder *d = palloc0(sizeof(MeshDecoder));
+	HASHCTL		ctl;
+	int			i;
+	bool		all = table->on_error != MESH_ON_ERROR_ERROR;
+
+	d->table = table;
+	d->cxt = CurrentMemoryContext;
+	d->convert = palloc0(sizeof(bool) * Max(table->natts, 1));
+	d->target.nslots = table->target.nslots;
+	d->target.slots = palloc(sizeof(MeshAvroSlot) * Max(table->target.nslots, 1));
+	memcpy(d->target.slots, table->target.slots,
+		   sizeof(MeshAvroSlot) * table->target.nslots);
+	for (i = 0; i < table->natts; i++)
+	{
+		MeshColumn *col = &table->columns[i];
+
+		if (col->kind == MESH_COLUMN_DROPPED)
+			continue;
+		d->convert[i] = all || bms_is_member(i + 1, attrs_needed);
+		if (col->kind == MESH_COLUMN_FIELD && table->value_format == MESH_FORMAT_AVRO)
+			d->target.slots[col->slot].needed = d->convert[i];
+	}
+	d->avro_values = palloc0(sizeof(MeshAvroValue) * Max(d->target.nslots, 1));
+
+	ctl.keysize = sizeof(uint64);
+	ctl.entrysize = sizeof(ProgramEntry);
+	ctl.hcxt = d->cxt;
+	d->programs = hash_create("mesh_fdw Avro programs", 16, &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	d->key_programs = hash_create("mesh_fdw Avro key programs", 16, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	d->key_slot.name = "key";
+	d->key_slot.shape = MESH_SHAPE_JSON;
+	d->key_slot.needed = true;
+	d->key_target.nslots = 1;
+	d->key_target.slots = &d->key_slot;
+	return d;
+}
+
+TimestampTz
+mesh_kafka_timestamp(int64 ms)
+{
+	return (TimestampTz) ((ms - (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * 86400000) * 1000);
+}
+
+/* ------------------------------------------------------------------------
+ * Writer schemas
+ * ------------------------------------------------------------------------
+ */
+
+/* The definition of the schema with this fingerprint, from the catalog. */
+static const char *
+schema_by_fingerprint(MeshDecoder *d, uint64 fingerprint)
+{
+	ListCell   *lc;
+	MeshCatalog *catalog;
+	const char *definition;
+
+	foreach(lc, d->table->product_schemas)
+		if (((MeshProductSchema *) lfirst(lc))->fingerprint == fingerprint)
+			return ((MeshProductSchema *) lfirst(lc))->definition;
+
+	/* written with a schema published after the scan began, or by another product */
+	catalog = mesh_catalog_get(d->table->conn, ERROR);
+	definition = mesh_catalog_schema_by_fingerprint(catalog, fingerprint);
+	return definition ? MemoryContextStrdup(d->cxt, definition) : NULL;
+}
+
+/*
+ * A writer record wrapping type as its one field "key": a record's
+ * encoding is its fields', so this decodes a whole datum of any type into
+ * the one slot of key_target.
+ */
+static MeshAvroType *
+wrap_in_record(MeshAvroType *type)
+{
+	MeshAvroType *record = palloc0(sizeof(MeshAvroType));
+	MeshAvroField *field = palloc0(sizeof(MeshAvroField));
+
+	field->name = "key";
+	field->type = type;
+	record->kind = AVRO_RECORD;
+	record->name = record->fullname = "mesh_fdw_key";
+	record->fields = field;
+	record->nfields = 1;
+	return record;
+}
+
+/*
+ * The program for the writer schema a message names (framing in data).
+ * On success *header is the framing's length; else errbuf says why.
+ */
+static MeshAvroProgram *
+program_for(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
+			bool whole_datum, const uint8_t *data, size_t len, size_t *header,
+			char *errbuf, size_t errlen)
+{
+	uint64		key;
+	ProgramEntry *entry;
+	bool		found;
+	const char *definition = NULL;
+	char		what[64];
+	MemoryContext oldcxt;
+
+	if (len >= 5 && data[0] == 0x00)
+	{
+		uint32		id = ((uint32) data[1] << 24) | ((uint32) data[2] << 16) |
+			((uint32) data[3] << 8) | (uint32) data[4];
+
+		key = KEY_CONFLUENT(id);
+		*header = 5;
+		snprintf(what, sizeof(what), "schema id %u", id);
+	}
+	else if (len >= 10 && data[0] == 0xC3 && data[1] == 0x01)
+	{
+		uint64		fp = 0;
+		int			i;
+
+		for (i = 7; i >= 0; i--)
+			fp = (fp << 8) | data[2 + i];
+		key = fp & ~((uint64) 1 << 63);
+		/* keep the two key spaces apart: fingerprints lose their top bit */
+		if (fp & ((uint64) 1 << 63))
+			key ^= 0x5bd1e995;
+		*header = 10;
+		snprintf(what, sizeof(what), "schema fingerprint %02x%02x%02x%02x%02x%02x%02x%02x",
+				 data[2], data[3], data[4], data[5], data[6], data[7], data[8], data[9]);
+	}
+	else
+	{
+		if (len == 0)
+			snprintf(errbuf, errlen, "empty Avro message");
+		else
+			snprintf(errbuf, errlen,
+					 "unknown framing byte 0x%02x (expected 0x00 for the Confluent wire format or C3 01 for Avro single-object encoding)",
+					 data[0]);
+		return NULL;
+	}
+
+	if (d->last && d->last->key == key && programs == d->programs)
+		entry = d->last;
+	else
+	{
+		entry = hash_search(programs, &key, HASH_ENTER, &found);
+		if (!found)
+		{
+			MeshAvroType *writer;
+			char		parse_err[256];
+
+			entry->program = NULL;
+			entry->error = NULL;
+			oldcxt = MemoryContextSwitchTo(d->cxt);
+			if (*header == 5)
+				definition = mesh_registry_schema_by_id(d->table->conn, (int) (key & 0xffffffff));
+			else
+			{
+				uint64		fp = 0;
+				int			i;
+
+				for (i = 7; i >= 0; i--)
+					fp = (fp << 8) | data[2 + i];
+				definition = schema_by_fingerprint(d, fp);
+			}
+			if (definition == NULL)
+				entry->error = psprintf(*header == 5 ?
+										"%s is not in the schema registry" :
+										"%s is not in the catalog", what);
+			else if ((writer = mesh_avro_parse_ext(definition, strlen(definition),
+												   MESH_AVRO_LAX_DEFAULTS,
+												   parse_err, sizeof(parse_err))) == NULL)
+				entry->error = psprintf("the writer schema (%s) is invalid: %s", what, parse_err);
+			else
+			{
+				if (whole_datum)
+					writer = wrap_in_record(writer);
+				entry->program = mesh_avro_compile(writer, target, parse_err, sizeof(parse_err));
+				if (entry->program == NULL)
+					entry->error = psprintf("the writer schema (%s) cannot be read into this table: %s",
+											what, parse_err);
+			}
+			MemoryContextSwitchTo(oldcxt);
+		}
+		if (programs == d->programs)
+			d->last = entry;
+	}
+	if (entry->program == NULL)
+		strlcpy(errbuf, entry->error, errlen);
+	return entry->program;
+}
+
+/* ------------------------------------------------------------------------
+ * Messages
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * _headers as a jsonb object: a header whose value is UTF-8 text maps to
+ * that text, one with other bytes to "\\x<hex>", one without a value to
+ * null.  For a name given twice, the last one wins.
+ */
+Datum
+mesh_headers_datum(const rd_kafka_message_t *msg, bool *isnull)
+{
+	rd_kafka_headers_t *hdrs = NULL;
+	MeshBuf		buf;
+	size_t		i;
+	const char *name;
+	const void *value;
+	size_t		size;
+
+	*isnull = false;
+	mesh_buf_init(&buf);
+	mesh_buf_append_char(&buf, '{');
+	if (rd_kafka_message_headers(msg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR)
+	{
+		for (i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) ==
+			 RD_KAFKA_RESP_ERR_NO_ERROR; i++)
+		{
+			if (i > 0)
+				mesh_buf_append_char(&buf, ',');
+			mesh_buf_append_json_string(&buf, name, strlen(name));
+			mesh_buf_append_char(&buf, ':');
+			if (value == NULL)
+				mesh_buf_append_str(&buf, "null");
+			else if (pg_verify_mbstr(PG_UTF8, value, (int) size, true) &&
+					 memchr(value, '\0', size) == NULL)
+				mesh_buf_append_json_string(&buf, value, size);
+			else
+			{
+				size_t		j;
+
+				mesh_buf_append_str(&buf, "\"\\\\x");
+				for (j = 0; j < size; j++)
+				{
+					char		hex[3];
+
+					snprintf(hex, sizeof(hex), "%02x", ((const uint8 *) value)[j]);
+					mesh_buf_append(&buf, hex, 2);
+				}
+				mesh_buf_append_char(&buf, '"');
+			}
+		}
+	}
+	mesh_buf_append_char(&buf, '}');
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+/* Note a failed column: NULL it, keep the first reason. */
+static void
+column_failed(MeshColumn *col, bool *isnull, bool *bad, const char *reason,
+			  char *errbuf, size_t errlen)
+{
+	*isnull = true;
+	if (!*bad)
+		snprintf(errbuf, errlen, "column \"%s\": %s", col->name, reason);
+	*bad = true;
+}
+
+static void
+decode_key(MeshDecoder *d, MeshColumn *col, const char *key, size_t keylen,
+		   Datum *value, bool *isnull, bool *bad, char *errbuf, size_t errlen)
+{
+	char		reason[256];
+	bool		ok = true;
+
+	*isnull = false;
+	if (key == NULL)
+	{
+		*isnull = true;
+		return;
+	}
+	switch (d->table->key_format)
+	{
+		case MESH_FORMAT_TEXT:
+			ok = mesh_convert_text(key, keylen, &col->type, value, reason, sizeof(reason));
+			break;
+		case MESH_FORMAT_BYTES:
+			if (col->type.typid == BYTEAOID)
+				ok = mesh_convert_bytes(key, keylen, value, reason, sizeof(reason));
+			else
+				ok = mesh_convert_text(key, keylen, &col->type, value, reason, sizeof(reason));
+			break;
+		case MESH_FORMAT_JSON:
+			{
+				MeshJson   *json = mesh_json_parse(key, keylen, 0, reason, sizeof(reason));
+
+				ok = json != NULL &&
+					mesh_convert_json(json, &col->type, value, isnull, reason, sizeof(reason));
+				break;
+			}
+		case MESH_FORMAT_AVRO:
+			{
+				size_t		header;
+				MeshAvroProgram *program = program_for(d, d->key_programs, &d->key_target, true,
+													   (const uint8_t *) key, keylen, &header,
+													   reason, sizeof(reason));
+
+				ok = program != NULL &&
+					mesh_avro_decode(program, (const uint8_t *) key + header, keylen - header,
+									 &d->key_value, reason, sizeof(reason)) &&
+					mesh_convert_avro(&d->key_value, &col->type, value, isnull,
+									  reason, sizeof(reason));
+				break;
+			}
+	}
+	if (!ok)
+		column_failed(col, isnull, bad, psprintf("key: %s", reason), errbuf, errlen);
+}
+
+/* The value's fields, by the value format. */
+static void
+decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
+			 size_t len, bool *bad, char *errbuf, size_t errlen)
+{
+	MeshTable  *table = d->table;
+	char		reason[256];
+	int			i;
+
+	switch (table->value_format)
+	{
+		case MESH_FORMAT_AVRO:
+			{
+				size_t		header;
+				MeshAvroProgram *program = program_for(d, d->programs, &d->target, false,
+													   (const uint8_t *) data, len, &header,
+													   reason, sizeof(reason));
+
+				if (program == NULL ||
+					!mesh_avro_decode(program, (const uint8_t *) data + header, len - header,
+									  d->avro_values, reason, sizeof(reason)))
+				{
+					/* nothing of the value can be trusted */
+					snprintf(errbuf, errlen, "%s", reason);
+					*bad = true;
+					return;
+				}
+				for (i = 0; i < table->natts; i++)
+				{
+					MeshColumn *col = &table->columns[i];
+
+					if (col->kind != MESH_COLUMN_FIELD || !d->convert[i])
+						continue;
+					if (!mesh_convert_avro(&d->avro_values[col->slot], &col->type,
+										   &values[i], &nulls[i], reason, sizeof(reason)))
+						column_failed(col, &nulls[i], bad, reason, errbuf, errlen);
+				}
+				return;
+			}
+		case MESH_FORMAT_JSON:
+			{
+				MeshJson   *json = mesh_json_parse(data, len, 0, reason, sizeof(reason));
+
+				if (json == NULL || json->type != MJ_OBJECT)
+				{
+					snprintf(errbuf, errlen, "%s",
+							 json == NULL ? psprintf("invalid JSON: %s", reason) :
+							 "the JSON value is not an object");
+					*bad = true;
+					return;
+				}
+				for (i = 0; i < table->natts; i++)
+				{
+					MeshColumn *col = &table->columns[i];
+					MeshJson   *field;
+
+					if (col->kind != MESH_COLUMN_FIELD || !d->convert[i])
+						continue;
+					field = mesh_json_get(json, col->field);
+					if (field == NULL)
+						continue;	/* absent: NULL */
+					if (!mesh_convert_json(field, &col->type, &values[i], &nulls[i],
+										   reason, sizeof(reason)))
+						column_failed(col, &nulls[i], bad, reason, errbuf, errlen);
+				}
+				return;
+			}
+		case MESH_FORMAT_TEXT:
+		case MESH_FORMAT_BYTES:
+			for (i = 0; i < table->natts; i++)
+			{
+				MeshColumn *col = &table->columns[i];
+				bool		ok;
+
+				if (col->kind != MESH_COLUMN_VALUE || !d->convert[i])
+					continue;
+				nulls[i] = false;
+				if (table->value_format == MESH_FORMAT_BYTES && col->type.typid == BYTEAOID)
+					ok = mesh_convert_bytes(data, len, &values[i], reason, sizeof(reason));
+				else
+					ok = mesh_convert_text(data, len, &col->type, &values[i],
+										   reason, sizeof(reason));
+				if (!ok)
+					column_failed(col, &nulls[i], bad, reason, errbuf, errlen);
+			}
+			return;
+	}
+}
+
+bool
+mesh_decode_parts(MeshDecoder *d, int32 partition, int64 offset,
+				  int64 timestamp_ms, const char *key, size_t keylen,
+				  const char *value, size_t len, bool tombstone,
+				  Datum headers, bool headers_null,
+				  Datum *values, bool *nulls, char *errbuf, size_t errlen)
+{
+	MeshTable  *table = d->table;
+	bool		bad = false;
+	int			i;
+
+	for (i = 0; i < table->natts; i++)
+	{
+		MeshColumn *col = &table->columns[i];
+
+		nulls[i] = true;
+		if (!d->convert[i])
+			continue;
+		switch (col->kind)
+		{
+			case MESH_COLUMN_PARTITION:
+				nulls[i] = false;
+				values[i] = col->type.typid == INT8OID ? Int64GetDatum(partition) :
+					col->type.typid == INT2OID ? Int16GetDatum(partition) :
+					Int32GetDatum(partition);
+				break;
+			case MESH_COLUMN_OFFSET:
+				nulls[i] = false;
+				values[i] = col->type.typid == INT4OID ? Int32GetDatum((int32) offset) :
+					Int64GetDatum(offset);
+				break;
+			case MESH_COLUMN_TIMESTAMP:
+				if (timestamp_ms >= 0)
+				{
+					nulls[i] = false;
+					values[i] = TimestampTzGetDatum(mesh_kafka_timestamp(timestamp_ms));
+				}
+				break;
+			case MESH_COLUMN_HEADERS:
+				nulls[i] = headers_null;
+				values[i] = headers;
+				break;
+			case MESH_COLUMN_KEY:
+				decode_key(d, col, key, keylen, &values[i], &nulls[i], &bad, errbuf, errlen);
+				break;
+			default:
+				break;
+		}
+	}
+	if (!tombstone)
+		decode_value(d, values, nulls, value, len, &bad, errbuf, errlen);
+	return !bad;
+}
+
+bool
+mesh_decode_message(MeshDecoder *d, const rd_kafka_message_t *msg,
+					Datum *values, bool *nulls, char *errbuf, size_t errlen)
+{
+	Datum		headers = (Datum) 0;
+	bool		headers_null = true;
+	int			i;
+
+	for (i = 0; i < d->table->natts; i++)
+		if (d->convert[i] && d->table->columns[i].kind == MESH_COLUMN_HEADERS)
+			headers = mesh_headers_datum(msg, &headers_null);
+
+	return mesh_decode_parts(d, msg->partition, msg->offset,
+							 rd_kafka_message_timestamp(msg, NULL),
+							 msg->key, msg->key_len, msg->payload, msg->len,
+							 msg->payload == NULL, headers, headers_null,
+							 values, nulls, errbuf, errlen);
+}

@@ -1,0 +1,760 @@
+/*-------------------------------------------------------------------------
+ *
+ * scan.c
+ *		  Reading a topic for a foreign scan.
+ *
+ * A scan reads each partition from its start offset up to the end that
+ * was captured when the scan began: with read_committed isolation, the
+ * last stable offset, so the result is finite and consistent and never
+ * waits on another producer's open transaction.  A partition is done when
+ * the consumer's position reaches its end or librdkafka reports partition
+ * EOF, never by waiting for the message at end-1: transaction markers and
+ * aborted batches leave gaps in the offsets.
+ *
+ * Messages are taken from librdkafka in batches and turned into rows one
+ * at a time in the executor's per-tuple memory; the consumer's prefetch
+ * queue is a few megabytes, so a scan never holds a whole topic.
+ *
+ * In table mode every message goes into a tuplesort, ordered by key, then
+ * partition, then offset downwards; the first row of each key and
+ * partition is that key's latest value there (across partitions, the one
+ * with the latest timestamp wins), and a tombstone removes the key.  The
+ * sort spills to disk beyond work_mem, so no key is held in memory for
+ * long.
+ *
+ * Cleanup must also happen when the query fails: a callback on the scan's
+ * memory context gives the consumer back and frees pending messages.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mesh_fdw.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_type.h"
+#include "commands/explain.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "access/stratnum.h"
+#include "catalog/pg_opfamily.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/tuplesort.h"
+
+#define BATCH_SIZE 1000
+
+/* Columns of the table-mode sort. */
+enum
+{
+	SORT_KEY = 0,				/* bytea: the message key */
+	SORT_PARTITION,				/* int4 */
+	SORT_OFFSET,				/* int8 */
+	SORT_TIMESTAMP,				/* int8, ms; -1 without */
+	SORT_VALUE,					/* bytea, NULL for a tombstone */
+	SORT_HEADERS,				/* jsonb, when the query needs _headers */
+	SORT_NATTS
+};
+
+struct MeshScan
+{
+	MeshTable  *table;
+	MeshConnection *conn;
+	rd_kafka_t *consumer;		/* checked out of the pool; NULL when none */
+	rd_kafka_queue_t *queue;
+	MemoryContext cxt;
+	MemoryContextCallback cleanup;
+
+	int			npartitions;
+	MeshPartitionRange *ranges;
+	bool	   *done;
+	int			remaining;		/* partitions not done */
+	int64		ts_lower_ms;
+	int64		ts_upper_ms;
+	int64		limit;			/* -1: none */
+	int64		returned;
+	bool		explain_only;
+	char	   *pushed;			/* the pushed conditions, for EXPLAIN */
+	bool		needs_headers;
+
+	MeshDecoder *decoder;
+	rd_kafka_message_t *batch[BATCH_SIZE];
+	rd_kafka_message_t *current;	/* being decoded; freed on error too */
+	int			batch_n;
+	int			batch_i;
+	TimestampTz deadline;		/* a stall beyond it is an ERROR */
+
+	/* table mode */
+	Tuplesortstate *sort;
+	TupleDesc	sortdesc;
+	TupleTableSlot *sortslot;	/* rows out of the sort */
+	TupleTableSlot *putslot;	/* rows into it */
+	bool		sorted;
+	bool		sort_exhausted;
+	bool		have_pending;	/* sortslot holds a row not yet used */
+
+	/* for EXPLAIN ANALYZE */
+	int64		messages_read;
+	int64		messages_skipped;
+	int64		messages_nulled;
+};
+
+static void
+free_batch(MeshScan *scan)
+{
+	if (scan->current)
+	{
+		rd_kafka_message_destroy(scan->current);
+		scan->current = NULL;
+	}
+	while (scan->batch_i < scan->batch_n)
+		rd_kafka_message_destroy(scan->batch[scan->batch_i++]);
+	scan->batch_n = scan->batch_i = 0;
+}
+
+/* Give back what the scan holds; safe to call twice, also during abort. */
+static void
+scan_release(void *arg)
+{
+	MeshScan   *scan = (MeshScan *) arg;
+
+	free_batch(scan);
+	if (scan->queue)
+	{
+		rd_kafka_queue_destroy(scan->queue);
+		scan->queue = NULL;
+	}
+	if (scan->consumer)
+	{
+		mesh_checkin_consumer(scan->conn, scan->consumer);
+		scan->consumer = NULL;
+	}
+	if (scan->sort)
+	{
+		tuplesort_end(scan->sort);
+		scan->sort = NULL;
+	}
+}
+
+static int
+topic_partitions(MeshScan *scan)
+{
+	int			n = 0;
+
+	if (!mesh_topic_exists(scan->conn, scan->table->topic, &n))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
+						scan->table->topic, scan->table->relname,
+						scan->table->server->servername)));
+	return n;
+}
+
+/*
+ * Start a scan: capture each partition's offsets, narrow them by the
+ * pushed conditions and assign the partitions to a consumer.
+ */
+MeshScan *
+mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
+				Datum *values, bool *isnull, Oid *types, int64 limit,
+				bool explain_only)
+{
+	MeshScan   *scan = palloc0(sizeof(MeshScan));
+	rd_kafka_t *offsets_client;
+	int64	   *low;
+	int64	   *high;
+	int			p;
+	int			i;
+
+	scan->table = table;
+	scan->conn = table->conn;
+	scan->cxt = CurrentMemoryContext;
+	scan->limit = limit;
+	scan->explain_only = explain_only;
+	scan->pushed = pushdown_items ?
+		mesh_pushdown_describe(pushdown_items, values, isnull, types) : NULL;
+	scan->cleanup.func = scan_release;
+	scan->cleanup.arg = scan;
+	MemoryContextRegisterResetCallback(scan->cxt, &scan->cleanup);
+	for (i = 0; i < table->natts; i++)
+		if (table->columns[i].kind == MESH_COLUMN_HEADERS &&
+			(bms_is_member(i + 1, attrs_needed) || table->on_error != MESH_ON_ERROR_ERROR))
+			scan->needs_headers = true;
+
+	scan->npartitions = topic_partitions(scan);
+	if (!explain_only)
+		scan->consumer = mesh_checkout_consumer(scan->conn);
+	offsets_client = scan->consumer ? scan->consumer : mesh_get_catalog_consumer(scan->conn);
+
+	low = palloc(sizeof(int64) * Max(scan->npartitions, 1));
+	high = palloc(sizeof(int64) * Max(scan->npartitions, 1));
+	mesh_query_offsets(scan->conn, offsets_client, table->topic, scan->npartitions,
+					   low, high, ERROR);
+	scan->ranges = palloc0(sizeof(MeshPartitionRange) * Max(scan->npartitions, 1));
+	scan->done = palloc0(sizeof(bool) * Max(scan->npartitions, 1));
+	for (p = 0; p < scan->npartitions; p++)
+	{
+		scan->ranges[p].low = scan->ranges[p].start = low[p];
+		scan->ranges[p].high = scan->ranges[p].end = high[p];
+	}
+	mesh_pushdown_apply(pushdown_items, values, isnull, types, scan->npartitions,
+						scan->ranges, &scan->ts_lower_ms, &scan->ts_upper_ms);
+
+	/* a lower bound on _timestamp: where each partition reaches it */
+	if (scan->ts_lower_ms != PG_INT64_MIN)
+	{
+		int64	   *from = palloc(sizeof(int64) * Max(scan->npartitions, 1));
+
+		mesh_offsets_for_time(scan->conn, offsets_client, table->topic,
+							  scan->npartitions, Max(scan->ts_lower_ms, 0), from);
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			MeshPartitionRange *r = &scan->ranges[p];
+
+			/* -1: no message that late: nothing to read */
+			r->start = from[p] < 0 ? r->end : Max(r->start, from[p]);
+			if (r->start > r->end)
+				r->start = r->end;
+		}
+	}
+
+	scan->decoder = mesh_decoder_create(table, attrs_needed);
+	if (explain_only)
+		return scan;
+
+	{
+		rd_kafka_topic_partition_list_t *assignment =
+			rd_kafka_topic_partition_list_new(Max(scan->npartitions, 1));
+		rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			if (scan->ranges[p].start >= scan->ranges[p].end)
+			{
+				scan->done[p] = true;
+				continue;
+			}
+			rd_kafka_topic_partition_list_add(assignment, table->topic, p)->offset =
+				scan->ranges[p].start;
+			scan->remaining++;
+		}
+		if (scan->remaining > 0)
+			err = rd_kafka_assign(scan->consumer, assignment);
+		rd_kafka_topic_partition_list_destroy(assignment);
+		if (err)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not read %s", mesh_table_describe(table)),
+					 errdetail("%s", rd_kafka_err2str(err))));
+		scan->queue = rd_kafka_queue_get_consumer(scan->consumer);
+	}
+	scan->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+												 scan->conn->opts.connect_timeout_ms);
+	return scan;
+}
+
+static void
+partition_done(MeshScan *scan, int32 p)
+{
+	if (p >= 0 && p < scan->npartitions && !scan->done[p])
+	{
+		scan->done[p] = true;
+		scan->remaining--;
+		if (scan->remaining == 0 && scan->consumer)
+			rd_kafka_assign(scan->consumer, NULL);	/* stop fetching */
+	}
+}
+
+/*
+ * The next message of the scan's ranges, or NULL when every partition is
+ * done.  The caller owns (and must destroy) the message.
+ */
+static rd_kafka_message_t *
+next_message(MeshScan *scan)
+{
+	for (;;)
+	{
+		rd_kafka_message_t *msg;
+		int32		p;
+
+		if (scan->remaining == 0)
+			return NULL;
+		if (scan->batch_i >= scan->batch_n)
+		{
+			ssize_t		n;
+			long		left = mesh_ms_left(scan->deadline);
+
+			scan->batch_i = scan->batch_n = 0;
+			n = rd_kafka_consume_batch_queue(scan->queue,
+											 (int) Max(1, Min(left, MESH_WAIT_SLICE_MS)),
+											 scan->batch, BATCH_SIZE);
+			if (n < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_ERROR),
+						 errmsg("could not read %s", mesh_table_describe(scan->table)),
+						 errdetail("%s", rd_kafka_err2str(rd_kafka_last_error()))));
+			if (n == 0)
+			{
+				mesh_drain_client(scan->conn);
+				CHECK_FOR_INTERRUPTS();
+				if (mesh_ms_left(scan->deadline) <= 0)
+				{
+					StringInfoData parts;
+
+					initStringInfo(&parts);
+					for (p = 0; p < scan->npartitions; p++)
+						if (!scan->done[p])
+							appendStringInfo(&parts, "%s%d", parts.len ? ", " : "", p);
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+							 errmsg("reading %s stalled", mesh_table_describe(scan->table)),
+							 errdetail("No message or end of partition came from partitions %s within %d ms.",
+									   parts.data, scan->conn->opts.connect_timeout_ms),
+							 errhint("Check that the brokers are running, or raise the server option \"connect_timeout_ms\".")));
+				}
+				continue;
+			}
+			scan->batch_n = (int) n;
+			scan->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+														 scan->conn->opts.connect_timeout_ms);
+		}
+
+		msg = scan->batch[scan->batch_i++];
+		p = msg->partition;
+		if (msg->err)
+		{
+			rd_kafka_resp_err_t err = msg->err;
+			int64		offset = msg->offset;
+			char		reason[256];
+
+			strlcpy(reason, rd_kafka_message_errstr(msg), sizeof(reason));
+			rd_kafka_message_destroy(msg);
+			if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+			{
+				/* reached the partition's end: everything below end is read */
+				if (p >= 0 && p < scan->npartitions && offset >= scan->ranges[p].end)
+					partition_done(scan, p);
+				else if (p >= 0 && p < scan->npartitions && !scan->done[p])
+					partition_done(scan, p);
+				continue;
+			}
+			if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+				err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+				err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+				err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+				err == RD_KAFKA_RESP_ERR__FATAL)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_ERROR),
+						 errmsg("could not read partition %d of %s", p,
+								mesh_table_describe(scan->table)),
+						 errdetail("%s", reason)));
+			continue;			/* transient: librdkafka retries */
+		}
+		if (p < 0 || p >= scan->npartitions || scan->done[p] ||
+			msg->offset < scan->ranges[p].start)
+		{
+			rd_kafka_message_destroy(msg);
+			continue;
+		}
+		if (msg->offset >= scan->ranges[p].end)
+		{
+			partition_done(scan, p);
+			rd_kafka_message_destroy(msg);
+			continue;
+		}
+		if (msg->offset + 1 >= scan->ranges[p].end)
+			partition_done(scan, p);
+
+		/* past an upper bound on _timestamp: with LogAppendTime, so is the rest */
+		if (scan->ts_upper_ms != PG_INT64_MAX)
+		{
+			rd_kafka_timestamp_type_t tstype;
+			int64		ts = rd_kafka_message_timestamp(msg, &tstype);
+
+			if (tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME && ts > scan->ts_upper_ms)
+			{
+				partition_done(scan, p);
+				rd_kafka_message_destroy(msg);
+				continue;
+			}
+		}
+		scan->messages_read++;
+		return msg;
+	}
+}
+
+/*
+ * Report a bad message by on_error: true when the row is to be returned
+ * (on_error 'null'), false when it is skipped; ERROR for 'error'.
+ */
+static bool
+bad_message(MeshScan *scan, int32 partition, int64 offset, const char *reason)
+{
+	switch (scan->table->on_error)
+	{
+		case MESH_ON_ERROR_SKIP:
+			scan->messages_skipped++;
+			return false;
+		case MESH_ON_ERROR_NULL:
+			scan->messages_nulled++;
+			return true;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("could not decode the message at partition %d, offset " INT64_FORMAT " of %s",
+							partition, offset, mesh_table_describe(scan->table)),
+					 errdetail("%s", reason),
+					 errhint("Set the table option on_error to 'skip' or 'null' to read past bad messages.")));
+	}
+	return false;
+}
+
+/* Stream mode: the next row. */
+static bool
+next_stream_row(MeshScan *scan, Datum *values, bool *nulls)
+{
+	for (;;)
+	{
+		rd_kafka_message_t *msg;
+		char		errbuf[512];
+		bool		ok;
+		int32		partition;
+		int64		offset;
+
+		if (scan->limit >= 0 && scan->returned >= scan->limit)
+			return false;
+		msg = next_message(scan);
+		if (msg == NULL)
+			return false;
+		partition = msg->partition;
+		offset = msg->offset;
+		scan->current = msg;
+		ok = mesh_decode_message(scan->decoder, msg, values, nulls,
+								 errbuf, sizeof(errbuf));
+		scan->current = NULL;
+		rd_kafka_message_destroy(msg);
+		if (!ok && !bad_message(scan, partition, offset, errbuf))
+			continue;
+		scan->returned++;
+		return true;
+	}
+}
+
+/* Table mode: every message into the sort, ordered by key. */
+static void
+fill_sort(MeshScan *scan)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(scan->cxt);
+	MemoryContext rowcxt = AllocSetContextCreate(scan->cxt, "mesh_fdw table mode row",
+												 ALLOCSET_DEFAULT_SIZES);
+	AttrNumber	attnums[3] = {SORT_KEY + 1, SORT_PARTITION + 1, SORT_OFFSET + 1};
+	Oid			operators[3] = {ByteaLessOperator, Int4LessOperator,
+		get_opfamily_member(INTEGER_BTREE_FAM_OID, INT8OID, INT8OID, BTGreaterStrategyNumber)};
+	Oid			collations[3] = {InvalidOid, InvalidOid, InvalidOid};
+	bool		nulls_first[3] = {false, false, false};
+
+	scan->sortdesc = CreateTemplateTupleDesc(SORT_NATTS);
+	TupleDescInitEntry(scan->sortdesc, SORT_KEY + 1, "key", BYTEAOID, -1, 0);
+	TupleDescInitEntry(scan->sortdesc, SORT_PARTITION + 1, "partition", INT4OID, -1, 0);
+	TupleDescInitEntry(scan->sortdesc, SORT_OFFSET + 1, "offset", INT8OID, -1, 0);
+	TupleDescInitEntry(scan->sortdesc, SORT_TIMESTAMP + 1, "timestamp", INT8OID, -1, 0);
+	TupleDescInitEntry(scan->sortdesc, SORT_VALUE + 1, "value", BYTEAOID, -1, 0);
+	TupleDescInitEntry(scan->sortdesc, SORT_HEADERS + 1, "headers", JSONBOID, -1, 0);
+	scan->sortslot = MakeSingleTupleTableSlot(scan->sortdesc, &TTSOpsMinimalTuple);
+	scan->putslot = MakeSingleTupleTableSlot(scan->sortdesc, &TTSOpsVirtual);
+	scan->sort = tuplesort_begin_heap(scan->sortdesc, 3, attnums, operators, collations,
+									  nulls_first, work_mem, NULL, TUPLESORT_NONE);
+	MemoryContextSwitchTo(oldcxt);
+
+	for (;;)
+	{
+		rd_kafka_message_t *msg = next_message(scan);
+		Datum		values[SORT_NATTS];
+		bool		nulls[SORT_NATTS] = {false};
+		TupleTableSlot *slot = scan->putslot;
+
+		if (msg == NULL)
+			break;
+		if (msg->key == NULL)
+		{
+			/* a message without a key is no row of a table */
+			scan->messages_skipped++;
+			rd_kafka_message_destroy(msg);
+			continue;
+		}
+		oldcxt = MemoryContextSwitchTo(rowcxt);
+		scan->current = msg;
+		{
+			bytea	   *key = palloc(VARHDRSZ + msg->key_len);
+
+			SET_VARSIZE(key, VARHDRSZ + msg->key_len);
+			memcpy(VARDATA(key), msg->key, msg->key_len);
+			values[SORT_KEY] = PointerGetDatum(key);
+			values[SORT_PARTITION] = Int32GetDatum(msg->partition);
+			values[SORT_OFFSET] = Int64GetDatum(msg->offset);
+			values[SORT_TIMESTAMP] = Int64GetDatum(rd_kafka_message_timestamp(msg, NULL));
+			if (msg->payload == NULL)
+				nulls[SORT_VALUE] = true;
+			else
+			{
+				bytea	   *value = palloc(VARHDRSZ + msg->len);
+
+				SET_VARSIZE(value, VARHDRSZ + msg->len);
+				memcpy(VARDATA(value), msg->payload, msg->len);
+				values[SORT_VALUE] = PointerGetDatum(value);
+			}
+			if (scan->needs_headers)
+				values[SORT_HEADERS] = mesh_headers_datum(msg, &nulls[SORT_HEADERS]);
+			else
+				nulls[SORT_HEADERS] = true;
+		}
+		scan->current = NULL;
+		rd_kafka_message_destroy(msg);
+		ExecClearTuple(slot);
+		memcpy(slot->tts_values, values, sizeof(values));
+		memcpy(slot->tts_isnull, nulls, sizeof(nulls));
+		ExecStoreVirtualTuple(slot);
+		tuplesort_puttupleslot(scan->sort, slot);
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(rowcxt);
+	}
+	MemoryContextDelete(rowcxt);
+	tuplesort_performsort(scan->sort);
+	scan->sorted = true;
+}
+
+/*
+ * The next row out of the sort into sortslot.  The slot's copy lives in the
+ * scan's context: a row may wait there across calls (have_pending), past
+ * the per-tuple memory the executor resets.
+ */
+static bool
+sort_next(MeshScan *scan)
+{
+	MemoryContext oldcxt;
+	bool		found;
+
+	if (scan->sort_exhausted)
+		return false;
+	oldcxt = MemoryContextSwitchTo(scan->cxt);
+	found = tuplesort_gettupleslot(scan->sort, true, true, scan->sortslot, NULL);
+	if (found)
+		slot_getallattrs(scan->sortslot);
+	MemoryContextSwitchTo(oldcxt);
+	if (!found)
+		scan->sort_exhausted = true;
+	return found;
+}
+
+static bool
+same_key(Datum a, Datum b)
+{
+	bytea	   *ka = DatumGetByteaPP(a);
+	bytea	   *kb = DatumGetByteaPP(b);
+
+	return VARSIZE_ANY_EXHDR(ka) == VARSIZE_ANY_EXHDR(kb) &&
+		memcmp(VARDATA_ANY(ka), VARDATA_ANY(kb), VARSIZE_ANY_EXHDR(ka)) == 0;
+}
+
+/* Table mode: the latest value of the next key that has one. */
+static bool
+next_table_row(MeshScan *scan, Datum *values, bool *nulls)
+{
+	if (!scan->sorted)
+		fill_sort(scan);
+
+	for (;;)
+	{
+		HeapTuple	best = NULL;
+		Datum		key;
+		int64		best_ts = PG_INT64_MIN;
+		int32		current_partition = -1;
+		Datum		row[SORT_NATTS];
+		bool		rownull[SORT_NATTS];
+		char		errbuf[512];
+		bytea	   *k;
+		bytea	   *v;
+
+		if (!scan->have_pending && !sort_next(scan))
+			return false;
+		scan->have_pending = false;
+		key = datumCopy(scan->sortslot->tts_values[SORT_KEY], false, -1);
+
+		/* the key's rows: per partition the first is the latest there */
+		do
+		{
+			TupleTableSlot *s = scan->sortslot;
+			int32		partition = DatumGetInt32(s->tts_values[SORT_PARTITION]);
+
+			if (!same_key(key, s->tts_values[SORT_KEY]))
+			{
+				scan->have_pending = true;
+				break;
+			}
+			if (partition != current_partition)
+			{
+				int64		ts = DatumGetInt64(s->tts_values[SORT_TIMESTAMP]);
+
+				current_partition = partition;
+				if (best == NULL || ts > best_ts)
+				{
+					best = ExecCopySlotHeapTuple(s);
+					best_ts = ts;
+				}
+			}
+		} while (sort_next(scan));
+
+		heap_deform_tuple(best, scan->sortdesc, row, rownull);
+		if (rownull[SORT_VALUE])
+			continue;			/* a tombstone: the key is gone */
+		if (scan->limit >= 0 && scan->returned >= scan->limit)
+			return false;
+
+		k = DatumGetByteaPP(row[SORT_KEY]);
+		v = DatumGetByteaPP(row[SORT_VALUE]);
+		if (!mesh_decode_parts(scan->decoder, DatumGetInt32(row[SORT_PARTITION]),
+							   DatumGetInt64(row[SORT_OFFSET]),
+							   DatumGetInt64(row[SORT_TIMESTAMP]),
+							   VARDATA_ANY(k), VARSIZE_ANY_EXHDR(k),
+							   VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), false,
+							   row[SORT_HEADERS], rownull[SORT_HEADERS],
+							   values, nulls, errbuf, sizeof(errbuf)) &&
+			!bad_message(scan, DatumGetInt32(row[SORT_PARTITION]),
+						 DatumGetInt64(row[SORT_OFFSET]), errbuf))
+			continue;
+		scan->returned++;
+		return true;
+	}
+}
+
+/*
+ * The next row of the scan into values/nulls (in the caller's memory
+ * context, which the caller resets per row); false at the end.
+ */
+bool
+mesh_scan_next(MeshScan *scan, Datum *values, bool *nulls)
+{
+	if (scan->table->table_mode)
+		return next_table_row(scan, values, nulls);
+	return next_stream_row(scan, values, nulls);
+}
+
+void
+mesh_scan_end(MeshScan *scan)
+{
+	scan_release(scan);
+}
+
+/*
+ * EXPLAIN: the topic, the offset range each partition is read in, what was
+ * pushed down; with ANALYZE, messages read and messages judged bad.
+ */
+void
+mesh_scan_explain(MeshScan *scan, ExplainState *es)
+{
+	StringInfoData ranges;
+	int			p;
+
+	ExplainPropertyText("Kafka", mesh_table_describe(scan->table), es);
+	ExplainPropertyText("Mode", scan->table->table_mode ? "table" : "stream", es);
+	initStringInfo(&ranges);
+	for (p = 0; p < scan->npartitions; p++)
+	{
+		MeshPartitionRange *r = &scan->ranges[p];
+
+		if (r->start >= r->end)
+			continue;
+		appendStringInfo(&ranges, "%s%d [" INT64_FORMAT ", " INT64_FORMAT ")",
+						 ranges.len ? ", " : "", p, r->start, r->end);
+	}
+	ExplainPropertyText("Partitions", ranges.len ? ranges.data : "none", es);
+	if (scan->pushed)
+		ExplainPropertyText("Pushed Down", scan->pushed, es);
+	if (scan->limit >= 0)
+		ExplainPropertyInteger("Pushed Limit", NULL, scan->limit, es);
+	if (es->analyze)
+	{
+		ExplainPropertyInteger("Messages Read", NULL, scan->messages_read, es);
+		if (scan->table->on_error == MESH_ON_ERROR_SKIP || scan->messages_skipped > 0)
+			ExplainPropertyInteger("Messages Skipped", NULL, scan->messages_skipped, es);
+		if (scan->table->on_error == MESH_ON_ERROR_NULL)
+			ExplainPropertyInteger("Messages Nulled", NULL, scan->messages_nulled, es);
+	}
+}
+
+/*
+ * ANALYZE: up to targrows rows from the tails of the partitions (the
+ * newest data, in proportion to each partition's size); *totalrows is the
+ * number of messages the topic holds.
+ */
+int
+mesh_scan_sample(MeshTable *table, HeapTuple *rows, int targrows,
+				 double *totalrows, TupleDesc tupdesc)
+{
+	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+												 "mesh_fdw analyze row",
+												 ALLOCSET_DEFAULT_SIZES);
+	Bitmapset  *all = NULL;
+	MeshScan   *scan;
+	Datum	   *values = palloc(sizeof(Datum) * Max(tupdesc->natts, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(tupdesc->natts, 1));
+	double		total = 0;
+	int			nrows = 0;
+	int			i;
+	int			p;
+
+	for (i = 0; i < tupdesc->natts; i++)
+		all = bms_add_member(all, i + 1);
+	scan = mesh_scan_begin(table, all, NIL, NULL, NULL, NULL, -1, true);
+	for (p = 0; p < scan->npartitions; p++)
+		total += (double) (scan->ranges[p].high - scan->ranges[p].low);
+	*totalrows = total;
+	if (total <= 0)
+		return 0;
+
+	/* restart it, reading only each partition's tail */
+	scan->explain_only = false;
+	scan->consumer = mesh_checkout_consumer(scan->conn);
+	{
+		rd_kafka_topic_partition_list_t *assignment =
+			rd_kafka_topic_partition_list_new(Max(scan->npartitions, 1));
+
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			MeshPartitionRange *r = &scan->ranges[p];
+			int64		share = (int64) ((double) targrows * (double) (r->high - r->low) / total) + 1;
+
+			r->start = Max(r->low, r->high - share);
+			if (r->start >= r->end)
+			{
+				scan->done[p] = true;
+				continue;
+			}
+			rd_kafka_topic_partition_list_add(assignment, table->topic, p)->offset = r->start;
+			scan->remaining++;
+		}
+		if (scan->remaining > 0)
+			rd_kafka_assign(scan->consumer, assignment);
+		rd_kafka_topic_partition_list_destroy(assignment);
+		scan->queue = rd_kafka_queue_get_consumer(scan->consumer);
+		scan->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													 scan->conn->opts.connect_timeout_ms);
+	}
+	/* bad messages are left out of the sample whatever on_error says */
+	table->on_error = MESH_ON_ERROR_SKIP;
+	while (nrows < targrows)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+		bool		more = mesh_scan_next(scan, values, nulls);
+
+		MemoryContextSwitchTo(oldcxt);
+		if (!more)
+			break;
+		rows[nrows++] = heap_form_tuple(tupdesc, values, nulls);
+		MemoryContextReset(rowcxt);
+	}
+	mesh_scan_end(scan);
+	MemoryContextDelete(rowcxt);
+	return nrows;
+}

@@ -1,0 +1,263 @@
+/*-------------------------------------------------------------------------
+ *
+ * table.c
+ *		  What a mesh_fdw foreign table reads: its topic, formats, mode and
+ *		  columns, resolved against its data product in the catalog.
+ *
+ * A table on a product takes the product's topic, formats and mode unless
+ * it sets its own, and reads with the product's current schema as the
+ * Avro reader schema.  Columns named _partition, _offset, _timestamp,
+ * _key and _headers are the message's metadata; the others are fields of
+ * the value (the column option "field" names the source field when it
+ * differs), or, for the text and bytes formats, the whole value.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mesh_fdw.h"
+
+#include "access/table.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+MeshColumnKind
+mesh_metadata_column_kind(const char *name)
+{
+	if (strcmp(name, "_partition") == 0)
+		return MESH_COLUMN_PARTITION;
+	if (strcmp(name, "_offset") == 0)
+		return MESH_COLUMN_OFFSET;
+	if (strcmp(name, "_timestamp") == 0)
+		return MESH_COLUMN_TIMESTAMP;
+	if (strcmp(name, "_key") == 0)
+		return MESH_COLUMN_KEY;
+	if (strcmp(name, "_headers") == 0)
+		return MESH_COLUMN_HEADERS;
+	return MESH_COLUMN_FIELD;
+}
+
+MeshFormat
+mesh_parse_format(const char *name)
+{
+	if (strcmp(name, "json") == 0)
+		return MESH_FORMAT_JSON;
+	if (strcmp(name, "text") == 0)
+		return MESH_FORMAT_TEXT;
+	if (strcmp(name, "bytes") == 0)
+		return MESH_FORMAT_BYTES;
+	return MESH_FORMAT_AVRO;
+}
+
+/* "data product "d.n" (topic "t") on server "s"", for messages. */
+const char *
+mesh_table_describe(const MeshTable *table)
+{
+	if (table->product)
+		return psprintf("data product \"%s\" (topic \"%s\") on server \"%s\"",
+						table->product, table->topic, table->server->servername);
+	return psprintf("topic \"%s\" on server \"%s\"", table->topic,
+					table->server->servername);
+}
+
+/* The reader schema's field called name (or aliased so), or NULL. */
+static const MeshAvroField *
+reader_field(const MeshAvroType *record, const char *name)
+{
+	int			i;
+	int			j;
+
+	if (record == NULL || record->kind != AVRO_RECORD)
+		return NULL;
+	for (i = 0; i < record->nfields; i++)
+		if (strcmp(record->fields[i].name, name) == 0)
+			return &record->fields[i];
+	for (i = 0; i < record->nfields; i++)
+		for (j = 0; j < record->fields[i].naliases; j++)
+			if (strcmp(record->fields[i].aliases[j], name) == 0)
+				return &record->fields[i];
+	return NULL;
+}
+
+/* Is an Avro type one the decoder can hand over as a single primitive? */
+static bool
+avro_is_scalar(const MeshAvroType *type)
+{
+	const MeshAvroType *t = mesh_avro_nonnull_branch(type);
+
+	switch (t->kind)
+	{
+		case AVRO_RECORD:
+		case AVRO_ARRAY:
+		case AVRO_MAP:
+		case AVRO_UNION:
+			return false;
+		default:
+			return true;
+	}
+}
+
+static MeshAvroShape
+slot_shape(const MeshColumn *col, const MeshAvroType *reader_type)
+{
+	Oid			typid = col->type.typid;
+
+	if (typid == JSONBOID || typid == JSONOID)
+		return MESH_SHAPE_JSON;
+	if (OidIsValid(col->type.elemtype))
+		return MESH_SHAPE_ARRAY;
+	if (reader_type != NULL && !avro_is_scalar(reader_type))
+		return MESH_SHAPE_JSON;
+	return MESH_SHAPE_SCALAR;
+}
+
+static char *
+table_option(List *options, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, name) == 0)
+			return defGetString(def);
+	}
+	return NULL;
+}
+
+/*
+ * Load the definition of foreign table relid, resolving its product (an
+ * ERROR when it does not exist).  When the catalog cannot be read, reports
+ * at elevel and, if that returns, gives NULL.
+ */
+MeshTable *
+mesh_table_load(Oid relid, int elevel)
+{
+	ForeignTable *ft = GetForeignTable(relid);
+	MeshTable  *table = palloc0(sizeof(MeshTable));
+	char	   *value_format;
+	char	   *key_format;
+	char	   *mode;
+	char	   *on_error;
+	char	   *transactional;
+	Relation	rel;
+	TupleDesc	tupdesc;
+	int			nslots = 0;
+	int			i;
+
+	table->relid = relid;
+	table->relname = get_rel_name(relid);
+	table->server = GetForeignServer(ft->serverid);
+	table->conn = mesh_connection_for(table->server);
+	table->product = table_option(ft->options, "product");
+	table->topic = table_option(ft->options, "topic");
+	value_format = table_option(ft->options, "value_format");
+	key_format = table_option(ft->options, "key_format");
+	mode = table_option(ft->options, "mode");
+	on_error = table_option(ft->options, "on_error");
+	transactional = table_option(ft->options, "transactional");
+
+	if (table->product)
+	{
+		MeshCatalog *catalog = mesh_catalog_get(table->conn, elevel);
+		MeshProduct *product;
+		MeshProductSchema *current;
+
+		if (catalog == NULL)
+			return NULL;
+		product = mesh_catalog_lookup(catalog, table->product);
+		if (product == NULL)
+		{
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("data product \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
+							table->product, table->relname, table->server->servername),
+					 errhint("See mesh.data_products for the products there are.")));
+			return NULL;
+		}
+		table->topic = pstrdup(product->topic);
+		if (value_format == NULL)
+			value_format = product->value_format;
+		if (key_format == NULL)
+			key_format = product->key_format;
+		if (mode == NULL)
+			mode = product->mode;
+		table->product_schemas = list_copy(product->schemas);
+		current = mesh_product_current_schema(product);
+		if (current)
+		{
+			char		errbuf[256];
+
+			table->reader_schema = mesh_avro_parse_ext(current->definition,
+													   strlen(current->definition),
+													   MESH_AVRO_LAX_DEFAULTS,
+													   errbuf, sizeof(errbuf));
+		}
+	}
+	table->value_format = mesh_parse_format(value_format ? value_format : "avro");
+	table->key_format = mesh_parse_format(key_format ? key_format : "text");
+	table->table_mode = mode != NULL && strcmp(mode, "table") == 0;
+	table->on_error = on_error == NULL ? MESH_ON_ERROR_ERROR :
+		strcmp(on_error, "skip") == 0 ? MESH_ON_ERROR_SKIP :
+		strcmp(on_error, "null") == 0 ? MESH_ON_ERROR_NULL : MESH_ON_ERROR_ERROR;
+	table->transactional = transactional ? parse_bool(transactional, &table->transactional) && table->transactional :
+		table->conn->opts.transactional;
+
+	rel = table_open(relid, NoLock);
+	tupdesc = RelationGetDescr(rel);
+	table->natts = tupdesc->natts;
+	table->columns = palloc0(sizeof(MeshColumn) * Max(tupdesc->natts, 1));
+	table->target.slots = palloc0(sizeof(MeshAvroSlot) * Max(tupdesc->natts, 1));
+	for (i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, i);
+		MeshColumn *col = &table->columns[i];
+		List	   *colopts;
+
+		if (attr->attisdropped)
+		{
+			col->kind = MESH_COLUMN_DROPPED;
+			continue;
+		}
+		col->name = pstrdup(NameStr(attr->attname));
+		colopts = GetForeignColumnOptions(relid, attr->attnum);
+		col->field = table_option(colopts, "field");
+		/*
+		 * A column named like a metadata column is one, unless it names a
+		 * field (option "field") or the schema has a field of that name.
+		 */
+		col->kind = col->field ? MESH_COLUMN_FIELD : mesh_metadata_column_kind(col->name);
+		if (col->kind != MESH_COLUMN_FIELD && table->value_format == MESH_FORMAT_AVRO &&
+			reader_field(table->reader_schema, col->name) != NULL)
+			col->kind = MESH_COLUMN_FIELD;
+		if (col->field == NULL)
+			col->field = col->name;
+		mesh_column_type_init(&col->type, attr->atttypid, attr->atttypmod);
+		if (col->kind != MESH_COLUMN_FIELD)
+			continue;
+		if (table->value_format == MESH_FORMAT_TEXT || table->value_format == MESH_FORMAT_BYTES)
+		{
+			col->kind = MESH_COLUMN_VALUE;
+			continue;
+		}
+		if (table->value_format == MESH_FORMAT_AVRO)
+		{
+			const MeshAvroField *rf = reader_field(table->reader_schema, col->field);
+			MeshAvroSlot *slot = &table->target.slots[nslots];
+
+			slot->name = rf ? rf->name : col->field;
+			slot->reader_type = rf ? rf->type : NULL;
+			slot->aliases = rf ? rf->aliases : NULL;
+			slot->naliases = rf ? rf->naliases : 0;
+			slot->default_value = rf ? rf->default_value : NULL;
+			slot->shape = slot_shape(col, slot->reader_type);
+			slot->needed = true;
+		}
+		col->slot = nslots++;
+	}
+	table_close(rel, NoLock);
+	table->target.nslots = nslots;
+	return table;
+}
