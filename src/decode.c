@@ -28,21 +28,35 @@
 #include "utils/memutils.h"
 #include "mb/pg_wchar.h"
 
+/* A writer schema as a message names it. */
+typedef struct ProgramKey
+{
+	uint64		id;				/* Confluent schema id or fingerprint */
+	uint64		framing;		/* FRAMING_* */
+} ProgramKey;
+
+#define FRAMING_CONFLUENT 1
+#define FRAMING_SINGLE_OBJECT 2
+
 /* A compiled program for one writer schema, or why there is none. */
 typedef struct ProgramEntry
 {
-	uint64		key;			/* framing tag and schema id or fingerprint */
+	ProgramKey	key;
 	MeshAvroProgram *program;
 	char	   *error;
 } ProgramEntry;
-
-#define KEY_CONFLUENT(id)	(((uint64) 1 << 63) | (uint32) (id))
 
 struct MeshDecoder
 {
 	MeshTable  *table;
 	MemoryContext cxt;			/* programs and schemas, for the scan */
 	bool	   *convert;		/* by attnum - 1: convert this column */
+	/* the columns to fill, by kind, as attnum - 1 (per message: no search) */
+	int		   *metadata_cols;
+	int			nmetadata;
+	int		   *value_cols;		/* fields, or the whole value */
+	int			nvalue;
+	bool		needs_headers;
 	MeshAvroTarget target;		/* the table's, with "needed" set */
 	HTAB	   *programs;		/* of ProgramEntry */
 	ProgramEntry *last;			/* most messages use the previous schema */
@@ -80,8 +94,23 @@ mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
 			d->target.slots[col->slot].needed = d->convert[i];
 	}
 	d->avro_values = palloc0(sizeof(MeshAvroValue) * Max(d->target.nslots, 1));
+	d->metadata_cols = palloc(sizeof(int) * Max(table->natts, 1));
+	d->value_cols = palloc(sizeof(int) * Max(table->natts, 1));
+	for (i = 0; i < table->natts; i++)
+	{
+		MeshColumnKind kind = table->columns[i].kind;
 
-	ctl.keysize = sizeof(uint64);
+		if (!d->convert[i])
+			continue;
+		if (kind == MESH_COLUMN_FIELD || kind == MESH_COLUMN_VALUE)
+			d->value_cols[d->nvalue++] = i;
+		else
+			d->metadata_cols[d->nmetadata++] = i;
+		if (kind == MESH_COLUMN_HEADERS)
+			d->needs_headers = true;
+	}
+
+	ctl.keysize = sizeof(ProgramKey);
 	ctl.entrysize = sizeof(ProgramEntry);
 	ctl.hcxt = d->cxt;
 	d->programs = hash_create("mesh_fdw Avro programs", 16, &ctl,
@@ -149,41 +178,78 @@ wrap_in_record(MeshAvroType *type)
  * The program for the writer schema a message names (framing in data).
  * On success *header is the framing's length; else errbuf says why.
  */
+/*
+ * Fetch, parse and compile the writer schema of a new entry; on failure
+ * keep why, so that each later message with that schema fails the same way
+ * at once.
+ */
+static void
+compile_entry(MeshDecoder *d, ProgramEntry *entry, const MeshAvroTarget *target,
+			  bool whole_datum, const uint8_t *data)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(d->cxt);
+	const char *definition;
+	char		what[64];
+	char		parse_err[256];
+	MeshAvroType *writer;
+
+	entry->program = NULL;
+	entry->error = NULL;
+	if (entry->key.framing == FRAMING_CONFLUENT)
+	{
+		snprintf(what, sizeof(what), "schema id " UINT64_FORMAT, entry->key.id);
+		definition = mesh_registry_schema_by_id(d->table->conn, (int) entry->key.id);
+	}
+	else
+	{
+		snprintf(what, sizeof(what), "schema fingerprint %02x%02x%02x%02x%02x%02x%02x%02x",
+				 data[2], data[3], data[4], data[5], data[6], data[7], data[8], data[9]);
+		definition = schema_by_fingerprint(d, entry->key.id);
+	}
+	if (definition == NULL)
+		entry->error = psprintf(entry->key.framing == FRAMING_CONFLUENT ?
+								"%s is not in the schema registry" :
+								"%s is not in the catalog", what);
+	else if ((writer = mesh_avro_parse_ext(definition, strlen(definition),
+										   MESH_AVRO_LAX_DEFAULTS,
+										   parse_err, sizeof(parse_err))) == NULL)
+		entry->error = psprintf("the writer schema (%s) is invalid: %s", what, parse_err);
+	else
+	{
+		if (whole_datum)
+			writer = wrap_in_record(writer);
+		entry->program = mesh_avro_compile(writer, target, parse_err, sizeof(parse_err));
+		if (entry->program == NULL)
+			entry->error = psprintf("the writer schema (%s) cannot be read into this table: %s",
+									what, parse_err);
+	}
+	MemoryContextSwitchTo(oldcxt);
+}
+
 static MeshAvroProgram *
 program_for(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
 			bool whole_datum, const uint8_t *data, size_t len, size_t *header,
 			char *errbuf, size_t errlen)
 {
-	uint64		key;
+	ProgramKey	key;
 	ProgramEntry *entry;
 	bool		found;
-	const char *definition = NULL;
-	char		what[64];
-	MemoryContext oldcxt;
+	int			i;
 
 	if (len >= 5 && data[0] == 0x00)
 	{
-		uint32		id = ((uint32) data[1] << 24) | ((uint32) data[2] << 16) |
+		key.framing = FRAMING_CONFLUENT;
+		key.id = ((uint32) data[1] << 24) | ((uint32) data[2] << 16) |
 			((uint32) data[3] << 8) | (uint32) data[4];
-
-		key = KEY_CONFLUENT(id);
 		*header = 5;
-		snprintf(what, sizeof(what), "schema id %u", id);
 	}
 	else if (len >= 10 && data[0] == 0xC3 && data[1] == 0x01)
 	{
-		uint64		fp = 0;
-		int			i;
-
+		key.framing = FRAMING_SINGLE_OBJECT;
+		key.id = 0;
 		for (i = 7; i >= 0; i--)
-			fp = (fp << 8) | data[2 + i];
-		key = fp & ~((uint64) 1 << 63);
-		/* keep the two key spaces apart: fingerprints lose their top bit */
-		if (fp & ((uint64) 1 << 63))
-			key ^= 0x5bd1e995;
+			key.id = (key.id << 8) | data[2 + i];
 		*header = 10;
-		snprintf(what, sizeof(what), "schema fingerprint %02x%02x%02x%02x%02x%02x%02x%02x",
-				 data[2], data[3], data[4], data[5], data[6], data[7], data[8], data[9]);
 	}
 	else
 	{
@@ -196,49 +262,15 @@ program_for(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
 		return NULL;
 	}
 
-	if (d->last && d->last->key == key && programs == d->programs)
+	/* most messages use the same writer schema as the one before */
+	if (programs == d->programs && d->last != NULL &&
+		d->last->key.id == key.id && d->last->key.framing == key.framing)
 		entry = d->last;
 	else
 	{
 		entry = hash_search(programs, &key, HASH_ENTER, &found);
 		if (!found)
-		{
-			MeshAvroType *writer;
-			char		parse_err[256];
-
-			entry->program = NULL;
-			entry->error = NULL;
-			oldcxt = MemoryContextSwitchTo(d->cxt);
-			if (*header == 5)
-				definition = mesh_registry_schema_by_id(d->table->conn, (int) (key & 0xffffffff));
-			else
-			{
-				uint64		fp = 0;
-				int			i;
-
-				for (i = 7; i >= 0; i--)
-					fp = (fp << 8) | data[2 + i];
-				definition = schema_by_fingerprint(d, fp);
-			}
-			if (definition == NULL)
-				entry->error = psprintf(*header == 5 ?
-										"%s is not in the schema registry" :
-										"%s is not in the catalog", what);
-			else if ((writer = mesh_avro_parse_ext(definition, strlen(definition),
-												   MESH_AVRO_LAX_DEFAULTS,
-												   parse_err, sizeof(parse_err))) == NULL)
-				entry->error = psprintf("the writer schema (%s) is invalid: %s", what, parse_err);
-			else
-			{
-				if (whole_datum)
-					writer = wrap_in_record(writer);
-				entry->program = mesh_avro_compile(writer, target, parse_err, sizeof(parse_err));
-				if (entry->program == NULL)
-					entry->error = psprintf("the writer schema (%s) cannot be read into this table: %s",
-											what, parse_err);
-			}
-			MemoryContextSwitchTo(oldcxt);
-		}
+			compile_entry(d, entry, target, whole_datum, data);
 		if (programs == d->programs)
 			d->last = entry;
 	}
@@ -393,12 +425,10 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 					*bad = true;
 					return;
 				}
-				for (i = 0; i < table->natts; i++)
+				for (int k = 0; k < d->nvalue; k++)
 				{
-					MeshColumn *col = &table->columns[i];
+					MeshColumn *col = &table->columns[i = d->value_cols[k]];
 
-					if (col->kind != MESH_COLUMN_FIELD || !d->convert[i])
-						continue;
 					if (!mesh_convert_avro(&d->avro_values[col->slot], &col->type,
 										   &values[i], &nulls[i], reason, sizeof(reason)))
 						column_failed(col, &nulls[i], bad, reason, errbuf, errlen);
@@ -417,13 +447,11 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 					*bad = true;
 					return;
 				}
-				for (i = 0; i < table->natts; i++)
+				for (int k = 0; k < d->nvalue; k++)
 				{
-					MeshColumn *col = &table->columns[i];
+					MeshColumn *col = &table->columns[i = d->value_cols[k]];
 					MeshJson   *field;
 
-					if (col->kind != MESH_COLUMN_FIELD || !d->convert[i])
-						continue;
 					field = mesh_json_get(json, col->field);
 					if (field == NULL)
 						continue;	/* absent: NULL */
@@ -435,13 +463,11 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 			}
 		case MESH_FORMAT_TEXT:
 		case MESH_FORMAT_BYTES:
-			for (i = 0; i < table->natts; i++)
+			for (int k = 0; k < d->nvalue; k++)
 			{
-				MeshColumn *col = &table->columns[i];
+				MeshColumn *col = &table->columns[i = d->value_cols[k]];
 				bool		ok;
 
-				if (col->kind != MESH_COLUMN_VALUE || !d->convert[i])
-					continue;
 				nulls[i] = false;
 				if (table->value_format == MESH_FORMAT_BYTES && col->type.typid == BYTEAOID)
 					ok = mesh_convert_bytes(data, len, &values[i], reason, sizeof(reason));
@@ -466,13 +492,11 @@ mesh_decode_parts(MeshDecoder *d, int32 partition, int64 offset,
 	bool		bad = false;
 	int			i;
 
-	for (i = 0; i < table->natts; i++)
+	memset(nulls, true, sizeof(bool) * table->natts);
+	for (int k = 0; k < d->nmetadata; k++)
 	{
-		MeshColumn *col = &table->columns[i];
+		MeshColumn *col = &table->columns[i = d->metadata_cols[k]];
 
-		nulls[i] = true;
-		if (!d->convert[i])
-			continue;
 		switch (col->kind)
 		{
 			case MESH_COLUMN_PARTITION:
@@ -515,11 +539,9 @@ mesh_decode_message(MeshDecoder *d, const rd_kafka_message_t *msg,
 {
 	Datum		headers = (Datum) 0;
 	bool		headers_null = true;
-	int			i;
 
-	for (i = 0; i < d->table->natts; i++)
-		if (d->convert[i] && d->table->columns[i].kind == MESH_COLUMN_HEADERS)
-			headers = mesh_headers_datum(msg, &headers_null);
+	if (d->needs_headers)
+		headers = mesh_headers_datum(msg, &headers_null);
 
 	return mesh_decode_parts(d, msg->partition, msg->offset,
 							 rd_kafka_message_timestamp(msg, NULL),

@@ -322,6 +322,46 @@ extern bool mesh_avro_decimal_text(const char *data, size_t len,
 								   int precision, int scale, MeshBuf *buf,
 								   char *errbuf, size_t errlen);
 
+/* ------------------------------------------------------------------------
+ * src/avro_encode.c: Avro binary encoding of rows, compiled once per
+ * (writer schema, source columns)
+ * ------------------------------------------------------------------------
+ *
+ * The mirror of avro_decode.c for INSERT and create_data_product: a
+ * record schema is compiled against source slots (one per column that
+ * provides a field, matched by name); fields no slot provides take their
+ * default, or null when nullable, else the compile fails naming the field.
+ * Values come as MeshAvroValue in the caller's terms (see the header of
+ * avro_encode.c for what each Avro type accepts: integers, reals, text
+ * for strings, enums, uuids and decimals, microseconds for timestamps and
+ * times, days for dates, items for arrays, JSON text for anything) and are
+ * checked against the field: a NULL for a non-nullable field, a value out
+ * of range, a decimal with more digits than its precision, an unknown enum
+ * symbol make mesh_avro_encode fail with the field's name, appending
+ * nothing.  Timestamps and times are truncated to the field's precision.
+ */
+typedef struct MeshAvroEncoder MeshAvroEncoder;
+
+extern MeshAvroEncoder *mesh_avro_encoder_create(const MeshAvroType *schema,
+												 const MeshAvroTarget *source,
+												 char *errbuf, size_t errlen);
+extern bool mesh_avro_encode(MeshAvroEncoder *encoder,
+							 const MeshAvroValue *values, MeshBuf *out,
+							 char *errbuf, size_t errlen);
+
+/* ------------------------------------------------------------------------
+ * src/avro_compat.c: schema compatibility
+ * ------------------------------------------------------------------------
+ */
+/*
+ * Can a reader with schema "reader" read every datum written with
+ * "writer", by the Avro specification's resolution rules?  When not,
+ * errbuf names the offending field ('field "amount": ...').
+ */
+extern bool mesh_avro_can_read(const MeshAvroType *reader,
+							   const MeshAvroType *writer,
+							   char *errbuf, size_t errlen);
+
 #ifdef MESH_STANDALONE
 /* test/unit/standalone.c: free all portable-core memory; count live blocks */
 extern void mesh_standalone_reset(void);
