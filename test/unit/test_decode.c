@@ -1,0 +1,1038 @@
+/*-------------------------------------------------------------------------
+ *
+ * test_decode.c
+ *		  Unit tests of the Avro decoder (src/avro_decode.c), outside the
+ *		  server.
+ *
+ * Most cases come from test/data/avro-vectors.json, written by
+ * test/unit/gen_vectors.py: Avro binary from fastavro with the writer's and
+ * reader's schemas and the expected values, computed by an independent
+ * renderer from fastavro's reading.  Each vector is decoded three ways: all
+ * slots as JSON (compared as text), each slot in its natural shape (scalars
+ * and arrays compared with fastavro's raw values), and with no slot needed
+ * (the bytes must still be validated).  Vectors marked "truncate" are also
+ * decoded cut at every byte, and with a byte too many: all must fail.
+ *
+ * The rest are written here: defaults, decimals, slots sharing a field,
+ * unit conversions, scratch-area bounds, and a mutation fuzz whose every
+ * successful JSON rendering must be JSON that our strict parser accepts.
+ *
+ * Run by test/unit/run, built with AddressSanitizer where available; every
+ * message is handed over in a malloc'd buffer of exactly its length.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mesh_fdw.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	passed = 0;
+static int	failed = 0;
+static const char *current = "";
+
+#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
+
+static void check(bool ok, int line, const char *fmt,...)
+			__attribute__((format(printf, 3, 4)));
+
+static void
+check(bool ok, int line, const char *fmt,...)
+{
+	va_list		ap;
+
+	if (ok)
+	{
+		passed++;
+		return;
+	}
+	failed++;
+	fprintf(stderr, "FAIL (test_decode.c:%d) [%s]: ", line, current);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ------------------------------------------------------------------------
+ * Helpers
+ * ------------------------------------------------------------------------
+ */
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE	   *f = fopen(path, "rb");
+	char	   *buf;
+	long		n;
+
+	if (f == NULL)
+	{
+		perror(path);
+		exit(2);
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n + 1);
+	if (buf == NULL || fread(buf, 1, n, f) != (size_t) n)
+	{
+		perror(path);
+		exit(2);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t) n;
+	return buf;
+}
+
+static MeshAvroType *
+schema(const char *text)
+{
+	char		err[256];
+	MeshAvroType *t = mesh_avro_parse(text, strlen(text), err, sizeof(err));
+
+	if (t == NULL)
+	{
+		fprintf(stderr, "bad test schema: %s\n%s\n", err, text);
+		exit(2);
+	}
+	return t;
+}
+
+static MeshAvroType *
+schema_from_json(const MeshJson *j)
+{
+	MeshBuf		buf;
+
+	mesh_buf_init(&buf);
+	mesh_json_write(&buf, j);
+	return schema(buf.data);
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return c - 'A' + 10;
+}
+
+/* hex text to a malloc'd buffer of exactly its length (at least 1 byte) */
+static uint8_t *
+unhex(const char *hex, size_t *len)
+{
+	size_t		n = strlen(hex) / 2;
+	uint8_t    *b = malloc(n > 0 ? n : 1);
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t) (hexval(hex[2 * i]) * 16 + hexval(hex[2 * i + 1]));
+	*len = n;
+	return b;
+}
+
+/*
+ * Decode from an exact-size copy so that ASan sees any overread.  Values
+ * point into the message, so the copy lives until the next decode.
+ */
+static uint8_t *last_copy = NULL;
+
+static bool
+decode_exact(MeshAvroProgram *prog, const uint8_t *data, size_t len,
+			 MeshAvroValue *values, char *err, size_t errlen)
+{
+	free(last_copy);
+	last_copy = malloc(len > 0 ? len : 1);
+	memcpy(last_copy, data, len);
+	return mesh_avro_decode(prog, len > 0 ? last_copy : NULL, len, values, err, errlen);
+}
+
+/* The shape gen_vectors.py's scalar_type gives a type. */
+static MeshAvroShape
+natural_shape(const MeshAvroType *t)
+{
+	int			i;
+	bool		any_scalar = false;
+	bool		any_array = false;
+	bool		any_other = false;
+
+	switch (t->kind)
+	{
+		case AVRO_RECORD:
+		case AVRO_MAP:
+			return MESH_SHAPE_JSON;
+		case AVRO_ARRAY:
+			return natural_shape(t->items) == MESH_SHAPE_SCALAR ?
+				MESH_SHAPE_ARRAY : MESH_SHAPE_JSON;
+		case AVRO_UNION:
+			for (i = 0; i < t->nbranches; i++)
+			{
+				MeshAvroShape s;
+
+				if (t->branches[i]->kind == AVRO_NULL)
+					continue;
+				s = natural_shape(t->branches[i]);
+				if (s == MESH_SHAPE_SCALAR)
+					any_scalar = true;
+				else if (s == MESH_SHAPE_ARRAY)
+					any_array = true;
+				else
+					any_other = true;
+			}
+			if (any_other || (any_scalar && any_array))
+				return MESH_SHAPE_JSON;
+			return any_array ? MESH_SHAPE_ARRAY : MESH_SHAPE_SCALAR;
+		default:
+			return MESH_SHAPE_SCALAR;
+	}
+}
+
+/*
+ * A target of the reader's fields (or, without a reader, of the writer's
+ * with no reader type), all in one shape or each in its natural one.
+ */
+typedef enum
+{
+	TARGET_JSON,
+	TARGET_NATURAL,
+	TARGET_UNNEEDED
+} TargetKind;
+
+static MeshAvroTarget *
+make_target(const MeshAvroType *writer, const MeshAvroType *reader, TargetKind kind)
+{
+	const MeshAvroType *r = reader != NULL ? reader : writer;
+	MeshAvroTarget *t = mesh_alloc(sizeof(MeshAvroTarget));
+	int			i;
+
+	t->nslots = r->nfields;
+	t->slots = mesh_alloc((r->nfields > 0 ? r->nfields : 1) * sizeof(MeshAvroSlot));
+	for (i = 0; i < r->nfields; i++)
+	{
+		MeshAvroSlot *s = &t->slots[i];
+
+		s->name = r->fields[i].name;
+		s->reader_type = reader != NULL ? r->fields[i].type : NULL;
+		s->aliases = r->fields[i].aliases;
+		s->naliases = r->fields[i].naliases;
+		s->default_value = reader != NULL ? r->fields[i].default_value : NULL;
+		s->needed = kind != TARGET_UNNEEDED;
+		s->shape = kind == TARGET_NATURAL ? natural_shape(r->fields[i].type)
+			: MESH_SHAPE_JSON;
+	}
+	return t;
+}
+
+/* Compare a scalar value with its raw expectation (see gen_vectors.py). */
+static bool
+raw_equal(const MeshJson *e, const MeshAvroValue *v, char *why, size_t whylen)
+{
+	const MeshJson *m;
+
+	if (!v->present)
+	{
+		snprintf(why, whylen, "not present");
+		return false;
+	}
+	if (e->type == MJ_NULL)
+	{
+		snprintf(why, whylen, "expected null, is_null=%d", v->is_null);
+		return v->is_null;
+	}
+	if (v->is_null)
+	{
+		snprintf(why, whylen, "unexpected null");
+		return false;
+	}
+	switch (e->type)
+	{
+		case MJ_BOOL:
+			snprintf(why, whylen, "boolean %d, expected %d", v->boolean, e->boolean);
+			return v->kind == AVRO_BOOLEAN && v->boolean == e->boolean;
+		case MJ_NUMBER:
+			snprintf(why, whylen, "integer %lld (kind %d), expected %s",
+					 (long long) v->integer, v->kind, e->number);
+			return (v->kind == AVRO_INT || v->kind == AVRO_LONG) &&
+				e->is_integer && v->integer == e->integer;
+		case MJ_STRING:
+			snprintf(why, whylen, "string '%.*s' (kind %d), expected '%s'",
+					 (int) v->len, v->data ? v->data : "", v->kind, e->string);
+			return v->kind == AVRO_STRING && v->len == e->string_len &&
+				memcmp(v->data, e->string, v->len) == 0;
+		case MJ_OBJECT:
+			if ((m = mesh_json_get(e, "f")) != NULL)
+			{
+				double		x = strtod(m->string, NULL);
+
+				snprintf(why, whylen, "real %.17g (kind %d), expected %s",
+						 v->real, v->kind, m->string);
+				if (v->kind != AVRO_FLOAT && v->kind != AVRO_DOUBLE)
+					return false;
+				if (isnan(x))
+					return isnan(v->real);
+				return v->real == x;
+			}
+			if ((m = mesh_json_get(e, "x")) != NULL)
+			{
+				size_t		n;
+				uint8_t    *b = unhex(m->string, &n);
+				bool		ok = (v->kind == AVRO_BYTES || v->kind == AVRO_FIXED) &&
+					v->len == n && (n == 0 || memcmp(v->data, b, n) == 0);
+
+				snprintf(why, whylen, "bytes of length %zu (kind %d), expected %s",
+						 v->len, v->kind, m->string);
+				free(b);
+				return ok;
+			}
+			if ((m = mesh_json_get(e, "e")) != NULL)
+			{
+				const MeshJson *idx = mesh_json_get(e, "i");
+
+				snprintf(why, whylen, "enum %lld '%.*s', expected %s",
+						 (long long) v->integer, (int) v->len, v->data ? v->data : "",
+						 m->string);
+				return v->kind == AVRO_ENUM && v->integer == idx->integer &&
+					v->len == m->string_len && memcmp(v->data, m->string, v->len) == 0;
+			}
+			break;
+		default:
+			break;
+	}
+	snprintf(why, whylen, "unexpected expectation");
+	return false;
+}
+
+/* A successful JSON rendering must be what our strict parser accepts. */
+static void
+check_json_valid(const MeshAvroValue *v, const char *field)
+{
+	char		err[256];
+	MeshJson   *j;
+
+	CHECK(v->data[v->len] == '\0', "field %s: JSON text not NUL-terminated", field);
+	j = mesh_json_parse(v->data, v->len, 1000, err, sizeof(err));
+	CHECK(j != NULL, "field %s: invalid JSON %.*s: %s", field, (int) v->len,
+		  v->data, err);
+}
+
+/* ------------------------------------------------------------------------
+ * The vectors
+ * ------------------------------------------------------------------------
+ */
+
+static void
+run_vector(const MeshJson *vec)
+{
+	const char *name = mesh_json_get_string(vec, "name");
+	const MeshJson *wj = mesh_json_get(vec, "writer");
+	const MeshJson *rj = mesh_json_get(vec, "reader");
+	const char *errkind = mesh_json_get_string(vec, "error");
+	const char *contains = mesh_json_get_string(vec, "contains");
+	const MeshJson *expect = mesh_json_get(vec, "expect");
+	bool		skip_ok = mesh_json_get(vec, "skip_ok") != NULL;
+	bool		scalar_ok = mesh_json_get(vec, "scalar_ok") != NULL;
+	bool		truncate = mesh_json_get(vec, "truncate") != NULL;
+	MeshAvroType *writer = schema_from_json(wj);
+	MeshAvroType *reader = rj != NULL ? schema_from_json(rj) : NULL;
+	size_t		len;
+	uint8_t    *data = unhex(mesh_json_get_string(vec, "hex"), &len);
+	TargetKind	kinds[] = {TARGET_JSON, TARGET_NATURAL, TARGET_UNNEEDED};
+	int			k;
+
+	current = name;
+	for (k = 0; k < 3; k++)
+	{
+		MeshAvroTarget *target = make_target(writer, reader, kinds[k]);
+		char		err[512] = "";
+		MeshAvroProgram *prog = mesh_avro_compile(writer, target, err, sizeof(err));
+		MeshAvroValue *values;
+		bool		ok;
+		int			i;
+
+		if (errkind != NULL && strcmp(errkind, "compile") == 0)
+		{
+			CHECK(prog == NULL, "compiled, expected a compile error");
+			if (prog == NULL && contains != NULL)
+				CHECK(strstr(err, contains) != NULL, "error '%s' lacks '%s'", err, contains);
+			continue;
+		}
+		CHECK(prog != NULL, "compile (target %d) failed: %s", k, err);
+		if (prog == NULL)
+			continue;
+		values = mesh_alloc((target->nslots + 1) * sizeof(MeshAvroValue));
+		ok = decode_exact(prog, data, len, values, err, sizeof(err));
+
+		if (errkind != NULL)
+		{
+			if ((kinds[k] == TARGET_UNNEEDED && skip_ok) ||
+				(kinds[k] == TARGET_NATURAL && scalar_ok))
+			{
+				CHECK(ok, "target %d: failed: %s", k, err);
+				continue;
+			}
+			CHECK(!ok, "decoded (target %d), expected an error", k);
+			if (!ok)
+			{
+				CHECK(strncmp(err, "at byte ", 8) == 0, "error '%s' says no position", err);
+				if (contains != NULL)
+					CHECK(strstr(err, contains) != NULL, "error '%s' lacks '%s'", err, contains);
+			}
+			continue;
+		}
+
+		CHECK(ok, "decode (target %d) failed: %s", k, err);
+		if (!ok)
+			continue;
+		for (i = 0; i < target->nslots; i++)
+		{
+			const MeshAvroSlot *s = &target->slots[i];
+			const MeshAvroValue *v = &values[i];
+			const MeshJson *ej = mesh_json_get(mesh_json_get(expect, "json"), s->name);
+			const MeshJson *er = mesh_json_get(mesh_json_get(expect, "raw"), s->name);
+			char		why[512];
+
+			if (kinds[k] == TARGET_UNNEEDED)
+			{
+				CHECK(!v->present, "field %s: present though not needed", s->name);
+				continue;
+			}
+			CHECK(v->present, "field %s: not present", s->name);
+			if (s->shape == MESH_SHAPE_JSON)
+			{
+				CHECK(ej != NULL, "field %s: no expectation", s->name);
+				if (ej == NULL)
+					continue;
+				CHECK(v->len == ej->string_len && memcmp(v->data, ej->string, v->len) == 0,
+					  "field %s: got %.*s, expected %s", s->name, (int) v->len,
+					  v->data, ej->string);
+				check_json_valid(v, s->name);
+				CHECK(v->is_null == (strcmp(ej->string, "null") == 0),
+					  "field %s: is_null %d", s->name, v->is_null);
+			}
+			else if (er == NULL)
+				CHECK(false, "field %s: no raw expectation", s->name);
+			else if (s->shape == MESH_SHAPE_SCALAR)
+				CHECK(raw_equal(er, v, why, sizeof(why)), "field %s: %s", s->name, why);
+			else if (er->type == MJ_NULL)
+				CHECK(v->is_null, "field %s: array not null", s->name);
+			else
+			{
+				int			j;
+
+				CHECK(!v->is_null && v->kind == AVRO_ARRAY && v->nitems == er->count,
+					  "field %s: %d items, expected %d", s->name, v->nitems, er->count);
+				for (j = 0; j < v->nitems && j < er->count; j++)
+					CHECK(raw_equal(er->items[j], &v->items[j], why, sizeof(why)),
+						  "field %s item %d: %s", s->name, j, why);
+			}
+		}
+
+		/* every cut of the message fails, and so does one byte more */
+		if (truncate)
+		{
+			size_t		cut;
+			uint8_t    *longer = malloc(len + 1);
+
+			for (cut = 0; cut < len; cut++)
+			{
+				ok = decode_exact(prog, data, cut, values, err, sizeof(err));
+				CHECK(!ok, "decoded when cut at %zu of %zu bytes (target %d)", cut, len, k);
+				if (!ok)
+					CHECK(strncmp(err, "at byte ", 8) == 0, "error '%s' says no position", err);
+			}
+			memcpy(longer, data, len);
+			longer[len] = 0;
+			ok = decode_exact(prog, longer, len + 1, values, err, sizeof(err));
+			CHECK(!ok && strstr(err, "left over") != NULL,
+				  "decoded with a byte too many: %s", err);
+			free(longer);
+		}
+	}
+	free(data);
+}
+
+static void
+test_vectors(const char *dir)
+{
+	char		path[1024];
+	size_t		len;
+	char	   *text;
+	char		err[256];
+	MeshJson   *doc;
+	MeshJson   *vectors;
+	int			i;
+
+	snprintf(path, sizeof(path), "%s/avro-vectors.json", dir);
+	text = read_file(path, &len);
+	doc = mesh_json_parse(text, len, 256, err, sizeof(err));
+	if (doc == NULL)
+	{
+		fprintf(stderr, "%s: %s\n", path, err);
+		exit(2);
+	}
+	vectors = mesh_json_get(doc, "vectors");
+	for (i = 0; i < vectors->count; i++)
+		run_vector(vectors->items[i]);
+	printf("test_decode: %d vectors\n", vectors->count);
+	free(text);
+}
+
+/* ------------------------------------------------------------------------
+ * Written here
+ * ------------------------------------------------------------------------
+ */
+
+/* Build a message from varints and raw bytes, for hand-made cases. */
+typedef struct Msg
+{
+	uint8_t		b[4096];
+	size_t		n;
+} Msg;
+
+static void
+put_long(Msg *m, int64_t v)
+{
+	uint64_t	u = ((uint64_t) v << 1) ^ (uint64_t) (v >> 63);
+
+	while (u >= 0x80)
+	{
+		m->b[m->n++] = (uint8_t) (u | 0x80);
+		u >>= 7;
+	}
+	m->b[m->n++] = (uint8_t) u;
+}
+
+static void
+put_str(Msg *m, const char *s)
+{
+	size_t		n = strlen(s);
+
+	put_long(m, (int64_t) n);
+	memcpy(m->b + m->n, s, n);
+	m->n += n;
+}
+
+static MeshAvroProgram *
+compile1(const MeshAvroType *writer, MeshAvroSlot *slots, int n)
+{
+	MeshAvroTarget target;
+	char		err[512];
+	MeshAvroProgram *p;
+
+	target.nslots = n;
+	target.slots = slots;
+	p = mesh_avro_compile(writer, &target, err, sizeof(err));
+	CHECK(p != NULL, "compile: %s", err);
+	return p;
+}
+
+static void
+test_defaults(void)
+{
+	MeshAvroType *t = schema("{\"type\":\"record\",\"name\":\"D\",\"fields\":["
+							 "{\"name\":\"a\",\"type\":\"int\"},"
+							 "{\"name\":\"b\",\"type\":[\"null\",\"string\"],\"default\":null},"
+							 "{\"name\":\"c\",\"type\":{\"type\":\"array\",\"items\":\"long\"},\"default\":[1,-2]},"
+							 "{\"name\":\"d\",\"type\":\"bytes\",\"default\":\"\\u00ff\\u0001\"},"
+							 "{\"name\":\"e\",\"type\":{\"type\":\"int\",\"logicalType\":\"date\"},\"default\":-1},"
+							 "{\"name\":\"f\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"X\",\"Y\"]},\"default\":\"Y\"},"
+							 "{\"name\":\"g\",\"type\":\"double\",\"default\":1e400},"
+							 "{\"name\":\"h\",\"type\":{\"type\":\"map\",\"values\":{\"type\":\"record\",\"name\":\"In\",\"fields\":[{\"name\":\"q\",\"type\":\"int\",\"default\":5}]}},\"default\":{\"k\":{}}}"
+							 "]}");
+	MeshAvroValue v;
+	char		err[256];
+
+	current = "defaults";
+	CHECK(mesh_avro_default_value(t->fields[1].type, t->fields[1].default_value,
+								  MESH_SHAPE_SCALAR, &v, err, sizeof(err)) &&
+		  v.present && v.is_null, "null default: %s", err);
+	CHECK(mesh_avro_default_value(t->fields[1].type, t->fields[1].default_value,
+								  MESH_SHAPE_JSON, &v, err, sizeof(err)) &&
+		  v.is_null && strcmp(v.data, "null") == 0, "null default as JSON: %s", err);
+	CHECK(mesh_avro_default_value(t->fields[2].type, t->fields[2].default_value,
+								  MESH_SHAPE_ARRAY, &v, err, sizeof(err)) &&
+		  v.nitems == 2 && v.items[0].integer == 1 && v.items[1].integer == -2 &&
+		  v.items[1].kind == AVRO_LONG, "array default: %s", err);
+	CHECK(mesh_avro_default_value(t->fields[2].type, t->fields[2].default_value,
+								  MESH_SHAPE_JSON, &v, err, sizeof(err)) &&
+		  strcmp(v.data, "[1,-2]") == 0, "array default as JSON: %s", err);
+	CHECK(mesh_avro_default_value(t->fields[3].type, t->fields[3].default_value,
+								  MESH_SHAPE_SCALAR, &v, err, sizeof(err)) &&
+		  v.kind == AVRO_BYTES && v.len == 2 && (uint8_t) v.data[0] == 0xFF &&
+		  v.data[1] == 1, "bytes default: %s", err);
+	CHECK(mesh_avro_default_value(t->fields[3].type, t->fields[3].default_value,
+								  MESH_SHAPE_JSON, &v, err, sizeof(err)) &&
+		  strcmp(v.data, "\"\\\\xff01\"") == 0, "bytes default as JSON: %s", v.data);
+	CHECK(mesh_avro_default_value(t->fields[4].type, t->fields[4].default_value,
+								  MESH_SHAPE_JSON, &v, err, sizeof(err)) &&
+		  strcmp(v.data, "\"1969-12-31\"") == 0, "date default: %s", err);
+	CHECK(mesh_avro_default_value(t->fields[5].type, t->fields[5].default_value,
+								  MESH_SHAPE_SCALAR, &v, err, sizeof(err)) &&
+		  v.kind == AVRO_ENUM && v.integer == 1 && v.len == 1 && v.data[0] == 'Y',
+		  "enum default: %s", err);
+	CHECK(mesh_avro_default_value(t->fields[6].type, t->fields[6].default_value,
+								  MESH_SHAPE_JSON, &v, err, sizeof(err)) &&
+		  strcmp(v.data, "\"Infinity\"") == 0, "double default: %s", v.data);
+	CHECK(mesh_avro_default_value(t->fields[7].type, t->fields[7].default_value,
+								  MESH_SHAPE_JSON, &v, err, sizeof(err)) &&
+		  strcmp(v.data, "{\"k\":{\"q\":5}}") == 0, "map default: %s", v.data);
+	/* shapes that do not fit */
+	CHECK(!mesh_avro_default_value(t->fields[7].type, t->fields[7].default_value,
+								   MESH_SHAPE_SCALAR, &v, err, sizeof(err)),
+		  "a map default as a scalar");
+	CHECK(!mesh_avro_default_value(t->fields[0].type, t->fields[2].default_value,
+								   MESH_SHAPE_SCALAR, &v, err, sizeof(err)),
+		  "an array default for an int");
+	CHECK(!mesh_avro_default_value(t->fields[2].type, t->fields[0].default_value,
+								   MESH_SHAPE_ARRAY, &v, err, sizeof(err)),
+		  "no default for an array");
+}
+
+static void
+test_decimal_text(void)
+{
+	static const struct
+	{
+		const char *hex;
+		int			precision;
+		int			scale;
+		const char *text;
+	}			cases[] = {
+		{"", 5, 2, "0.00"},
+		{"00", 5, 0, "0"},
+		{"ff", 5, 3, "-0.001"},
+		{"ffff85", 5, 2, "-1.23"},
+		{"0080", 5, 1, "12.8"},
+		{"ff7f", 5, 0, "-129"},
+		{"7fffffffffffffff", 19, 4, "922337203685477.5807"},
+		{"000000000000000000000000000001", 1, 30, "0.000000000000000000000000000001"},
+		{"0de0b6b3a7640000", 19, 18, "1.000000000000000000"},
+		{"0de0b6b3a7640000", 18, 18, NULL},
+		{"ffffffffffffffffffffffffff", 1, 0, "-1"},
+	};
+	int			i;
+
+	current = "decimal_text";
+	for (i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++)
+	{
+		size_t		n;
+		uint8_t    *b = unhex(cases[i].hex, &n);
+		MeshBuf		buf;
+		char		err[256];
+		bool		ok;
+
+		mesh_buf_init(&buf);
+		ok = mesh_avro_decimal_text((const char *) b, n, cases[i].precision,
+									cases[i].scale, &buf, err, sizeof(err));
+		if (cases[i].text == NULL)
+			CHECK(!ok, "case %d: accepted %s", i, buf.data);
+		else
+			CHECK(ok && strcmp(buf.data, cases[i].text) == 0,
+				  "case %d: %s, expected %s (%s)", i, ok ? buf.data : "error",
+				  cases[i].text, ok ? "" : err);
+		free(b);
+	}
+}
+
+/*
+ * Two slots on one writer field in different shapes, a slot found by
+ * alias, a slot the writer lacks without a reader type, and an unneeded
+ * slot whose string is not valid UTF-8.
+ */
+static void
+test_slots(void)
+{
+	MeshAvroType *w = schema("{\"type\":\"record\",\"name\":\"W\",\"fields\":["
+							 "{\"name\":\"xs\",\"type\":{\"type\":\"array\",\"items\":\"int\"}},"
+							 "{\"name\":\"old\",\"type\":\"string\"},"
+							 "{\"name\":\"junk\",\"type\":\"string\"},"
+							 "{\"name\":\"n\",\"type\":[\"null\",\"long\"]}]}");
+	const char *aliases[] = {"old"};
+	MeshAvroSlot slots[6];
+	MeshAvroProgram *p;
+	MeshAvroValue v[6];
+	Msg			m = {{0}, 0};
+	char		err[256];
+
+	current = "slots";
+	memset(slots, 0, sizeof(slots));
+	slots[0].name = "xs";
+	slots[0].shape = MESH_SHAPE_ARRAY;
+	slots[0].needed = true;
+	slots[1].name = "xs";
+	slots[1].shape = MESH_SHAPE_JSON;
+	slots[1].needed = true;
+	slots[2].name = "new";
+	slots[2].aliases = aliases;
+	slots[2].naliases = 1;
+	slots[2].shape = MESH_SHAPE_SCALAR;
+	slots[2].needed = true;
+	slots[3].name = "absent";
+	slots[3].shape = MESH_SHAPE_SCALAR;
+	slots[3].needed = true;
+	slots[4].name = "junk";
+	slots[4].shape = MESH_SHAPE_SCALAR;
+	slots[4].needed = false;
+	slots[5].name = "n";
+	slots[5].shape = MESH_SHAPE_JSON;
+	slots[5].needed = true;
+	p = compile1(w, slots, 6);
+	if (p == NULL)
+		return;
+	put_long(&m, 3);
+	put_long(&m, 1);
+	put_long(&m, 2);
+	put_long(&m, 3);
+	put_long(&m, 0);
+	put_str(&m, "hello");
+	put_str(&m, "\xff\xfe");
+	put_long(&m, 0);
+	CHECK(decode_exact(p, m.b, m.n, v, err, sizeof(err)), "decode: %s", err);
+	CHECK(v[0].nitems == 3 && v[0].items[2].integer == 3, "array slot");
+	CHECK(strcmp(v[1].data, "[1,2,3]") == 0, "JSON slot on the same field: %s", v[1].data);
+	CHECK(v[2].len == 5 && memcmp(v[2].data, "hello", 5) == 0, "slot by alias");
+	CHECK(v[3].present && v[3].is_null, "absent field without reader type");
+	CHECK(!v[4].present, "unneeded slot present");
+	CHECK(v[5].is_null && strcmp(v[5].data, "null") == 0, "null JSON slot");
+
+	/* the same unneeded string, needed, is invalid */
+	slots[4].needed = true;
+	p = compile1(w, slots, 6);
+	CHECK(p != NULL && !decode_exact(p, m.b, m.n, v, err, sizeof(err)) &&
+		  strstr(err, "UTF-8") != NULL, "needed invalid string: %s", err);
+}
+
+static void
+test_compile_errors(void)
+{
+	MeshAvroType *w = schema("{\"type\":\"record\",\"name\":\"W\",\"fields\":["
+							 "{\"name\":\"r\",\"type\":{\"type\":\"record\",\"name\":\"R\",\"fields\":[]}},"
+							 "{\"name\":\"i\",\"type\":\"int\"}]}");
+	MeshAvroSlot slot;
+	MeshAvroTarget target = {1, &slot};
+	char		err[256];
+
+	current = "compile_errors";
+	memset(&slot, 0, sizeof(slot));
+	slot.name = "r";
+	slot.shape = MESH_SHAPE_SCALAR;
+	slot.needed = true;
+	CHECK(mesh_avro_compile(w, &target, err, sizeof(err)) == NULL &&
+		  strstr(err, "not a scalar") != NULL, "record as scalar: %s", err);
+	slot.name = "i";
+	slot.shape = MESH_SHAPE_ARRAY;
+	CHECK(mesh_avro_compile(w, &target, err, sizeof(err)) == NULL &&
+		  strstr(err, "not an array") != NULL, "int as array: %s", err);
+	CHECK(mesh_avro_compile(schema("\"int\""), &target, err, sizeof(err)) == NULL &&
+		  strstr(err, "not a record") != NULL, "non-record writer: %s", err);
+	/* not needed: the shape does not matter */
+	slot.needed = false;
+	CHECK(mesh_avro_compile(w, &target, err, sizeof(err)) != NULL, "unneeded: %s", err);
+}
+
+/* Timestamps and times between millis and micros keep their meaning. */
+static void
+test_time_units(void)
+{
+	MeshAvroType *w = schema("{\"type\":\"record\",\"name\":\"T\",\"fields\":["
+							 "{\"name\":\"a\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
+							 "{\"name\":\"b\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},"
+							 "{\"name\":\"c\",\"type\":{\"type\":\"int\",\"logicalType\":\"time-millis\"}},"
+							 "{\"name\":\"d\",\"type\":{\"type\":\"long\",\"logicalType\":\"local-timestamp-micros\"}}]}");
+	MeshAvroType *r = schema("{\"type\":\"record\",\"name\":\"T\",\"fields\":["
+							 "{\"name\":\"a\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},"
+							 "{\"name\":\"b\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
+							 "{\"name\":\"c\",\"type\":{\"type\":\"long\",\"logicalType\":\"time-micros\"}},"
+							 "{\"name\":\"d\",\"type\":{\"type\":\"long\",\"logicalType\":\"local-timestamp-millis\"}}]}");
+	MeshAvroSlot slots[8];
+	MeshAvroProgram *p;
+	MeshAvroValue v[8];
+	Msg			m = {{0}, 0};
+	char		err[256];
+	int			i;
+
+	current = "time_units";
+	memset(slots, 0, sizeof(slots));
+	for (i = 0; i < 8; i++)
+	{
+		slots[i].name = r->fields[i % 4].name;
+		slots[i].reader_type = r->fields[i % 4].type;
+		slots[i].shape = i < 4 ? MESH_SHAPE_SCALAR : MESH_SHAPE_JSON;
+		slots[i].needed = true;
+	}
+	p = compile1(w, slots, 8);
+	if (p == NULL)
+		return;
+	put_long(&m, 1500);			/* 1970-01-01T00:00:01.5 */
+	put_long(&m, -1);			/* one microsecond before the epoch */
+	put_long(&m, 1);
+	put_long(&m, 1999);
+	CHECK(decode_exact(p, m.b, m.n, v, err, sizeof(err)), "decode: %s", err);
+	CHECK(v[0].integer == 1500000 && v[0].logical == AVRO_LT_TIMESTAMP_MICROS, "millis to micros");
+	CHECK(v[1].integer == -1, "micros to millis rounds down: %lld", (long long) v[1].integer);
+	CHECK(v[2].integer == 1000 && v[2].kind == AVRO_LONG, "time-millis to micros");
+	CHECK(v[3].integer == 1, "local micros to millis");
+	CHECK(strcmp(v[4].data, "\"1970-01-01T00:00:01.5+00:00\"") == 0, "%s", v[4].data);
+	CHECK(strcmp(v[5].data, "\"1969-12-31T23:59:59.999+00:00\"") == 0, "%s", v[5].data);
+	CHECK(strcmp(v[6].data, "\"00:00:00.001\"") == 0, "%s", v[6].data);
+	CHECK(strcmp(v[7].data, "\"1970-01-01T00:00:00.001\"") == 0, "%s", v[7].data);
+}
+
+/*
+ * Scratch areas: many slots growing them in one message, every pointer
+ * still right afterwards; repeated decodes allocate nothing new.
+ */
+static void
+test_scratch(void)
+{
+	MeshAvroType *w = schema("{\"type\":\"record\",\"name\":\"S\",\"fields\":["
+							 "{\"name\":\"a\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},"
+							 "{\"name\":\"j\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
+							 "{\"name\":\"b\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},"
+							 "{\"name\":\"k\",\"type\":{\"type\":\"map\",\"values\":\"long\"}}]}");
+	MeshAvroSlot slots[4];
+	MeshAvroProgram *p;
+	MeshAvroValue v[4];
+	uint8_t    *msg = malloc(200000);
+	size_t		n = 0;
+	char		err[256];
+	size_t		blocks;
+	int			i;
+	int			round;
+
+	current = "scratch";
+	memset(slots, 0, sizeof(slots));
+	for (i = 0; i < 4; i++)
+	{
+		slots[i].name = w->fields[i].name;
+		slots[i].shape = i % 2 == 0 ? MESH_SHAPE_ARRAY : MESH_SHAPE_JSON;
+		slots[i].needed = true;
+	}
+	p = compile1(w, slots, 4);
+	if (p == NULL)
+		return;
+	/* a: 5000 longs; j: 3000 strings; b: 5000 longs; k: 2000 entries */
+#define PUT(v) do { uint64_t u_ = ((uint64_t) (v) << 1) ^ (uint64_t) ((int64_t) (v) >> 63); \
+	while (u_ >= 0x80) { msg[n++] = (uint8_t) (u_ | 0x80); u_ >>= 7; } msg[n++] = (uint8_t) u_; } while (0)
+	PUT(5000);
+	for (i = 0; i < 5000; i++)
+		PUT(i);
+	PUT(0);
+	PUT(3000);
+	for (i = 0; i < 3000; i++)
+	{
+		PUT(3);
+		memcpy(msg + n, "abc", 3);
+		n += 3;
+	}
+	PUT(0);
+	PUT(5000);
+	for (i = 0; i < 5000; i++)
+		PUT(-i);
+	PUT(0);
+	PUT(2000);
+	for (i = 0; i < 2000; i++)
+	{
+		char		key[16];
+		int			kl = snprintf(key, sizeof(key), "k%d", i);
+
+		PUT(kl);
+		memcpy(msg + n, key, kl);
+		n += kl;
+		PUT(i);
+	}
+	PUT(0);
+#undef PUT
+	for (round = 0; round < 3; round++)
+	{
+		blocks = mesh_standalone_live_blocks();
+		CHECK(decode_exact(p, msg, n, v, err, sizeof(err)), "decode: %s", err);
+		/* the scratch areas have grown in the first round */
+		if (round > 0)
+			CHECK(mesh_standalone_live_blocks() == blocks, "decoding allocated %zu blocks",
+				  mesh_standalone_live_blocks() - blocks);
+		CHECK(v[0].nitems == 5000 && v[0].items[4999].integer == 4999, "a");
+		CHECK(v[2].nitems == 5000 && v[2].items[4999].integer == -4999, "b");
+		CHECK(v[1].len == 3000 * 6 + 1 && strncmp(v[1].data, "[\"abc\",", 7) == 0, "j");
+		CHECK(strncmp(v[3].data, "{\"k0\":0,", 8) == 0 && v[3].data[v[3].len - 1] == '}', "k");
+		check_json_valid(&v[1], "j");
+		check_json_valid(&v[3], "k");
+	}
+	free(msg);
+}
+
+/*
+ * A writer that never matches in a record that a union reaches fails only
+ * the messages that reach it; recursion through such a record compiles.
+ */
+static void
+test_union_fail_branch(void)
+{
+	MeshAvroType *w = schema("{\"type\":\"record\",\"name\":\"U\",\"fields\":["
+							 "{\"name\":\"u\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"},{\"name\":\"self\",\"type\":[\"null\",\"A\"]}]}]}]}");
+	MeshAvroType *r = schema("{\"type\":\"record\",\"name\":\"U\",\"fields\":["
+							 "{\"name\":\"u\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"},{\"name\":\"self\",\"type\":[\"null\",\"A\"]},{\"name\":\"y\",\"type\":\"int\"}]}]}]}");
+	MeshAvroSlot slot;
+	MeshAvroProgram *p;
+	MeshAvroValue v;
+	Msg			m = {{0}, 0};
+	char		err[256];
+
+	current = "union_fail_branch";
+	memset(&slot, 0, sizeof(slot));
+	slot.name = "u";
+	slot.reader_type = r->fields[0].type;
+	slot.shape = MESH_SHAPE_JSON;
+	slot.needed = true;
+	p = compile1(w, &slot, 1);
+	if (p == NULL)
+		return;
+	put_long(&m, 0);
+	CHECK(decode_exact(p, m.b, m.n, &v, err, sizeof(err)) && v.is_null, "null branch: %s", err);
+	m.n = 0;
+	put_long(&m, 1);
+	put_long(&m, 5);
+	put_long(&m, 0);
+	CHECK(!decode_exact(p, m.b, m.n, &v, err, sizeof(err)) && strstr(err, "no default") != NULL,
+		  "unresolvable branch: %s", err);
+}
+
+/*
+ * Random mutations of valid messages: nothing may crash, leak past the
+ * scratch areas or hang, and every rendering that succeeds is valid JSON.
+ */
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+
+static uint32_t
+rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t) rng_state;
+}
+
+static void
+test_mutations(const char *dir)
+{
+	char		path[1024];
+	size_t		len;
+	char	   *text;
+	char		err[256];
+	MeshJson   *doc;
+	MeshJson   *vectors;
+	int			i;
+	int			decoded = 0;
+	int			tries = 0;
+
+	current = "mutations";
+	snprintf(path, sizeof(path), "%s/avro-vectors.json", dir);
+	text = read_file(path, &len);
+	doc = mesh_json_parse(text, len, 256, err, sizeof(err));
+	vectors = mesh_json_get(doc, "vectors");
+	for (i = 0; i < vectors->count; i++)
+	{
+		const MeshJson *vec = vectors->items[i];
+		const char *errkind = mesh_json_get_string(vec, "error");
+		MeshAvroType *writer;
+		MeshAvroType *reader;
+		MeshAvroTarget *target;
+		MeshAvroProgram *prog;
+		MeshAvroValue *values;
+		size_t		n;
+		uint8_t    *data;
+		int			round;
+
+		if (errkind != NULL && strcmp(errkind, "compile") == 0)
+			continue;
+		writer = schema_from_json(mesh_json_get(vec, "writer"));
+		reader = mesh_json_get(vec, "reader") ? schema_from_json(mesh_json_get(vec, "reader")) : NULL;
+		target = make_target(writer, reader, (i % 2) ? TARGET_JSON : TARGET_NATURAL);
+		prog = mesh_avro_compile(writer, target, err, sizeof(err));
+		if (prog == NULL)
+			continue;
+		values = mesh_alloc((target->nslots + 1) * sizeof(MeshAvroValue));
+		data = unhex(mesh_json_get_string(vec, "hex"), &n);
+		if (n > 2000)
+		{
+			free(data);
+			continue;
+		}
+		for (round = 0; round < 300; round++)
+		{
+			uint8_t    *m = malloc(n + 8);
+			size_t		mn = n;
+			int			edits = 1 + rng() % 4;
+			int			e;
+			int			s;
+
+			memcpy(m, data, n);
+			for (e = 0; e < edits; e++)
+			{
+				uint32_t	r = rng();
+
+				if (mn == 0)
+					break;
+				switch (r % 5)
+				{
+					case 0:
+						m[r / 5 % mn] ^= (uint8_t) (1 << (r / 7 % 8));
+						break;
+					case 1:
+						m[r / 5 % mn] = (uint8_t) (r >> 24);
+						break;
+					case 2:
+						mn = r / 5 % (mn + 1);
+						break;
+					case 3:
+						m[r / 5 % mn] = (r >> 20) & 1 ? 0xFF : 0x80;
+						break;
+					case 4:
+						if (mn < n + 8)
+							m[mn++] = (uint8_t) (r >> 24);
+						break;
+				}
+			}
+			tries++;
+			if (decode_exact(prog, m, mn, values, err, sizeof(err)))
+			{
+				decoded++;
+				for (s = 0; s < target->nslots; s++)
+					if (target->slots[s].shape == MESH_SHAPE_JSON && values[s].present)
+						check_json_valid(&values[s], target->slots[s].name);
+			}
+			else
+				CHECK(strncmp(err, "at byte ", 8) == 0, "error without position: %s", err);
+			free(m);
+		}
+		free(data);
+	}
+	printf("test_decode: %d mutations, %d decoded\n", tries, decoded);
+	free(text);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : "test/data";
+
+	test_vectors(dir);
+	test_defaults();
+	test_decimal_text();
+	test_slots();
+	test_compile_errors();
+	test_time_units();
+	test_scratch();
+	test_union_fail_branch();
+	test_mutations(dir);
+	free(last_copy);
+	mesh_standalone_reset();
+	printf("test_decode: %d passed, %d failed\n", passed, failed);
+	return failed > 0 ? 1 : 0;
+}
