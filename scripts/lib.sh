@@ -9,9 +9,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEPS=$ROOT/.deps
 STACK=$ROOT/.stack
 
-# Apache Kafka 4.1.1 (KRaft).  Checked against Debian 12's librdkafka 2.0.2
-# with debug=protocol: see README.md, "Why Kafka 4.1.1".
-KAFKA_VERSION=4.1.1
+# Apache Kafka 3.9.1 (KRaft): Debian 12's librdkafka 2.0.2 cannot log in
+# with SASL/SCRAM to Kafka 4.x; see README.md, "Why Kafka 3.9.1".
+KAFKA_VERSION=3.9.1
 KAFKA_LIBS=$DEPS/kafka-$KAFKA_VERSION/libs
 KAFKA_PORT_BASE=${MESH_KAFKA_PORT:-39092}   # broker i listens on base+100*(i-1)
 
@@ -47,6 +47,14 @@ as_root() {
 # The broker count of the running (or last started) Kafka layout.
 kafka_brokers() { cat "$STACK/kafka/brokers" 2>/dev/null || echo 1; }
 broker_port() { echo $((KAFKA_PORT_BASE + 100 * ($1 - 1))); }
+# The SASL/SCRAM listener (port+2) and its one user, for credential tests.
+SASL_USER=mesh_sasl
+SASL_PASSWORD=mesh-sasl-secret-8c1f
+sasl_broker_list() {
+    local n=${1:-$(kafka_brokers)} i list=
+    for i in $(seq 1 "$n"); do list="$list${list:+,}127.0.0.1:$(( $(broker_port "$i") + 2 ))"; done
+    echo "$list"
+}
 broker_list() {
     local n=${1:-$(kafka_brokers)} i list=
     for i in $(seq 1 "$n"); do list="$list${list:+,}127.0.0.1:$(broker_port "$i")"; done

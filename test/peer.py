@@ -182,6 +182,19 @@ def cmd_delete_subject(args):
             fail(f"deleting subject {args.subject}: {e}")
 
 
+def cmd_scram_user(args):
+    """Create or update a SCRAM user (both mechanisms); idempotent."""
+    from confluent_kafka.admin import (ScramCredentialInfo, ScramMechanism,
+                                       UserScramCredentialUpsertion)
+    ups = [UserScramCredentialUpsertion(args.name, ScramCredentialInfo(m, 4096),
+                                        args.password.encode())
+           for m in (ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)]
+    a = admin()   # keep the client alive until the futures are done
+    for up in ups:  # one request per mechanism: Kafka refuses two for one user
+        for _, fut in a.alter_user_scram_credentials([up]).items():
+            fut.result()
+
+
 # ---------------------------------------------------------- Avro schemas
 
 class AvroSchema:
@@ -949,6 +962,9 @@ def main():
     rg = sub.add_parser("register")
     rg.add_argument("subject")
     rg.add_argument("file")
+    su = sub.add_parser("scram-user")
+    su.add_argument("name")
+    su.add_argument("password")
     ds = sub.add_parser("delete-subject")
     ds.add_argument("subject")
 
@@ -970,6 +986,8 @@ def main():
             cmd_consume(args)
         elif args.cmd == "register":
             cmd_register(args)
+        elif args.cmd == "scram-user":
+            cmd_scram_user(args)
         elif args.cmd == "delete-subject":
             cmd_delete_subject(args)
     except (PeerError, KafkaException) as e:
