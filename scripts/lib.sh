@@ -7,7 +7,9 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEPS=$ROOT/.deps
-STACK=$ROOT/.stack
+# MESH_STACK_DIR (with the MESH_*PORT variables) runs a second, separate
+# stack, e.g. for the fault suite's three brokers
+STACK=${MESH_STACK_DIR:-$ROOT/.stack}
 
 # Apache Kafka 3.9.1 (KRaft): Debian 12's librdkafka 2.0.2 cannot log in
 # with SASL/SCRAM to Kafka 4.x; see README.md, "Why Kafka 3.9.1".
