@@ -46,6 +46,7 @@
  */
 #include "mesh_fdw.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -796,6 +797,179 @@ shortest_repr(char *buf, size_t buflen, double x, bool single)
 }
 
 /*
+ * The fast path of shortest_repr, for the usual values (prices, measures):
+ * x = r / 10^k with an integer r of at most 15 (for a float 6) digits.
+ * r / 10^k is correctly rounded, as strtod would read the decimal, so if
+ * it equals x that decimal reads back; a decimal that short cannot lie
+ * halfway between two doubles (such midpoints need 17 or more digits), and
+ * by the argument at shortest_repr it is the shortest once its trailing
+ * zeros go.  Digits to digits, the exponent of the first to *exp10.
+ */
+static bool
+short_decimal(double x, bool single, char *digits, int *ndigits, int *exp10)
+{
+	double		ax = fabs(x);
+	double		limit = single ? 1e6 : 1e15;
+	double		scale = 1;
+	int			maxk = single ? 10 : 22;
+	int			k;
+
+	if (ax < (single ? 1.17549435082228750797e-38 : 2.22507385850720138309e-308))
+		return false;			/* subnormal */
+	for (k = 0; k <= maxk; k++, scale *= 10)
+	{
+		double		v = ax * scale;
+		double		r;
+
+		if (v >= limit)
+			return false;
+		r = nearbyint(v);
+		if (r == 0)
+			continue;
+		if (single ? (float) r / (float) scale == (float) ax : r / scale == ax)
+		{
+			char		tmp[24];
+			char	   *end = tmp + sizeof(tmp);
+			char	   *p = format_u64(end, (uint64_t) r);
+
+			*ndigits = (int) (end - p);
+			memcpy(digits, p, *ndigits);
+			*exp10 = *ndigits - 1 - k;
+			return true;
+		}
+	}
+	return false;
+}
+
+#if LDBL_MANT_DIG >= 64
+/* Powers of ten that a 64-bit mantissa holds exactly (5^27 < 2^63). */
+static const long double ad_pow10l[] = {
+	1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L,
+	1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
+	1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L
+};
+
+/* v * 10^s, rounded once */
+static inline long double
+scale10(long double v, int s)
+{
+	return s >= 0 ? v * ad_pow10l[s] : v / ad_pow10l[-s];
+}
+
+/*
+ * The sign of c - z, where zl is z rounded once (relative error at most
+ * 2^-64), or 0 when they are too close to tell.
+ */
+static inline int
+sign_certain(long double c, long double zl)
+{
+	long double margin = fabsl(zl) * 0x1p-61L;
+
+	if (c - zl > margin)
+		return 1;
+	if (zl - c > margin)
+		return -1;
+	return 0;
+}
+
+/*
+ * shortest_repr without printf and strtod, for normal numbers of moderate
+ * magnitude: x * 10^s and the ends of x's rounding interval times 10^s are
+ * computed in long double, each rounded once, and a digit or a comparison
+ * is taken only when that rounding cannot have changed it; false for the
+ * rare values too close to call (and out of range), left to the slow path.
+ * The same search: p from 15 (6), the correctly rounded p digits, and from
+ * p + 1 on their neighbours too; the ends of the interval do not count.
+ */
+static bool
+fast_shortest(double x, bool single, char *digits, int *ndigits, int *exp10)
+{
+	double		dx = fabs(x);
+	long double ax = dx;
+	long double lo;
+	long double hi;
+	long double mlo;
+	long double mhi;
+	int			first = single ? 6 : 15;
+	int			last = single ? 9 : 17;
+	int			e;
+	int			p;
+
+	if (dx < (single ? 1.17549435082228750797e-38 : 2.22507385850720138309e-308))
+		return false;
+	e = (int) floor(log10(dx));
+	if (e < -10 || e > 10)
+		return false;
+	if (single)
+	{
+		lo = nextafterf((float) dx, 0.0f);
+		hi = nextafterf((float) dx, INFINITY);
+	}
+	else
+	{
+		lo = nextafter(dx, 0.0);
+		hi = nextafter(dx, INFINITY);
+	}
+	/* exact: 54 (25) significant bits fit a 64-bit mantissa */
+	mlo = (ax + lo) / 2;
+	mhi = (ax + hi) / 2;
+
+	for (p = first; p <= last; p++)
+	{
+		int			sc = p - 1 - e;
+		long double y = scale10(ax, sc);
+		long double fl;
+		long double r;
+		long double zlo;
+		long double zhi;
+		int			delta;
+
+		if (y < ad_pow10l[p - 1] || y >= ad_pow10l[p])
+			return false;		/* e was off by one: leave it to printf */
+		fl = floorl(y);
+		if (fabsl(y - fl - 0.5L) <= y * 0x1p-61L)
+			return false;		/* (nearly) a tie */
+		r = y - fl > 0.5L ? fl + 1 : fl;
+		if (r >= ad_pow10l[p])
+			return false;
+		zlo = scale10(mlo, sc);
+		zhi = scale10(mhi, sc);
+		for (delta = 0; delta <= (p > first ? 2 : 0); delta++)
+		{
+			long double c = delta == 0 ? r : delta == 1 ? r - 1 : r + 1;
+			int			a;
+			int			b;
+
+			if (c < ad_pow10l[p - 1] || c >= ad_pow10l[p])
+				continue;
+			a = sign_certain(c, zlo);
+			b = sign_certain(c, zhi);
+			if (a == 0 || b == 0)
+				return false;
+			if (a > 0 && b < 0)
+			{
+				char		tmp[24];
+				char	   *end = tmp + sizeof(tmp);
+				char	   *q = format_u64(end, (uint64_t) c);
+
+				*ndigits = (int) (end - q);
+				memcpy(digits, q, *ndigits);
+				*exp10 = e;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+#else
+static bool
+fast_shortest(double x, bool single, char *digits, int *ndigits, int *exp10)
+{
+	return false;				/* long double too short to be sure */
+}
+#endif
+
+/*
  * A float or double as to_jsonb() shows it: the shortest decimal that reads
  * back (float4out, float8out) made a numeric, which prints in positional
  * notation; NaN and the infinities become strings.
@@ -829,18 +1003,24 @@ out_real(MeshBuf *o, double x, bool single)
 		out_char(o, '0');		/* numeric has no negative zero */
 		return;
 	}
-	shortest_repr(buf, sizeof(buf), x, single);
-	neg = buf[0] == '-';
-	e = strchr(buf, 'e');
-	if (e == NULL)
+	neg = x < 0;
+	if (short_decimal(x, single, digits, &ndigits, &exp10) ||
+		fast_shortest(x, single, digits, &ndigits, &exp10))
+		;
+	else
 	{
-		out_append(o, "\"NaN\"", 5);	/* cannot happen */
-		return;
+		shortest_repr(buf, sizeof(buf), x, single);
+		e = strchr(buf, 'e');
+		if (e == NULL)
+		{
+			out_append(o, "\"NaN\"", 5); /* cannot happen */
+			return;
+		}
+		for (p = buf + (neg ? 1 : 0); p < e; p++)
+			if (*p >= '0' && *p <= '9' && ndigits < (int) sizeof(digits))
+				digits[ndigits++] = *p;
+		exp10 = atoi(e + 1);
 	}
-	for (p = buf + (neg ? 1 : 0); p < e; p++)
-		if (*p >= '0' && *p <= '9' && ndigits < (int) sizeof(digits))
-			digits[ndigits++] = *p;
-	exp10 = atoi(e + 1);
 	while (ndigits > 1 && digits[ndigits - 1] == '0')
 		ndigits--;
 
@@ -892,6 +1072,12 @@ decimal_text(MeshBuf *o, const uint8_t *b, size_t len, int precision,
 	int			ndigits;
 	int			limit;
 
+	/* no bytes is no number (Java's BigInteger refuses it too) */
+	if (len == 0)
+	{
+		snprintf(why, whylen, "decimal value has no bytes");
+		return why;
+	}
 	/* the bytes that matter: drop the sign extension */
 	while (start < len && b[start] == (neg ? 0xFF : 0x00) &&
 		   (start + 1 == len || ((b[start + 1] & 0x80) != 0) == neg))
@@ -1395,14 +1581,46 @@ read_varint_slow(Dec *d, uint64_t *out, const char *what)
 	return dec_fail(d, d->p, "varint longer than 10 bytes for %s", what);
 }
 
+/*
+ * A varint.  Where ten bytes are left, no bounds check is needed before
+ * each byte: the common case, unrolled.
+ */
 static inline bool
 read_varint(Dec *d, uint64_t *out, const char *what)
 {
-	if (AD_LIKELY(d->p < d->end && *d->p < 0x80))
+	const uint8_t *p = d->p;
+	uint64_t	v;
+	uint64_t	b;
+
+	if (AD_UNLIKELY(d->end - p < 10))
+		return read_varint_slow(d, out, what);
+	b = p[0];
+	v = b & 0x7F;
+	if (b < 0x80)
 	{
-		*out = *d->p++;
+		d->p = p + 1;
+		*out = v;
 		return true;
 	}
+#define AD_VARINT_BYTE(i) \
+	b = p[i]; \
+	v |= (b & 0x7F) << (7 * (i)); \
+	if (b < 0x80) \
+	{ \
+		d->p = p + (i) + 1; \
+		*out = v; \
+		return true; \
+	}
+	AD_VARINT_BYTE(1);
+	AD_VARINT_BYTE(2);
+	AD_VARINT_BYTE(3);
+	AD_VARINT_BYTE(4);
+	AD_VARINT_BYTE(5);
+	AD_VARINT_BYTE(6);
+	AD_VARINT_BYTE(7);
+	AD_VARINT_BYTE(8);
+#undef AD_VARINT_BYTE
+	/* the tenth byte holds the top bit only */
 	return read_varint_slow(d, out, what);
 }
 
@@ -3043,7 +3261,16 @@ compile_resolved(Compiler *c, const MeshAvroType *w, const MeshAvroType *r,
 	return n;
 }
 
-/* The first branch of the reader's union that the writer's type matches. */
+/*
+ * The branch of the reader's union that a writer's (non-union) type goes
+ * to.  The specification says "the first schema in the reader's union that
+ * matches"; taken literally (as fastavro does), a string would go to the
+ * bytes branch of ["bytes", "string"], and an int to the float branch of a
+ * ["float", "int"] that is the writer's own union.  Like the Java
+ * implementation, an exact match comes first: the same named type by full
+ * name, then the same type (named types by unqualified name or alias); only
+ * then the first branch it is promoted to.
+ */
 static const MeshAvroType *
 pick_branch(const MeshAvroType *w, const MeshAvroType *r)
 {
@@ -3051,6 +3278,15 @@ pick_branch(const MeshAvroType *w, const MeshAvroType *r)
 
 	if (r->kind != AVRO_UNION)
 		return shallow_match(w, r) ? r : NULL;
+	if (w->kind == AVRO_RECORD || w->kind == AVRO_ENUM || w->kind == AVRO_FIXED)
+		for (i = 0; i < r->nbranches; i++)
+			if (r->branches[i]->kind == w->kind &&
+				strcmp(r->branches[i]->fullname, w->fullname) == 0 &&
+				shallow_match(w, r->branches[i]))
+				return r->branches[i];
+	for (i = 0; i < r->nbranches; i++)
+		if (r->branches[i]->kind == w->kind && shallow_match(w, r->branches[i]))
+			return r->branches[i];
 	for (i = 0; i < r->nbranches; i++)
 		if (shallow_match(w, r->branches[i]))
 			return r->branches[i];

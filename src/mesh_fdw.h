@@ -305,6 +305,25 @@ extern bool mesh_avro_decode(MeshAvroProgram *program, const uint8_t *data,
 							 size_t len, MeshAvroValue *values,
 							 char *errbuf, size_t errlen);
 /*
+ * What else a caller may rely on (avro_decode.c's header says why):
+ * - values[] point into the message, the schemas and the program's scratch
+ *   areas (which live in the memory context current at compile time): valid
+ *   while the message lives and until the program's next decode.  After a
+ *   failure they are partly filled: ignore them.
+ * - A slot that is not needed is still resolved when compiling, so that a
+ *   writer schema compiles or not whatever columns a query reads, but its
+ *   bytes are only validated as the writer wrote them: strings for bounds
+ *   only, no enum or union resolution.
+ * - A slot the writer lacks takes its default; without a reader type, null.
+ * - MESH_SHAPE_JSON: the text is NUL-terminated; a null value also sets
+ *   is_null; kind is the reader type's (a union's stays AVRO_UNION).
+ * - Dates, times and timestamps out of PostgreSQL's range and invalid
+ *   uuids fail the message, as do (when rendered as JSON) decimals with
+ *   more digits than their precision.  The reader's logical type applies;
+ *   timestamps and times convert between millis and micros when both
+ *   schemas have one.
+ */
+/*
  * Render a default value (a MeshJson, as the schema gives it) as the
  * MeshAvroValue the decoder would produce for type in the given shape.
  */

@@ -662,7 +662,7 @@ for name, kw in [
         ("logical_uuid_forms3", dict(id_="a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11")),
         ("logical_dec_ext", dict(dec=b"\xff\xff\xff\x85", decfx=b"\x00\x00\x00\x00\x00\x00\x00\x01",
                                  dec0=b"\x00\x00\x00\x7f")),
-        ("logical_dec_empty", dict(dec=b"", decfx=b"\xff" * 8, dec0=b"\x80")),
+        ("logical_dec_ff", dict(dec=b"\xff", decfx=b"\xff" * 8, dec0=b"\x80")),
         ("logical_dec_min", dict(dec=b"\xfd\xab\xf4\x1c\x01", decfx=(-(10**18 - 1)).to_bytes(8, "big", signed=True),
                                  dec0=b"\x4b\x3b\x4c\xa8\x5a\x86\xc4\x7a\x09\x8a\x22\x3f\xff\xff\xff\xff")),
 ]:
@@ -684,6 +684,7 @@ for name, kw, contains in [
         ("bad_uuid3", dict(id_="a0eebc999c0b4ef8bb6d6bb9bd380a11-"), "uuid"),
         ("bad_dec_precision", dict(dec=(10**10).to_bytes(8, "big")), "precision"),
         ("bad_dec_huge", dict(dec0=b"\x01" + b"\x00" * 500), "digits"),
+        ("bad_dec_empty", dict(dec=b""), "no bytes"),
 ]:
     add_error(name, LOG, lograw(**kw), error="decode", contains=contains, skip_ok=True,
               scalar_ok=name.startswith("bad_dec"))
@@ -870,8 +871,24 @@ add_error("union_index_neg", UW, zz(-1), contains="union index -1 out of range")
 # reader union, writer not: the first branch it matches, promotions included
 add_valid("union_reader_only", rec("U", [F("u", "int")]), {"u": 2**24 + 1},
           reader=rec("U", [F("u", ["null", "float", "long"])]))
+# the exact match, not the promotion fastavro takes (see union_exact_first)
 add_valid("union_reader_only_str", rec("U", [F("u", "string")]), {"u": "s"},
-          reader=rec("U", [F("u", ["null", "bytes", "string"])]))
+          reader=rec("U", [F("u", ["null", "bytes", "string"])]),
+          expect_json={"u": '"s"'}, expect_raw={"u": "s"})
+# an exact match comes before a promotion (as in Java; fastavro takes the
+# first branch a promotion reaches, here bytes)
+add_valid("union_exact_first", rec("U", [F("u", "string"), F("v", ["long", "int"])]),
+          {"u": "hi", "v": 5},
+          reader=rec("U", [F("u", ["null", "bytes", "string"]), F("v", ["double", "long", "int"])]),
+          expect_json={"u": '"hi"', "v": "5"}, expect_raw={"u": "hi", "v": 5},
+          check_fastavro=False)
+# no reader type: a union is its own reader, branch for branch
+add_valid("union_as_is", rec("U", [F("u", ["float", "int", "bytes", "string"])]), None,
+          data=zz(1) + zz(16777217), expect_json={"u": "16777217"}, expect_raw={"u": 16777217},
+          check_fastavro=False)
+add_valid("union_as_is_str", rec("U", [F("u", ["float", "int", "bytes", "string"])]), None,
+          data=zz(3) + astr("s"), expect_json={"u": '"s"'}, expect_raw={"u": "s"},
+          check_fastavro=False)
 # writer union, reader not
 add_valid("union_writer_only", rec("U", [F("u", ["null", "int"])]), {"u": 3},
           reader=rec("U", [F("u", "long")]))

@@ -604,7 +604,7 @@ test_decimal_text(void)
 		int			scale;
 		const char *text;
 	}			cases[] = {
-		{"", 5, 2, "0.00"},
+		{"", 5, 2, NULL},
 		{"00", 5, 0, "0"},
 		{"ff", 5, 3, "-0.001"},
 		{"ffff85", 5, 2, "-1.23"},
