@@ -8,6 +8,7 @@ OBJS = \
 	src/connection.o \
 	src/catalog.o \
 	src/publish.o \
+	src/derive.o \
 	src/registry.o \
 	src/avro_c.o \
 	src/type_map.o \
@@ -15,19 +16,22 @@ OBJS = \
 	src/pushdown.o \
 	src/decode.o \
 	src/scan.o \
+	src/produce.o \
 	src/import.o \
 	src/views.o \
 	src/glue.o \
 	src/json.o \
 	src/avro_schema.o \
 	src/avro_decode.o \
+	src/avro_encode.o \
+	src/avro_compat.o \
 	src/convert.o
 
 EXTENSION = mesh_fdw
 DATA = mesh_fdw--1.0.sql
 PGFILEDESC = "mesh_fdw - data mesh on Apache Kafka"
 
-REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error
+REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error produce
 
 
 # -Wno-unused-parameter: FDW callbacks have fixed signatures

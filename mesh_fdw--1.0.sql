@@ -174,3 +174,64 @@ $$;
 CREATE EVENT TRIGGER mesh_check_foreign_tables ON ddl_command_end
   WHEN TAG IN ('CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE', 'IMPORT FOREIGN SCHEMA')
   EXECUTE FUNCTION mesh.check_foreign_tables();
+
+-- Derived data products and lineage -----------------------------------------
+
+CREATE FUNCTION mesh.create_data_product(
+    domain text, name text, query text, owner text DEFAULT NULL,
+    description text DEFAULT NULL, sla text DEFAULT NULL,
+    quality text DEFAULT NULL, tags text[] DEFAULT NULL,
+    topic text DEFAULT NULL, mode text DEFAULT NULL, key text DEFAULT NULL,
+    partitions integer DEFAULT NULL, server text DEFAULT NULL)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'mesh_create_data_product'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text) IS
+  'run a query and publish its result as a new data product, all or nothing with the transaction';
+
+CREATE VIEW mesh.lineage AS
+  SELECT p.server, i.input, p.qualified_name AS product
+    FROM mesh.data_products p, unnest(p.inputs) AS i(input);
+COMMENT ON VIEW mesh.lineage IS
+  'one row per edge from an input data product to a product derived from it';
+GRANT SELECT ON mesh.lineage TO PUBLIC;
+
+-- Graphviz DOT of the products and their inputs, domains as clusters
+CREATE FUNCTION mesh.lineage_graph()
+RETURNS text
+LANGUAGE sql STABLE AS $$
+  WITH nodes AS (
+    SELECT DISTINCT server, qualified_name AS node,
+           split_part(qualified_name, '.', 1) AS domain
+      FROM mesh.data_products
+    UNION
+    SELECT DISTINCT server, input, split_part(input, '.', 1)
+      FROM mesh.lineage
+  ),
+  q AS (  -- DOT string literals
+    SELECT server, domain, node,
+           '"' || replace(replace(node, '\', '\\'), '"', '\"') || '"' AS id
+      FROM nodes
+  ),
+  clusters AS (
+    SELECT string_agg(
+             format(E'  subgraph "cluster_%s" {\n    label="%s";\n    style=rounded;\n%s\n  }',
+                    replace(domain, '"', ''), replace(domain, '"', ''), members),
+             E'\n' ORDER BY domain) AS text
+      FROM (SELECT domain, string_agg('    ' || id || ';', E'\n' ORDER BY node) AS members
+              FROM q GROUP BY domain) d
+  ),
+  edges AS (
+    SELECT string_agg(format('  "%s" -> "%s";',
+                             replace(replace(input, '\', '\\'), '"', '\"'),
+                             replace(replace(product, '\', '\\'), '"', '\"')),
+                      E'\n' ORDER BY input, product) AS text
+      FROM mesh.lineage
+  )
+  SELECT E'digraph mesh {\n  rankdir=LR;\n  node [shape=box];\n'
+         || coalesce((SELECT text FROM clusters) || E'\n', '')
+         || coalesce((SELECT text FROM edges) || E'\n', '')
+         || '}'
+$$;
+COMMENT ON FUNCTION mesh.lineage_graph() IS
+  'the lineage of the mesh as Graphviz DOT: products grouped by domain, edges from inputs';

@@ -27,6 +27,8 @@
 #include "optimizer/pathnode.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "parser/parsetree.h"
+#include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
@@ -373,6 +375,294 @@ meshAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func,
 	return true;
 }
 
+/* ------------------------------------------------------------------------
+ * Writing: INSERT produces, DELETE ... WHERE _key = ... writes tombstones
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * IsForeignRelUpdatable: INSERT, and DELETE (tombstones) by key.
+ */
+static int
+meshIsForeignRelUpdatable(Relation rel)
+{
+	return (1 << CMD_INSERT) | (1 << CMD_DELETE);
+}
+
+/*
+ * PlanForeignModify: INSERT needs no plan-time work.  A DELETE that did
+ * not become a direct tombstone (see PlanDirectModify) and any UPDATE are
+ * refused: a topic is append-only.
+ */
+static List *
+meshPlanForeignModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
+					  int subplan_index)
+{
+	RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
+	char	   *relname = get_rel_name(rte->relid);
+
+	if (plan->operation == CMD_UPDATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot UPDATE foreign table \"%s\": a Kafka topic is append-only", relname),
+				 errhint("INSERT the new value for the key; a table in mode 'table' shows the latest.")));
+	if (plan->operation == CMD_DELETE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot DELETE from foreign table \"%s\" this way", relname),
+				 errdetail("A DELETE writes a tombstone per key: it needs mode 'table', a WHERE clause that is exactly \"_key = value\" or \"_key IN (...)\", and no RETURNING.")));
+	return NIL;
+}
+
+/*
+ * BeginForeignModify: prepare to produce the rows of an INSERT (and
+ * BeginForeignInsert for COPY FROM and partition routing).
+ */
+static void
+meshBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+					   List *fdw_private, int subplan_index, int eflags)
+{
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+	rinfo->ri_FdwState = mesh_insert_begin(rinfo->ri_RelationDesc);
+}
+
+static void
+meshBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
+{
+	rinfo->ri_FdwState = mesh_insert_begin(rinfo->ri_RelationDesc);
+}
+
+/*
+ * ExecForeignInsert: encode the row and give it to the producer; the
+ * acknowledgement is waited for at the end of the statement.
+ */
+static TupleTableSlot *
+meshExecForeignInsert(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
+					  TupleTableSlot *planSlot)
+{
+	mesh_insert_row(rinfo->ri_FdwState, slot);
+	return slot;
+}
+
+/*
+ * EndForeignModify: the statement returns only once every message is
+ * acknowledged (or fails saying how many were not written).
+ */
+static void
+meshEndForeignModify(EState *estate, ResultRelInfo *rinfo)
+{
+	if (rinfo->ri_FdwState)
+		mesh_insert_end(rinfo->ri_FdwState);
+}
+
+/* A clause "_key = value" or "_key = ANY(array)" with a fixed value. */
+static Node *
+key_clause_value(Node *clause, Index relid, MeshTable *table, bool *is_array)
+{
+	List	   *args;
+	Node	   *left;
+	Node	   *right;
+	Oid			opno;
+
+	if (IsA(clause, OpExpr))
+	{
+		args = ((OpExpr *) clause)->args;
+		opno = ((OpExpr *) clause)->opno;
+		*is_array = false;
+	}
+	else if (IsA(clause, ScalarArrayOpExpr) && ((ScalarArrayOpExpr *) clause)->useOr)
+	{
+		args = ((ScalarArrayOpExpr *) clause)->args;
+		opno = ((ScalarArrayOpExpr *) clause)->opno;
+		*is_array = true;
+	}
+	else
+		return NULL;
+	if (list_length(args) != 2)
+		return NULL;
+	left = linitial(args);
+	right = lsecond(args);
+	if (!*is_array && !IsA(left, Var))
+	{
+		Node	   *t = left;
+
+		left = right;
+		right = t;
+	}
+	while (IsA(left, RelabelType))
+		left = (Node *) ((RelabelType *) left)->arg;
+	if (!IsA(left, Var) || ((Var *) left)->varno != (int) relid ||
+		((Var *) left)->varattno < 1 || ((Var *) left)->varattno > table->natts ||
+		table->columns[((Var *) left)->varattno - 1].kind != MESH_COLUMN_KEY ||
+		strcmp(get_opname(opno), "=") != 0 ||
+		contain_var_clause(right) || contain_volatile_functions(right))
+		return NULL;
+	return right;
+}
+
+/*
+ * PlanDirectModify: a DELETE whose WHERE names keys becomes tombstones
+ * for them, without reading the topic.
+ */
+static bool
+meshPlanDirectModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
+					 int subplan_index)
+{
+	Plan	   *subplan = outerPlan(plan);
+	ForeignScan *fscan;
+	RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
+	MeshTable  *table;
+	Node	   *value;
+	bool		is_array;
+
+	if (plan->operation != CMD_DELETE || plan->returningLists != NIL || subplan == NULL)
+		return false;
+	/* the scan may sit under a Result that computes the row identity */
+	if (IsA(subplan, Result) && outerPlan(subplan) != NULL)
+		subplan = outerPlan(subplan);
+	if (!IsA(subplan, ForeignScan))
+		return false;
+	fscan = (ForeignScan *) subplan;
+	if (fscan->scan.scanrelid != resultRelation || list_length(fscan->scan.plan.qual) != 1)
+		return false;
+	table = mesh_table_load(rte->relid, ERROR);
+	if (!table->table_mode)
+		return false;
+	value = key_clause_value(linitial(fscan->scan.plan.qual), resultRelation, table, &is_array);
+	if (value == NULL)
+		return false;
+
+	fscan->operation = CMD_DELETE;
+	fscan->resultRelation = resultRelation;
+	fscan->scan.plan.qual = NIL;
+	fscan->scan.plan.targetlist = NIL;
+	fscan->fdw_exprs = list_make1(value);
+	fscan->fdw_private = list_make1(makeInteger(is_array ? 1 : 0));
+	return true;
+}
+
+typedef struct MeshDirectState
+{
+	MeshTable  *table;
+	ExprState  *value;
+	bool		is_array;
+	bool		done;
+} MeshDirectState;
+
+static void
+meshBeginDirectModify(ForeignScanState *node, int eflags)
+{
+	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
+	MeshDirectState *state = palloc0(sizeof(MeshDirectState));
+
+	state->table = mesh_table_load(RelationGetRelid(node->ss.ss_currentRelation), ERROR);
+	state->value = ExecInitExpr(linitial(fsplan->fdw_exprs), (PlanState *) node);
+	state->is_array = intVal(linitial(fsplan->fdw_private)) != 0;
+	node->fdw_state = state;
+}
+
+/* The text of a key value for the table's key format. */
+static char *
+key_text(MeshTable *table, Datum value, Oid type, size_t *len)
+{
+	Oid			output;
+	bool		varlena;
+	char	   *text;
+
+	if (type == BYTEAOID)
+	{
+		bytea	   *b = DatumGetByteaPP(value);
+
+		*len = VARSIZE_ANY_EXHDR(b);
+		return VARDATA_ANY(b);
+	}
+	getTypeOutputInfo(type, &output, &varlena);
+	text = OidOutputFunctionCall(output, value);
+	*len = strlen(text);
+	return text;
+}
+
+/*
+ * IterateDirectModify: write the tombstones (once) and count them.
+ */
+static TupleTableSlot *
+meshIterateDirectModify(ForeignScanState *node)
+{
+	MeshDirectState *state = node->fdw_state;
+	EState	   *estate = node->ss.ps.state;
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+	bool		isnull;
+	Datum		value;
+	Oid			type = exprType((Node *) state->value->expr);
+	size_t		len;
+	char	   *key;
+
+	if (state->done)
+		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
+	state->done = true;
+	value = ExecEvalExpr(state->value, econtext, &isnull);
+	if (isnull)
+		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
+	if (state->is_array)
+	{
+		ArrayType  *array = DatumGetArrayTypeP(value);
+		Oid			elemtype = ARR_ELEMTYPE(array);
+		int16		elemlen;
+		bool		elembyval;
+		char		elemalign;
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+		int			i;
+
+		get_typlenbyvalalign(elemtype, &elemlen, &elembyval, &elemalign);
+		deconstruct_array(array, elemtype, elemlen, elembyval, elemalign, &elems, &nulls, &n);
+		for (i = 0; i < n; i++)
+		{
+			if (nulls[i])
+				continue;
+			key = key_text(state->table, elems[i], elemtype, &len);
+			mesh_produce_tombstone(state->table, key, len);
+			estate->es_processed++;
+		}
+	}
+	else
+	{
+		key = key_text(state->table, value, type, &len);
+		mesh_produce_tombstone(state->table, key, len);
+		estate->es_processed++;
+	}
+	return ExecClearTuple(node->ss.ss_ScanTupleSlot);
+}
+
+/*
+ * ExecForeignDelete: never reached, since PlanForeignModify refuses every
+ * DELETE that PlanDirectModify does not take; PostgreSQL only checks that
+ * it exists before it lets a DELETE run at all.
+ */
+static TupleTableSlot *
+meshExecForeignDelete(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
+					  TupleTableSlot *planSlot)
+{
+	elog(ERROR, "mesh_fdw deletes only by writing tombstones for keys");
+	return NULL;
+}
+
+static void
+meshEndDirectModify(ForeignScanState *node)
+{
+}
+
+static void
+meshExplainDirectModify(ForeignScanState *node, ExplainState *es)
+{
+	MeshDirectState *state = node->fdw_state;
+
+	ExplainPropertyText("Kafka", mesh_table_describe(state->table), es);
+	ExplainPropertyText("Writes", "a tombstone per key", es);
+}
+
 /*
  * The handler: tells PostgreSQL which callbacks implement mesh_fdw.
  */
@@ -392,6 +682,20 @@ mesh_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ExplainForeignScan = meshExplainForeignScan;
 	routine->AnalyzeForeignTable = meshAnalyzeForeignTable;
 	routine->ImportForeignSchema = mesh_import_foreign_schema;
+
+	routine->IsForeignRelUpdatable = meshIsForeignRelUpdatable;
+	routine->PlanForeignModify = meshPlanForeignModify;
+	routine->BeginForeignModify = meshBeginForeignModify;
+	routine->ExecForeignInsert = meshExecForeignInsert;
+	routine->EndForeignModify = meshEndForeignModify;
+	routine->ExecForeignDelete = meshExecForeignDelete;
+	routine->BeginForeignInsert = meshBeginForeignInsert;
+	routine->EndForeignInsert = meshEndForeignModify;
+	routine->PlanDirectModify = meshPlanDirectModify;
+	routine->BeginDirectModify = meshBeginDirectModify;
+	routine->IterateDirectModify = meshIterateDirectModify;
+	routine->EndDirectModify = meshEndDirectModify;
+	routine->ExplainDirectModify = meshExplainDirectModify;
 
 	PG_RETURN_POINTER(routine);
 }

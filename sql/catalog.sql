@@ -92,11 +92,11 @@ SELECT s.catalog_messages - s0.catalog_messages AS messages_read,
 \getenv registry MESH_SCHEMA_REGISTRY
 ALTER SERVER mesh_cat OPTIONS (ADD schema_registry :'registry');
 \! scripts/peer delete-subject regress_cat_trades-value
-\! scripts/peer register regress_cat_trades-value test/data/peer-foo.avsc > /dev/null
+\! scripts/peer register regress_cat_trades-value test/data/trade-v2.avsc > /dev/null
 SELECT mesh.publish_data_product('trading', 'stocktrades');
 SELECT s->>'version' AS version, s->'registry'->>'subject' AS subject,
        (s->'registry'->>'id')::int > 0 AS has_id,
-       (s->>'definition')::jsonb->>'name' AS record
+       (s->>'definition')::jsonb->'fields'->2->>'name' AS added
   FROM mesh.data_product_events e, jsonb_array_elements(e.descriptor->'schemas') s
  WHERE e.qualified_name = 'trading.stocktrades' AND e.version = 2;
 -- a subject that does not exist keeps the product's schema

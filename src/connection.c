@@ -75,13 +75,43 @@ mesh_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 		state->fatal = true;
 }
 
+/* Remember the last offset written per partition (transactional producers). */
+static void
+note_written(MeshWritten *written, const rd_kafka_message_t *msg)
+{
+	const char *topic = rd_kafka_topic_name(msg->rkt);
+	int			i;
+
+	for (i = 0; i < written->n; i++)
+		if (written->parts[i].partition == msg->partition &&
+			strcmp(written->parts[i].topic, topic) == 0)
+		{
+			if (msg->offset > written->parts[i].offset)
+				written->parts[i].offset = msg->offset;
+			return;
+		}
+	if (written->n == MESH_MAX_WRITTEN || strlen(topic) >= sizeof(written->parts[0].topic))
+	{
+		written->overflow = true;
+		return;
+	}
+	strlcpy(written->parts[written->n].topic, topic, sizeof(written->parts[0].topic));
+	written->parts[written->n].partition = msg->partition;
+	written->parts[written->n].offset = msg->offset;
+	written->n++;
+}
+
 static void
 mesh_delivery_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 {
 	MeshClientState *state = (MeshClientState *) opaque;
 
 	if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+	{
 		state->delivered++;
+		if (state->written)
+			note_written(state->written, msg);
+	}
 	else
 	{
 		if (state->delivery_err == RD_KAFKA_RESP_ERR_NO_ERROR)
@@ -310,6 +340,9 @@ mesh_disconnect(MeshConnection *conn)
 	}
 	list_free_deep(conn->consumers);
 	conn->consumers = NIL;
+	mesh_producer_destroy(conn->producer);
+	mesh_producer_destroy(conn->txn_producer);
+	conn->producer = conn->txn_producer = NULL;
 	destroy_client(&conn->consumer, &conn->consumer_logq);
 	destroy_client(&conn->rk, &conn->logq);
 	conn->catalog = NULL;		/* lived in conn->cxt */
@@ -658,6 +691,9 @@ mesh_release_all(int code, Datum arg)
 		foreach(lc, entry->conn.consumers)
 			destroy_client(&((MeshPooledConsumer *) lfirst(lc))->rk,
 						   &((MeshPooledConsumer *) lfirst(lc))->logq);
+		/* aborts an open Kafka transaction of a terminated backend */
+		mesh_producer_destroy(entry->conn.txn_producer);
+		mesh_producer_destroy(entry->conn.producer);
 		destroy_client(&entry->conn.consumer, &entry->conn.consumer_logq);
 		destroy_client(&entry->conn.rk, &entry->conn.logq);
 	}

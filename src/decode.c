@@ -119,6 +119,9 @@ mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
 								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	d->key_slot.name = "key";
 	d->key_slot.shape = MESH_SHAPE_JSON;
+	for (i = 0; i < table->natts; i++)
+		if (table->columns[i].kind == MESH_COLUMN_KEY)
+			d->key_slot.shape = mesh_column_avro_shape(&table->columns[i].type);
 	d->key_slot.needed = true;
 	d->key_target.nslots = 1;
 	d->key_target.slots = &d->key_slot;

@@ -49,6 +49,59 @@ wanted(ImportForeignSchemaStmt *stmt, const char *name)
 	return stmt->list_type == FDW_IMPORT_SCHEMA_LIMIT_TO ? listed : !listed;
 }
 
+/*
+ * The SQL literal of a field's Avro default, for the column's DEFAULT, so
+ * that an INSERT that leaves the column out writes the default; NULL when
+ * there is none (or null) or it has no simple literal.
+ */
+static char *
+default_literal(const MeshAvroType *type, const MeshJson *json)
+{
+	const MeshAvroType *t = type;
+	MeshBuf		buf;
+
+	if (json == NULL || json->type == MJ_NULL)
+		return NULL;
+	/* a union's default is for its first branch */
+	if (t->kind == AVRO_UNION)
+		t = t->branches[0];
+	if (t->logical != AVRO_LT_NONE && t->logical != AVRO_LT_UUID &&
+		t->logical != AVRO_LT_DATE && t->logical != AVRO_LT_TIMESTAMP_MILLIS &&
+		t->logical != AVRO_LT_TIMESTAMP_MICROS)
+		return NULL;
+	switch (t->kind)
+	{
+		case AVRO_BOOLEAN:
+			return json->type == MJ_BOOL ? pstrdup(json->boolean ? "true" : "false") : NULL;
+		case AVRO_INT:
+		case AVRO_LONG:
+			if (json->type != MJ_NUMBER || !json->is_integer)
+				return NULL;
+			if (t->logical == AVRO_LT_DATE)
+				return psprintf("(date '1970-01-01' + %lld)", (long long) json->integer);
+			if (t->logical == AVRO_LT_TIMESTAMP_MILLIS)
+				return psprintf("(timestamptz 'epoch' + %lld * interval '1 millisecond')",
+								(long long) json->integer);
+			if (t->logical == AVRO_LT_TIMESTAMP_MICROS)
+				return psprintf("(timestamptz 'epoch' + %lld * interval '1 microsecond')",
+								(long long) json->integer);
+			return psprintf("%lld", (long long) json->integer);
+		case AVRO_FLOAT:
+		case AVRO_DOUBLE:
+			return json->type == MJ_NUMBER ? quote_literal_cstr(json->number) : NULL;
+		case AVRO_STRING:
+		case AVRO_ENUM:
+			return json->type == MJ_STRING ? quote_literal_cstr(json->string) : NULL;
+		case AVRO_RECORD:
+		case AVRO_MAP:
+			mesh_buf_init(&buf);
+			mesh_json_write(&buf, json);
+			return psprintf("%s::jsonb", quote_literal_cstr(buf.data));
+		default:
+			return NULL;
+	}
+}
+
 /* Column names cannot be longer than NAMEDATALEN-1 bytes. */
 static char *
 column_name(const char *field)
@@ -96,6 +149,7 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 		{
 			MeshAvroField *f = &record->fields[i];
 			bool		nullable;
+			char	   *dflt;
 			char	   *name = column_name(f->name);
 
 			appendStringInfo(&buf, "%s\n  %s %s", names ? "," : "",
@@ -104,6 +158,8 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 			if (strcmp(name, f->name) != 0 ||
 				mesh_metadata_column_kind(name) != MESH_COLUMN_FIELD)
 				appendStringInfo(&buf, " OPTIONS (field %s)", quote_literal_cstr(f->name));
+			if ((dflt = default_literal(f->type, f->default_value)) != NULL)
+				appendStringInfo(&buf, " DEFAULT %s", dflt);
 			names = lappend(names, name);
 		}
 	}

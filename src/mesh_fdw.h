@@ -361,6 +361,13 @@ extern bool mesh_avro_decimal_text(const char *data, size_t len,
  */
 typedef struct MeshAvroEncoder MeshAvroEncoder;
 
+/*
+ * A MeshAvroValue of this kind (or AVRO_MAP, AVRO_UNION) holds JSON text in
+ * data/len, for a field of any type; so does every value of a slot whose
+ * shape is MESH_SHAPE_JSON.
+ */
+#define MESH_AVRO_JSON AVRO_RECORD
+
 extern MeshAvroEncoder *mesh_avro_encoder_create(const MeshAvroType *schema,
 												 const MeshAvroTarget *source,
 												 char *errbuf, size_t errlen);
@@ -394,6 +401,8 @@ extern size_t mesh_standalone_live_blocks(void);
 #include "access/htup.h"
 #include "access/tupdesc.h"
 #include "commands/explain.h"
+#include "executor/tuptable.h"
+#include "utils/relcache.h"
 #include "fmgr.h"
 #include "foreign/foreign.h"
 #include "nodes/bitmapset.h"
@@ -467,7 +476,41 @@ typedef struct MeshClientState
 	uint64		failed;				/* not written */
 	rd_kafka_resp_err_t delivery_err;	/* first failure since reset */
 	char		delivery_error[512];
+	/* transactional producers: where their messages went (see produce.c) */
+	struct MeshWritten *written;
 } MeshClientState;
+
+/* The last offset a transactional producer wrote to, per partition. */
+#define MESH_MAX_WRITTEN 256
+typedef struct MeshWritten
+{
+	int			n;
+	bool		overflow;		/* more partitions than tracked */
+	struct
+	{
+		char		topic[256];
+		int32		partition;
+		int64		offset;
+	}			parts[MESH_MAX_WRITTEN];
+} MeshWritten;
+
+/*
+ * A producer for data (INSERT, create_data_product): idempotent, acks=all,
+ * the Java client's partitioner; transactional ones also keep the state of
+ * the PostgreSQL transaction they belong to.
+ */
+typedef struct MeshProducer
+{
+	rd_kafka_t *rk;
+	rd_kafka_queue_t *logq;
+	MeshClientState *state;		/* malloc'd */
+	bool		transactional;
+	bool		in_txn;			/* a Kafka transaction is open */
+	bool		poisoned;		/* a subtransaction that produced rolled back */
+	uint64		produced;		/* messages given to it in this transaction */
+	uint64		failed_at_begin;	/* state->failed when it began */
+	char	   *transactional_id;
+} MeshProducer;
 
 /*
  * A cached set of Kafka clients for one (server, user mapping).
@@ -502,6 +545,8 @@ typedef struct MeshConnection
 	MeshClientState *consumer_state;
 	MeshCatalog *catalog;			/* cached catalog (catalog.c) or NULL */
 	List	   *consumers;			/* MeshPooledConsumer *, for scans */
+	MeshProducer *producer;			/* for data, built lazily */
+	MeshProducer *txn_producer;		/* transactional, built lazily */
 } MeshConnection;
 
 extern MeshConnection *mesh_get_connection(ForeignServer *server,
@@ -641,6 +686,18 @@ extern void mesh_ensure_topic(MeshConnection *conn, const char *topic,
 							  int partitions, bool compacted);
 extern bool mesh_topic_exists(MeshConnection *conn, const char *topic,
 							  int *partitions);
+extern char *mesh_build_catalog_record(const MeshProduct *p,
+									   const char *previous_descriptor);
+extern void mesh_require_name(const char *what, const char *value);
+extern void mesh_check_choice(const char *what, const char *value,
+							  const char *const *allowed);
+extern MeshAvroType *mesh_validate_schema(const char *qualified_name,
+										  const char *definition);
+extern char *mesh_utc_now_iso8601(void);
+extern char *mesh_current_publisher(void);
+extern const char *const mesh_value_formats[];
+extern const char *const mesh_key_formats[];
+extern const char *const mesh_modes[];
 
 /* src/avro_c.c: a second opinion on published schemas, from avro-c */
 extern bool mesh_avro_c_check(const char *json, size_t len, char *errbuf,
@@ -661,6 +718,8 @@ typedef struct MeshRegistrySchema
 extern bool mesh_registry_latest(MeshConnection *conn, const char *subject,
 								 MeshRegistrySchema *result);
 extern char *mesh_registry_schema_by_id(MeshConnection *conn, int id);
+extern int	mesh_registry_register(MeshConnection *conn, const char *subject,
+								   const char *schema);
 
 /* ------------------------------------------------------------------------
  * src/type_map.c: Avro types and the PostgreSQL types they map to
@@ -876,6 +935,29 @@ extern void mesh_scan_end(MeshScan *scan);
 extern void mesh_scan_explain(MeshScan *scan, ExplainState *es);
 extern int	mesh_scan_sample(MeshTable *table, HeapTuple *rows, int targrows,
 							 double *totalrows, TupleDesc tupdesc);
+
+/* ------------------------------------------------------------------------
+ * src/produce.c: INSERT, tombstones and Kafka transactions
+ * ------------------------------------------------------------------------
+ */
+typedef struct MeshInsert MeshInsert;
+
+extern MeshProducer *mesh_get_producer(MeshConnection *conn, bool transactional);
+extern void mesh_producer_destroy(MeshProducer *producer);
+extern void mesh_produce(MeshConnection *conn, MeshProducer *producer,
+						 const char *topic, int32 partition, const char *key,
+						 size_t keylen, const char *value, size_t len,
+						 int64 timestamp_ms, rd_kafka_headers_t *headers);
+extern void mesh_producer_wait(MeshConnection *conn, MeshProducer *producer,
+							   uint64 expected, uint64 failed_before,
+							   const char *what);
+extern MeshInsert *mesh_insert_begin(Relation rel);
+extern void mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot);
+extern void mesh_insert_end(MeshInsert *ins);
+extern void mesh_produce_tombstone(MeshTable *table, const char *key, size_t keylen);
+extern void mesh_producer_join(MeshConnection *conn, MeshProducer *producer);
+extern void mesh_datum_to_avro(Datum value, Oid typid, MeshAvroValue *v,
+							   MemoryContext cxt);
 
 /* ------------------------------------------------------------------------
  * src/import.c: IMPORT FOREIGN SCHEMA, and checking table definitions

@@ -235,8 +235,8 @@ static const char *const known_keys[] = {
 };
 
 /* The catalog record of product p (design.md, "The catalog record"). */
-static char *
-build_record(const MeshProduct *p, const char *previous_descriptor)
+char *
+mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 {
 	StringInfoData buf;
 	ListCell   *lc;
@@ -366,8 +366,8 @@ text_arg(FunctionCallInfo fcinfo, int n)
 	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
-static void
-require_name(const char *what, const char *value)
+void
+mesh_require_name(const char *what, const char *value)
 {
 	if (value == NULL)
 		ereport(ERROR,
@@ -381,8 +381,8 @@ require_name(const char *what, const char *value)
 						   MESH_MAX_NAME_LEN)));
 }
 
-static void
-check_choice(const char *what, const char *value, const char *const *allowed)
+void
+mesh_check_choice(const char *what, const char *value, const char *const *allowed)
 {
 	const char *const *a;
 	StringInfoData buf;
@@ -399,17 +399,17 @@ check_choice(const char *what, const char *value, const char *const *allowed)
 			 errhint("Valid values are: %s.", buf.data)));
 }
 
-static const char *const value_formats[] = {"avro", "json", "text", "bytes", NULL};
-static const char *const key_formats[] = {"text", "bytes", "json", "avro", NULL};
-static const char *const modes[] = {"stream", "table", NULL};
+const char *const mesh_value_formats[] = {"avro", "json", "text", "bytes", NULL};
+const char *const mesh_key_formats[] = {"text", "bytes", "json", "avro", NULL};
+const char *const mesh_modes[] = {"stream", "table", NULL};
 
 /*
  * Validate an Avro schema given by a user; say where it is invalid.  The
  * portable parser checks it by the specification; avro-c checks that
  * another implementation reads it too.
  */
-static MeshAvroType *
-validate_schema(const char *qualified_name, const char *definition)
+MeshAvroType *
+mesh_validate_schema(const char *qualified_name, const char *definition)
 {
 	char		errbuf[512];
 	MeshAvroType *schema = mesh_avro_parse(definition, strlen(definition),
@@ -428,8 +428,41 @@ validate_schema(const char *qualified_name, const char *definition)
 	return schema;
 }
 
-static char *
-utc_now_iso8601(void)
+/*
+ * A new schema must read everything written before: it must be able to
+ * read data written with each schema the product has had (backward
+ * compatibility, by the Avro specification's resolution rules).
+ */
+static void
+check_backward_compatible(const char *qualified_name, const char *definition,
+						  List *old_schemas)
+{
+	char		errbuf[512];
+	MeshAvroType *reader = mesh_avro_parse(definition, strlen(definition),
+										   errbuf, sizeof(errbuf));
+	ListCell   *lc;
+
+	foreach(lc, old_schemas)
+	{
+		MeshProductSchema *old = lfirst(lc);
+		MeshAvroType *writer = mesh_avro_parse_ext(old->definition, strlen(old->definition),
+												   MESH_AVRO_LAX_DEFAULTS,
+												   errbuf, sizeof(errbuf));
+
+		if (writer == NULL || reader == NULL)
+			continue;
+		if (!mesh_avro_can_read(reader, writer, errbuf, sizeof(errbuf)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the new schema of data product \"%s\" cannot read data written with its schema version %d",
+							qualified_name, old->version),
+					 errdetail("%s.", errbuf),
+					 errhint("Give new fields a default, keep removed enum symbols or give the enum a default, or publish a new product.")));
+	}
+}
+
+char *
+mesh_utc_now_iso8601(void)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
@@ -440,8 +473,8 @@ utc_now_iso8601(void)
 					tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static char *
-current_publisher(void)
+char *
+mesh_current_publisher(void)
 {
 	return psprintf("%s@%s", GetUserNameFromId(GetUserId(), false),
 					get_database_name(MyDatabaseId));
@@ -487,8 +520,8 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	int			topic_partitions;
 	char	   *record;
 
-	require_name("domain", domain);
-	require_name("name", name);
+	mesh_require_name("domain", domain);
+	mesh_require_name("name", name);
 	server = mesh_pick_server(text_arg(fcinfo, 13));
 	conn = mesh_connection_for(server);
 	catalog = mesh_catalog_get(conn, ERROR);
@@ -518,8 +551,8 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	p.inputs = prev ? prev->inputs : NIL;
 	p.schemas = prev ? list_copy(prev->schemas) : NIL;
 	p.version = prev ? prev->version + 1 : 1;
-	p.published_at = utc_now_iso8601();
-	p.published_by = current_publisher();
+	p.published_at = mesh_utc_now_iso8601();
+	p.published_by = mesh_current_publisher();
 
 	if (p.owner == NULL || p.owner[0] == '\0')
 		ereport(ERROR,
@@ -536,15 +569,15 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_NAME),
 				 errmsg("\"%s\" is not a Kafka topic name", p.topic),
 				 errhint("Topic names have 1 to 249 characters from a-z, A-Z, 0-9, \".\", \"_\" and \"-\".")));
-	check_choice("value_format", p.value_format, value_formats);
-	check_choice("key_format", p.key_format, key_formats);
-	check_choice("mode", p.mode, modes);
+	mesh_check_choice("value_format", p.value_format, mesh_value_formats);
+	mesh_check_choice("key_format", p.key_format, mesh_key_formats);
+	mesh_check_choice("mode", p.mode, mesh_modes);
 
 	/* the schema: given, else the registry's latest for <topic>-value */
 	current = p.schemas ? llast(p.schemas) : NULL;
 	if (schema_arg != NULL)
 	{
-		MeshAvroType *avro = validate_schema(p.qualified_name, schema_arg);
+		MeshAvroType *avro = mesh_validate_schema(p.qualified_name, schema_arg);
 
 		newschema = palloc0(sizeof(MeshProductSchema));
 		newschema->definition = schema_arg;
@@ -557,7 +590,7 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 
 		if (mesh_registry_latest(conn, subject, &reg))
 		{
-			MeshAvroType *avro = validate_schema(p.qualified_name, reg.schema);
+			MeshAvroType *avro = mesh_validate_schema(p.qualified_name, reg.schema);
 
 			newschema = palloc0(sizeof(MeshProductSchema));
 			newschema->definition = reg.schema;
@@ -570,6 +603,7 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	}
 	if (newschema != NULL && (current == NULL || current->fingerprint != newschema->fingerprint))
 	{
+		check_backward_compatible(p.qualified_name, newschema->definition, p.schemas);
 		newschema->version = current ? current->version + 1 : 1;
 		p.schemas = lappend(p.schemas, newschema);
 	}
@@ -597,7 +631,7 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 		mesh_ensure_topic(conn, p.topic, PG_GETARG_INT32(12), false);
 	}
 
-	record = build_record(&p, prev ? prev->descriptor : NULL);
+	record = mesh_build_catalog_record(&p, prev ? prev->descriptor : NULL);
 	produce_catalog_record(conn, p.qualified_name, record, p.qualified_name);
 	PG_RETURN_INT32(p.version);
 }
@@ -616,8 +650,8 @@ mesh_unpublish_data_product(PG_FUNCTION_ARGS)
 	MeshConnection *conn;
 	MeshCatalog *catalog;
 
-	require_name("domain", domain);
-	require_name("name", name);
+	mesh_require_name("domain", domain);
+	mesh_require_name("name", name);
 	qualified_name = psprintf("%s.%s", domain, name);
 	server = mesh_pick_server(text_arg(fcinfo, 2));
 	conn = mesh_connection_for(server);

@@ -18,6 +18,7 @@
 
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/json.h"
 #include "utils/memutils.h"
 
 /* A registry answer larger than this is refused. */
@@ -81,11 +82,12 @@ write_body(char *data, size_t size, size_t nmemb, void *userdata)
 }
 
 /*
- * GET base_url + path.  Returns the HTTP status (0 when no answer came)
- * and the body; reports transport failures as ERROR.
+ * GET (post NULL) or POST (post: the JSON body) base_url + path.  Returns
+ * the HTTP status and the body; reports transport failures as ERROR.
  */
 static long
-registry_get(MeshConnection *conn, const char *path, StringInfo body)
+registry_request(MeshConnection *conn, const char *path, const char *post,
+				 StringInfo body)
 {
 	const MeshServerOptions *opts = &conn->opts;
 	char	   *url = psprintf("%s%s", opts->schema_registry, path);
@@ -96,6 +98,7 @@ registry_get(MeshConnection *conn, const char *path, StringInfo body)
 	int			running = 1;
 	CURLcode	result = CURLE_OK;
 	char		errbuf[CURL_ERROR_SIZE];
+	struct curl_slist *headers = NULL;
 	TimestampTz deadline;
 
 	if (!curl_ready)
@@ -120,6 +123,14 @@ registry_get(MeshConnection *conn, const char *path, StringInfo body)
 		elog(ERROR, "could not initialize libcurl");
 
 	curl_easy_setopt(curl, CURLOPT_URL, url);
+	if (post)
+	{
+		headers = curl_slist_append(headers, "Content-Type: application/vnd.schemaregistry.v1+json");
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post);
+		/* a redirect must not turn the POST into a GET elsewhere */
+		curl_easy_setopt(curl, CURLOPT_POSTREDIR, (long) CURL_REDIR_POST_ALL);
+	}
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
@@ -164,6 +175,8 @@ registry_get(MeshConnection *conn, const char *path, StringInfo body)
 			curl_multi_remove_handle(multi, curl);
 			curl_easy_cleanup(curl);
 			curl_multi_cleanup(multi);
+			curl_slist_free_all(headers);
+			headers = NULL;
 			CHECK_FOR_INTERRUPTS();
 			curl = NULL;
 			break;
@@ -176,6 +189,7 @@ registry_get(MeshConnection *conn, const char *path, StringInfo body)
 		curl_easy_cleanup(curl);
 		curl_multi_cleanup(multi);
 	}
+	curl_slist_free_all(headers);
 
 	if (response.too_large)
 		ereport(ERROR,
@@ -188,7 +202,7 @@ registry_get(MeshConnection *conn, const char *path, StringInfo body)
 				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
 				 errmsg("could not reach the schema registry of server \"%s\"",
 						opts->servername),
-				 errdetail("GET %s: %s", url,
+				 errdetail("%s %s: %s", post ? "POST" : "GET", url,
 						   errbuf[0] ? errbuf : curl_easy_strerror(result)),
 				 errhint("Check that the registry at \"%s\" is running, or raise the server option \"connect_timeout_ms\".",
 						 opts->schema_registry)));
@@ -222,7 +236,7 @@ bad_status(MeshConnection *conn, const char *path, long status, StringInfo body)
 			(errcode(ERRCODE_FDW_ERROR),
 			 errmsg("schema registry of server \"%s\" answered HTTP %ld",
 					conn->opts.servername, status),
-			 errdetail("GET %s%s%s", path, message ? ": " : "", message ? message : "")));
+			 errdetail("%s%s%s", path, message ? ": " : "", message ? message : "")));
 }
 
 /*
@@ -244,7 +258,7 @@ mesh_registry_latest(MeshConnection *conn, const char *subject,
 	curl_free(escaped);
 	curl_easy_cleanup(curl);
 
-	status = registry_get(conn, path, &body);
+	status = registry_request(conn, path, NULL, &body);
 	if (status == 404)
 		return false;
 	if (status != 200)
@@ -300,7 +314,7 @@ mesh_registry_schema_by_id(MeshConnection *conn, int id)
 	if (conn->opts.schema_registry == NULL)
 		return NULL;
 	path = psprintf("/schemas/ids/%d", id);
-	status = registry_get(conn, path, &body);
+	status = registry_request(conn, path, NULL, &body);
 	if (status == 404)
 		return NULL;
 	if (status != 200)
@@ -313,4 +327,39 @@ mesh_registry_schema_by_id(MeshConnection *conn, int id)
 	entry = hash_search(schema_cache, &key, HASH_ENTER, &found);
 	entry->schema = MemoryContextStrdup(TopMemoryContext, schema);
 	return entry->schema;
+}
+
+/*
+ * Register schema under subject (or find it there); returns its id.
+ */
+int
+mesh_registry_register(MeshConnection *conn, const char *subject, const char *schema)
+{
+	CURL	   *curl = curl_easy_init();
+	char	   *escaped = curl_easy_escape(curl, subject, 0);
+	char	   *path = psprintf("/subjects/%s/versions", escaped);
+	StringInfoData request;
+	StringInfoData body;
+	MeshJson   *json;
+	MeshJson   *id;
+	long		status;
+
+	curl_free(escaped);
+	curl_easy_cleanup(curl);
+	initStringInfo(&request);
+	appendStringInfoString(&request, "{\"schema\":");
+	escape_json(&request, schema);
+	appendStringInfoChar(&request, '}');
+
+	status = registry_request(conn, path, request.data, &body);
+	if (status != 200)
+		bad_status(conn, path, status, &body);
+	json = parse_answer(conn, path, &body);
+	id = mesh_json_get(json, "id");
+	if (id == NULL || id->type != MJ_NUMBER || !id->is_integer || id->integer <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("schema registry of server \"%s\" gave no id for subject \"%s\"",
+						conn->opts.servername, subject)));
+	return (int) id->integer;
 }

@@ -18,6 +18,8 @@
 #include "access/table.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -101,15 +103,12 @@ avro_is_scalar(const MeshAvroType *type)
 static MeshAvroShape
 slot_shape(const MeshColumn *col, const MeshAvroType *reader_type)
 {
-	Oid			typid = col->type.typid;
+	MeshAvroShape shape = mesh_column_avro_shape(&col->type);
 
-	if (typid == JSONBOID || typid == JSONOID)
+	/* a record, map or union into a scalar column: as its JSON text */
+	if (shape == MESH_SHAPE_SCALAR && reader_type != NULL && !avro_is_scalar(reader_type))
 		return MESH_SHAPE_JSON;
-	if (OidIsValid(col->type.elemtype))
-		return MESH_SHAPE_ARRAY;
-	if (reader_type != NULL && !avro_is_scalar(reader_type))
-		return MESH_SHAPE_JSON;
-	return MESH_SHAPE_SCALAR;
+	return shape;
 }
 
 static char *
@@ -150,6 +149,13 @@ mesh_table_load(Oid relid, int elevel)
 	table->relid = relid;
 	table->relname = get_rel_name(relid);
 	table->server = GetForeignServer(ft->serverid);
+	/* the server's Kafka credentials are used: that takes USAGE on it */
+	if (pg_foreign_server_aclcheck(ft->serverid, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for foreign server %s", table->server->servername),
+				 errdetail("Reading or writing foreign table \"%s\" needs USAGE on its server.",
+						   table->relname)));
 	table->conn = mesh_connection_for(table->server);
 	table->product = table_option(ft->options, "product");
 	table->topic = table_option(ft->options, "topic");
