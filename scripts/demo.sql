@@ -99,8 +99,8 @@ SELECT mesh.create_data_product(
   owner => '@risk', description => 'Trades worth more than 1M, with the trader''s region',
   sla => 'tier-2', quality => 'curated', key => 'userid', partitions => 3,
   query => $$
-    SELECT t.symbol, t.side::text AS side, t.quantity, t.price,
-           t.quantity * t.price AS amount, t.userid, u.regionid::text AS regionid
+    SELECT t.symbol, t.side, t.quantity, t.price,
+           t.quantity * t.price AS amount, t.userid, u.regionid
       FROM trading.stocktrades t JOIN membership.users u ON u.userid = t.userid
      WHERE t.quantity * t.price > 1000000 $$);
 SELECT * FROM mesh.lineage ORDER BY input;
