@@ -429,6 +429,7 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 				if (isnull)
 					values[i].is_null = true;
 				else if (typid == JSONBOID || typid == JSONOID || typid == NAMEOID)
+					/* the derived field is a string holding the JSON text */
 				{
 					char	   *text = SPI_getvalue(tuple, tupdesc, i + 1);
 

@@ -615,11 +615,11 @@ mesh_datum_to_avro(Datum value, Oid typid, MeshAvroValue *v, MemoryContext cxt)
 			v->real = DatumGetFloat8(value);
 			return;
 		case DATEOID:
+			if (DATE_NOT_FINITE(DatumGetDateADT(value)))
+				break;			/* as text: the encoder refuses "infinity" */
 			v->kind = AVRO_INT;
 			v->logical = AVRO_LT_DATE;
 			v->integer = (int64) DatumGetDateADT(value) + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE);
-			if (DATE_NOT_FINITE(DatumGetDateADT(value)))
-				v->is_null = true;	/* refused below */
 			return;
 		case TIMEOID:
 			v->kind = AVRO_LONG;
@@ -628,13 +628,13 @@ mesh_datum_to_avro(Datum value, Oid typid, MeshAvroValue *v, MemoryContext cxt)
 			return;
 		case TIMESTAMPTZOID:
 		case TIMESTAMPOID:
+			if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(value)))
+				break;			/* as text: the encoder refuses "infinity" */
 			v->kind = AVRO_LONG;
 			v->logical = typid == TIMESTAMPTZOID ? AVRO_LT_TIMESTAMP_MICROS :
 				AVRO_LT_LOCAL_TIMESTAMP_MICROS;
 			v->integer = DatumGetTimestamp(value) +
 				(int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
-			if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(value)))
-				v->is_null = true;
 			return;
 		case BYTEAOID:
 			{
@@ -662,9 +662,18 @@ mesh_datum_to_avro(Datum value, Oid typid, MeshAvroValue *v, MemoryContext cxt)
 				char	   *json = JsonbToCString(NULL, &DatumGetJsonbP(value)->root, -1);
 
 				MemoryContextSwitchTo(oldcxt);
-				v->kind = AVRO_RECORD;	/* "JSON text" */
+				v->kind = MESH_AVRO_JSON;
 				v->data = json;
 				v->len = strlen(json);
+				return;
+			}
+		case JSONOID:
+			{
+				text	   *t = DatumGetTextPP(value);
+
+				v->kind = MESH_AVRO_JSON;
+				v->data = VARDATA_ANY(t);
+				v->len = VARSIZE_ANY_EXHDR(t);
 				return;
 			}
 		default:
