@@ -46,7 +46,6 @@
  */
 #include "mesh_fdw.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -214,6 +213,7 @@ typedef struct DStep
 	uint8_t		fast;			/* DFast */
 	bool		reread;			/* same writer field as the previous step */
 	int			slot;			/* or -1 */
+	int			vslot;			/* slot, or 0 where there is none */
 	size_t		n;				/* F_SKIP_N */
 	const DNode *node;
 } DStep;
@@ -241,6 +241,8 @@ struct MeshAvroProgram
 	MeshAvroValue *templates;	/* values[] before decoding */
 	uint8_t    *fixup;			/* FIXUP_*: slot decoded into a scratch area */
 	size_t	   *slot_off;		/* where, in its scratch area */
+	int		   *fixups;			/* the slots with a fixup */
+	int			nfixups;
 
 	/* scratch areas, reused by every decode */
 	MeshBuf		json;
@@ -841,119 +843,123 @@ short_decimal(double x, bool single, char *digits, int *ndigits, int *exp10)
 	return false;
 }
 
-#if LDBL_MANT_DIG >= 64
-/* Powers of ten that a 64-bit mantissa holds exactly (5^27 < 2^63). */
-static const long double ad_pow10l[] = {
-	1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L,
-	1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
-	1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L
+#ifdef __SIZEOF_INT128__
+typedef unsigned __int128 ad_u128;
+
+/* 10^n for the n used below (up to 10^23) */
+static const ad_u128 ad_pow10_u128[] = {
+	(ad_u128) UINT64_C(1),
+	(ad_u128) UINT64_C(10),
+	(ad_u128) UINT64_C(100),
+	(ad_u128) UINT64_C(1000),
+	(ad_u128) UINT64_C(10000),
+	(ad_u128) UINT64_C(100000),
+	(ad_u128) UINT64_C(1000000),
+	(ad_u128) UINT64_C(10000000),
+	(ad_u128) UINT64_C(100000000),
+	(ad_u128) UINT64_C(1000000000),
+	(ad_u128) UINT64_C(10000000000),
+	(ad_u128) UINT64_C(100000000000),
+	(ad_u128) UINT64_C(1000000000000),
+	(ad_u128) UINT64_C(10000000000000),
+	(ad_u128) UINT64_C(100000000000000),
+	(ad_u128) UINT64_C(1000000000000000),
+	(ad_u128) UINT64_C(10000000000000000),
+	(ad_u128) UINT64_C(100000000000000000),
+	(ad_u128) UINT64_C(1000000000000000000),
+	(ad_u128) UINT64_C(10000000000000000000),
+	(ad_u128) UINT64_C(10000000000000000000) * UINT64_C(10),
+	(ad_u128) UINT64_C(10000000000000000000) * UINT64_C(100),
+	(ad_u128) UINT64_C(10000000000000000000) * UINT64_C(1000),
+	(ad_u128) UINT64_C(10000000000000000000) * UINT64_C(10000)
 };
 
-/* v * 10^s, rounded once */
-static inline long double
-scale10(long double v, int s)
+static inline ad_u128
+pow10_u128(int n)
 {
-	return s >= 0 ? v * ad_pow10l[s] : v / ad_pow10l[-s];
+	return ad_pow10_u128[n];
 }
 
 /*
- * The sign of c - z, where zl is z rounded once (relative error at most
- * 2^-64), or 0 when they are too close to tell.
- */
-static inline int
-sign_certain(long double c, long double zl)
-{
-	long double margin = fabsl(zl) * 0x1p-61L;
-
-	if (c - zl > margin)
-		return 1;
-	if (zl - c > margin)
-		return -1;
-	return 0;
-}
-
-/*
- * shortest_repr without printf and strtod, for normal numbers of moderate
- * magnitude: x * 10^s and the ends of x's rounding interval times 10^s are
- * computed in long double, each rounded once, and a digit or a comparison
- * is taken only when that rounding cannot have changed it; false for the
- * rare values too close to call (and out of range), left to the slow path.
- * The same search: p from 15 (6), the correctly rounded p digits, and from
- * p + 1 on their neighbours too; the ends of the interval do not count.
+ * shortest_repr without printf or strtod, exactly, for the magnitudes data
+ * mostly has (10^-6 <= |x| < 10^11; floats below 2^24): x = m * 2^-k, so
+ * y = x * 10^s = m * 10^s / 2^k has an exact integer part and remainder,
+ * and a candidate c * 10^-s lies strictly inside x's rounding interval
+ * (x -+ half the gap to its neighbours) when
+ *
+ *	   (2m - 1) * 10^s < 2c * 2^k < (2m + 1) * 10^s
+ *
+ * (below a power of 2 the gap is half as wide: 4m - 1 and 4c).  With m
+ * below 2^53 and 10^s at most 10^22 every product stays below 2^128.
+ * The same search as shortest_repr: p from 15 (6) digits, the correctly
+ * rounded p digits (ties to even), and from p + 1 on their neighbours.
+ * False to leave x to shortest_repr.
  */
 static bool
-fast_shortest(double x, bool single, char *digits, int *ndigits, int *exp10)
+exact_shortest(double x, bool single, char *digits, int *ndigits, int *exp10)
 {
 	double		dx = fabs(x);
-	long double ax = dx;
-	long double lo;
-	long double hi;
-	long double mlo;
-	long double mhi;
+	int			mbits = single ? 24 : 53;
 	int			first = single ? 6 : 15;
 	int			last = single ? 9 : 17;
+	int			ex;
+	int			k;
 	int			e;
 	int			p;
+	uint64_t	m;
+	bool		narrow_below;
 
-	if (dx < (single ? 1.17549435082228750797e-38 : 2.22507385850720138309e-308))
+	if (!(dx >= 1e-6 && dx < (single ? 16777216.0 : 1e11)))
 		return false;
+	m = (uint64_t) ldexp(frexp(dx, &ex), mbits);
+	k = mbits - ex;				/* dx = m * 2^-k */
+	if (k < 1 || k > 100)
+		return false;
+	narrow_below = m == (UINT64_C(1) << (mbits - 1));
 	e = (int) floor(log10(dx));
-	if (e < -10 || e > 10)
-		return false;
-	if (single)
-	{
-		lo = nextafterf((float) dx, 0.0f);
-		hi = nextafterf((float) dx, INFINITY);
-	}
-	else
-	{
-		lo = nextafter(dx, 0.0);
-		hi = nextafter(dx, INFINITY);
-	}
-	/* exact: 54 (25) significant bits fit a 64-bit mantissa */
-	mlo = (ax + lo) / 2;
-	mhi = (ax + hi) / 2;
 
 	for (p = first; p <= last; p++)
 	{
 		int			sc = p - 1 - e;
-		long double y = scale10(ax, sc);
-		long double fl;
-		long double r;
-		long double zlo;
-		long double zhi;
+		ad_u128		p10;
+		ad_u128		n;
+		ad_u128		q;
+		ad_u128		rem;
+		ad_u128		half;
+		ad_u128		r;
+		ad_u128		lo_bound;
+		ad_u128		hi_bound;
 		int			delta;
 
-		if (y < ad_pow10l[p - 1] || y >= ad_pow10l[p])
-			return false;		/* e was off by one: leave it to printf */
-		fl = floorl(y);
-		if (fabsl(y - fl - 0.5L) <= y * 0x1p-61L)
-			return false;		/* (nearly) a tie */
-		r = y - fl > 0.5L ? fl + 1 : fl;
-		if (r >= ad_pow10l[p])
+		if (sc < 0 || sc > 22)
 			return false;
-		zlo = scale10(mlo, sc);
-		zhi = scale10(mhi, sc);
+		p10 = pow10_u128(sc);
+		n = (ad_u128) m * p10;
+		q = n >> k;
+		rem = n - (q << k);
+		half = (ad_u128) 1 << (k - 1);
+		r = q + ((rem > half || (rem == half && (q & 1) != 0)) ? 1 : 0);
+		if (r < pow10_u128(p - 1) || r >= pow10_u128(p))
+			return false;		/* e was off by one: rare, leave it */
+		hi_bound = (ad_u128) (2 * m + 1) * p10;
+		lo_bound = narrow_below ? (ad_u128) (4 * m - 1) * p10
+			: (ad_u128) (2 * m - 1) * p10;
 		for (delta = 0; delta <= (p > first ? 2 : 0); delta++)
 		{
-			long double c = delta == 0 ? r : delta == 1 ? r - 1 : r + 1;
-			int			a;
-			int			b;
+			ad_u128		c = delta == 0 ? r : delta == 1 ? r - 1 : r + 1;
+			ad_u128		c2 = c << (k + 1);	/* 2c * 2^k */
 
-			if (c < ad_pow10l[p - 1] || c >= ad_pow10l[p])
+			if (c < pow10_u128(p - 1) || c >= pow10_u128(p))
 				continue;
-			a = sign_certain(c, zlo);
-			b = sign_certain(c, zhi);
-			if (a == 0 || b == 0)
-				return false;
-			if (a > 0 && b < 0)
+			if (c2 < hi_bound &&
+				(narrow_below ? (c2 << 1) > lo_bound : c2 > lo_bound))
 			{
 				char		tmp[24];
 				char	   *end = tmp + sizeof(tmp);
-				char	   *q = format_u64(end, (uint64_t) c);
+				char	   *d = format_u64(end, (uint64_t) c);
 
-				*ndigits = (int) (end - q);
-				memcpy(digits, q, *ndigits);
+				*ndigits = (int) (end - d);
+				memcpy(digits, d, *ndigits);
 				*exp10 = e;
 				return true;
 			}
@@ -963,9 +969,14 @@ fast_shortest(double x, bool single, char *digits, int *ndigits, int *exp10)
 }
 #else
 static bool
-fast_shortest(double x, bool single, char *digits, int *ndigits, int *exp10)
+exact_shortest(double x, bool single, char *digits, int *ndigits, int *exp10)
 {
-	return false;				/* long double too short to be sure */
+	(void) x;
+	(void) single;
+	(void) digits;
+	(void) ndigits;
+	(void) exp10;
+	return false;				/* no 128-bit integers: printf will do */
 }
 #endif
 
@@ -1005,7 +1016,7 @@ out_real(MeshBuf *o, double x, bool single)
 	}
 	neg = x < 0;
 	if (short_decimal(x, single, digits, &ndigits, &exp10) ||
-		fast_shortest(x, single, digits, &ndigits, &exp10))
+		exact_shortest(x, single, digits, &ndigits, &exp10))
 		;
 	else
 	{
@@ -1447,6 +1458,14 @@ utf8_invalid_at(const uint8_t *s, size_t len)
 {
 	size_t		i = 0;
 
+	/* short ASCII strings, the usual case: one test per byte */
+	if (len < 8)
+	{
+		while (i < len && (uint8_t) (s[i] - 1) < 0x7F)
+			i++;
+		if (i == len)
+			return len;
+	}
 	while (i < len)
 	{
 		unsigned char c;
@@ -1622,6 +1641,73 @@ read_varint(Dec *d, uint64_t *out, const char *what)
 #undef AD_VARINT_BYTE
 	/* the tenth byte holds the top bit only */
 	return read_varint_slow(d, out, what);
+}
+
+/*
+ * read_varint for a position held in a local (*pp) rather than in d, for
+ * the top-level loop; d->p is left alone but on the slow path.
+ */
+static inline __attribute__((always_inline)) bool
+take_varint(const uint8_t **pp, Dec *d, const char *what, uint64_t *out)
+{
+	const uint8_t *p = *pp;
+	uint64_t	v;
+	uint64_t	b;
+
+	if (AD_UNLIKELY(d->end - p < 10))
+	{
+		/* near the end of the message: each byte checked */
+		size_t		avail = (size_t) (d->end - p);
+		size_t		i;
+
+		v = 0;
+		for (i = 0; i < avail; i++)
+		{
+			b = p[i];
+			v |= (b & 0x7F) << (7 * i);
+			if (b < 0x80)
+			{
+				*pp = p + i + 1;
+				*out = v;
+				return true;
+			}
+		}
+		/* truncated: let the slow path say so */
+	}
+	else
+	{
+		b = p[0];
+		v = b & 0x7F;
+		if (b < 0x80)
+		{
+			*pp = p + 1;
+			*out = v;
+			return true;
+		}
+#define AD_VARINT_BYTE(i) \
+		b = p[i]; \
+		v |= (b & 0x7F) << (7 * (i)); \
+		if (b < 0x80) \
+		{ \
+			*pp = p + (i) + 1; \
+			*out = v; \
+			return true; \
+		}
+		AD_VARINT_BYTE(1);
+		AD_VARINT_BYTE(2);
+		AD_VARINT_BYTE(3);
+		AD_VARINT_BYTE(4);
+		AD_VARINT_BYTE(5);
+		AD_VARINT_BYTE(6);
+		AD_VARINT_BYTE(7);
+		AD_VARINT_BYTE(8);
+#undef AD_VARINT_BYTE
+	}
+	d->p = p;
+	if (!read_varint_slow(d, out, what))
+		return false;
+	*pp = d->p;
+	return true;
 }
 
 static inline bool
@@ -3678,6 +3764,13 @@ mesh_avro_compile(const MeshAvroType *writer, const MeshAvroTarget *target,
 		prog->steps[k++] = prog->steps[i];
 	}
 	prog->nsteps = k;
+	for (i = 0; i < prog->nsteps; i++)
+		prog->steps[i].vslot = prog->steps[i].slot >= 0 ? prog->steps[i].slot : 0;
+
+	prog->fixups = mesh_alloc((nslots > 0 ? nslots : 1) * sizeof(int));
+	for (s = 0; s < nslots; s++)
+		if (prog->fixup[s] != FIXUP_NONE)
+			prog->fixups[prog->nfixups++] = s;
 
 	/* scratch areas, allocated now so that they live where the program does */
 	prog->json.cap = 1024;
@@ -3712,6 +3805,7 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 	static const uint8_t empty[1] = {0};
 	Dec			d;
 	const uint8_t *field_start = NULL;
+	const uint8_t *p;
 	int			i;
 
 	if (data == NULL)
@@ -3734,105 +3828,144 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 	if (prog->nslots > 0)
 		memcpy(values, prog->templates, prog->nslots * sizeof(MeshAvroValue));
 
+	/*
+	 * The fast paths keep the position in a local, which the compiler can
+	 * keep in a register; d.p is brought up to date around everything
+	 * that takes &d.
+	 */
+	p = d.p;
 	for (i = 0; i < prog->nsteps; i++)
 	{
 		const DStep *s = &prog->steps[i];
 		const DNode *n = s->node;
-		MeshAvroValue *v = s->slot >= 0 ? &values[s->slot] : NULL;
-		int64_t		x = 0;
+		MeshAvroValue *v = &values[s->vslot];
+		const uint8_t *at;
+		uint64_t	u;
+		int64_t		x;
 
 		if (s->reread)
-			d.p = field_start;
+			p = field_start;
 		else
-			field_start = d.p;
-		d.slot = s->slot;
+			field_start = p;
+		at = p;
 		switch ((DFast) s->fast)
 		{
 			case F_LONG:
-				if (!read_long(&d, &x, n->what))
+			case F_SKIP_LONG:
+				if (!take_varint(&p, &d, n->what, &u))
 					return false;
-				v->integer = x;
+				if (s->fast == F_LONG)
+					v->integer = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
 				break;
 			case F_INT:
-				if (!read_int(&d, &x, n->what))
+			case F_SKIP_INT:
+				if (!take_varint(&p, &d, n->what, &u))
 					return false;
-				v->integer = x;
+				x = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
+				if (AD_UNLIKELY(p - at > 5 || x < INT32_MIN || x > INT32_MAX))
+				{
+					d.p = at;
+					return read_int(&d, &x, n->what);	/* says why */
+				}
+				if (s->fast == F_INT)
+					v->integer = x;
 				break;
 			case F_TIMESTAMP:
+				if (!take_varint(&p, &d, n->what, &u))
+					return false;
+				v->integer = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
+				/* the range of PostgreSQL's timestamps (see check_logical) */
+				if (AD_UNLIKELY(v->logical == AVRO_LT_TIMESTAMP_MILLIS ||
+								v->logical == AVRO_LT_LOCAL_TIMESTAMP_MILLIS ?
+								(v->integer < AD_TIMESTAMP_MIN_UNIX_US / 1000 ||
+								 v->integer > INT64_MAX / 1000) :
+								v->integer < AD_TIMESTAMP_MIN_UNIX_US))
 				{
-					const uint8_t *at = d.p;
 					char		why[128];
 
-					if (!read_long(&d, &x, n->what))
-						return false;
-					v->integer = x;
-					if (check_logical(v, why, sizeof(why)) != NULL)
-						return dec_fail(&d, at, "%s for %s", why, n->what);
-					break;
+					check_logical(v, why, sizeof(why));
+					return dec_fail(&d, at, "%s for %s", why, n->what);
 				}
+				break;
 			case F_DOUBLE:
-				if (!need(&d, 8, "double", n->what))
-					return false;
-				memcpy(&v->real, d.p, 8);
-				d.p += 8;
+				if (AD_UNLIKELY(d.end - p < 8))
+				{
+					d.p = p;
+					return need(&d, 8, "double", n->what);
+				}
+				memcpy(&v->real, p, 8);
+				p += 8;
 				break;
 			case F_FLOAT:
 				{
 					float		f;
 
-					if (!need(&d, 4, "float", n->what))
-						return false;
-					memcpy(&f, d.p, 4);
-					d.p += 4;
+					if (AD_UNLIKELY(d.end - p < 4))
+					{
+						d.p = p;
+						return need(&d, 4, "float", n->what);
+					}
+					memcpy(&f, p, 4);
+					p += 4;
 					v->real = f;
 					break;
 				}
 			case F_STRING:
-				if (!read_length(&d, &x, "string", n->what))
+			case F_SKIP_LEN:
+				if (!take_varint(&p, &d, n->what, &u))
 					return false;
-				v->data = (const char *) d.p;
-				v->len = (size_t) x;
-				d.p += x;
-				if (!check_utf8(&d, (const uint8_t *) v->data, v->len, n->what))
-					return false;
-				break;
-			case F_SKIP_INT:
-				if (!read_int(&d, &x, n->what))
-					return false;
-				break;
-			case F_SKIP_LONG:
-				if (!read_long(&d, &x, n->what))
-					return false;
+				x = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
+				if (AD_UNLIKELY(x < 0 || (uint64_t) x > (uint64_t) (d.end - p)))
+				{
+					d.p = at;
+					return read_length(&d, &x, n->op == OP_STRING ? "string" : "bytes",
+									   n->what);	/* says why */
+				}
+				if (s->fast == F_STRING)
+				{
+					v->data = (const char *) p;
+					v->len = (size_t) x;
+					if (!check_utf8(&d, p, (size_t) x, n->what))
+						return false;
+				}
+				p += x;
 				break;
 			case F_SKIP_N:
-				if (!need(&d, s->n, mesh_avro_kind_name(n->tmpl.kind), n->what))
-					return false;
-				d.p += s->n;
-				break;
-			case F_SKIP_LEN:
-				if (!read_length(&d, &x, n->op == OP_STRING ? "string" : "bytes", n->what))
-					return false;
-				d.p += x;
+				if (AD_UNLIKELY((size_t) (d.end - p) < s->n))
+				{
+					d.p = p;
+					return need(&d, s->n, mesh_avro_kind_name(n->tmpl.kind), n->what);
+				}
+				p += s->n;
 				break;
 			case F_SKIP:
+				d.p = p;
 				if (!skip_node(&d, n, 1))
 					return false;
+				p = d.p;
 				break;
 			case F_SCALAR:
+				d.p = p;
 				if (!scalar_node(&d, n, v))
 					return false;
+				p = d.p;
 				break;
 			case F_ITEMS:
+				d.p = p;
+				d.slot = s->slot;
 				if (!items_node(&d, n, v, 1))
 					return false;
+				p = d.p;
 				break;
 			case F_JSON:
 				{
 					MeshBuf    *o = &prog->json;
 					size_t		start = o->len;
 
+					d.p = p;
 					if (!json_node(&d, n, 1))
 						return false;
+					p = d.p;
 					prog->slot_off[s->slot] = start;
 					v->len = o->len - start;
 					v->is_null = v->len == 4 && memcmp(o->data + start, "null", 4) == 0;
@@ -3841,17 +3974,20 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 				}
 		}
 	}
+	d.p = p;
 	if (d.p != d.end)
 		return dec_fail(&d, d.p, "%zu bytes left over after the record",
 						(size_t) (d.end - d.p));
 
 	/* the scratch areas are done moving: point into them */
-	for (i = 0; i < prog->nslots; i++)
+	for (i = 0; i < prog->nfixups; i++)
 	{
-		if (prog->fixup[i] == FIXUP_ITEMS && values[i].kind == AVRO_ARRAY)
-			values[i].items = prog->items + prog->slot_off[i];
-		else if (prog->fixup[i] == FIXUP_JSON)
-			values[i].data = prog->json.data + prog->slot_off[i];
+		int			k = prog->fixups[i];
+
+		if (prog->fixup[k] == FIXUP_ITEMS && values[k].kind == AVRO_ARRAY)
+			values[k].items = prog->items + prog->slot_off[k];
+		else if (prog->fixup[k] == FIXUP_JSON)
+			values[k].data = prog->json.data + prog->slot_off[k];
 	}
 	return true;
 }
