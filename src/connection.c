@@ -560,6 +560,56 @@ state_of(MeshConnection *conn, rd_kafka_t *rk)
 }
 
 /*
+ * Offsets requests that failed this way are asked again until the
+ * deadline: no answer yet, or a partition whose leader moved or is not
+ * ready (a broker restarted).  __UNKNOWN_PARTITION: the client's metadata
+ * predates partitions the caller knows of (added since).
+ */
+static bool
+offsets_error_is_retriable(rd_kafka_resp_err_t err)
+{
+	switch (err)
+	{
+		case RD_KAFKA_RESP_ERR__TIMED_OUT:
+		case RD_KAFKA_RESP_ERR__TRANSPORT:
+		case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+		case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+		case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+		case RD_KAFKA_RESP_ERR_REPLICA_NOT_AVAILABLE:
+		case RD_KAFKA_RESP_ERR_KAFKA_STORAGE_ERROR:
+		case RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH:
+		case RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH:
+		case RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * Before asking again after a partition error: have rk's metadata cache
+ * learn the topic's partitions and leaders as they are now (librdkafka
+ * would only refresh it in the background), and pause a little.
+ */
+static void
+refresh_before_retry(rd_kafka_t *rk, const char *topic, rd_kafka_resp_err_t err,
+					 TimestampTz deadline)
+{
+	rd_kafka_topic_t *rkt;
+	const rd_kafka_metadata_t *md = NULL;
+
+	if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT)
+		return;
+	rkt = rd_kafka_topic_new(rk, topic, NULL);
+	if (rkt == NULL)
+		return;
+	if (rd_kafka_metadata(rk, 0, rkt, &md, SLICE(deadline)) == RD_KAFKA_RESP_ERR_NO_ERROR)
+		rd_kafka_metadata_destroy(md);
+	rd_kafka_topic_destroy(rkt);
+	pg_usleep(Min(mesh_ms_left(deadline), 100) * 1000L);
+}
+
+/*
  * One ListOffsets request for all partitions 0..n-1 of topic: each
  * partition's offset for the "time" in offsets[p] on entry (a timestamp in
  * ms, or -2 for the beginning, -1 for the end, which for a read_committed
@@ -584,32 +634,30 @@ list_offsets(MeshConnection *conn, rd_kafka_t *rk, const char *topic, int n,
 		for (p = 0; p < n; p++)
 			rd_kafka_topic_partition_list_add(parts, topic, p)->offset = offsets[p];
 		err = rd_kafka_offsets_for_times(rk, parts, SLICE(deadline));
+		/* offsets[] stays the request until every partition has an answer */
+		for (p = 0; p < n && err == RD_KAFKA_RESP_ERR_NO_ERROR; p++)
+		{
+			rd_kafka_topic_partition_t *tp =
+				rd_kafka_topic_partition_list_find(parts, topic, p);
+
+			if (tp == NULL)
+				err = RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
+			else if (tp->err)
+				err = tp->err;
+		}
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
 		{
-			for (p = 0; p < n && err == RD_KAFKA_RESP_ERR_NO_ERROR; p++)
-			{
-				rd_kafka_topic_partition_t *tp =
-					rd_kafka_topic_partition_list_find(parts, topic, p);
-
-				if (tp == NULL)
-					err = RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
-				else if (tp->err)
-					err = tp->err;
-				else
-					offsets[p] = tp->offset;
-			}
+			for (p = 0; p < n; p++)
+				offsets[p] = rd_kafka_topic_partition_list_find(parts, topic, p)->offset;
 			rd_kafka_topic_partition_list_destroy(parts);
-			if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
-				return true;
-			break;
+			return true;
 		}
 		rd_kafka_topic_partition_list_destroy(parts);
-		if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && err != RD_KAFKA_RESP_ERR__TRANSPORT)
-			break;
-		if (mesh_ms_left(deadline) <= 0)
+		if (!offsets_error_is_retriable(err) || mesh_ms_left(deadline) <= 0)
 			break;
 		CHECK_FOR_INTERRUPTS();
 		mesh_drain_client(conn);
+		refresh_before_retry(rk, topic, err, deadline);
 	}
 	mesh_drain_client(conn);
 	if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT)
@@ -820,12 +868,11 @@ mesh_query_watermarks(MeshConnection *conn, rd_kafka_t *rk, const char *topic,
 			*high = hi;
 			return true;
 		}
-		if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && err != RD_KAFKA_RESP_ERR__TRANSPORT)
-			break;
-		if (mesh_ms_left(deadline) <= 0)
+		if (!offsets_error_is_retriable(err) || mesh_ms_left(deadline) <= 0)
 			break;
 		CHECK_FOR_INTERRUPTS();
 		mesh_drain_client(conn);
+		refresh_before_retry(rk, topic, err, deadline);
 	}
 	mesh_drain_client(conn);
 	if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && err != RD_KAFKA_RESP_ERR__TRANSPORT)
