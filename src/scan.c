@@ -286,9 +286,17 @@ next_message(MeshScan *scan)
 			long		left = mesh_ms_left(scan->deadline);
 
 			scan->batch_i = scan->batch_n = 0;
-			n = rd_kafka_consume_batch_queue(scan->queue,
-											 (int) Max(1, Min(left, MESH_WAIT_SLICE_MS)),
-											 scan->batch, BATCH_SIZE);
+			/*
+			 * What has arrived, without waiting; else wait for one message:
+			 * consume_batch_queue waits until the batch is full or the
+			 * timeout passes, which would hold up every scan of fewer
+			 * messages (and the tail of every scan) for a whole slice.
+			 */
+			n = rd_kafka_consume_batch_queue(scan->queue, 0, scan->batch, BATCH_SIZE);
+			if (n == 0)
+				n = rd_kafka_consume_batch_queue(scan->queue,
+												 (int) Max(1, Min(left, MESH_WAIT_SLICE_MS)),
+												 scan->batch, 1);
 			if (n < 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_ERROR),
