@@ -30,12 +30,26 @@
  *	 are returned or rendered.
  * - Nothing is allocated per message for scalar slots.  JSON text and array
  *	 items go to scratch areas owned by the program and reused; they grow
- *	 at most to a small multiple of the message (JSON text is capped at
- *	 jsonb's size limit).
+ *	 at most to a small multiple of the message: items to sizeof(value) per
+ *	 byte (plus the zero-byte items' budget), JSON text to what the schema
+ *	 makes of each byte, capped at jsonb's size limit.
+ *
+ * Where the specification leaves room, this reads it so: a writer's type
+ * goes to the reader union's branch of the same type before the first one
+ * a promotion reaches (as Java does; "the first that matches" taken
+ * literally would put a string in the bytes branch of ["bytes","string"]);
+ * decimals match when their scales do (precision may grow); timestamps and
+ * times convert between millis and micros when both schemas have one (the
+ * specification is silent, and reading millis as micros is never meant);
+ * booleans other than 0 and 1, varints over 10 bytes (ints over 5), block
+ * sizes that lie and decimals of no bytes are errors; a map's repeated key
+ * keeps its last value, as jsonb does.
  *
  * The JSON rendering follows design.md: each value appears as to_jsonb()
  * would show it after mapping it to its PostgreSQL type, with the session
- * time zone taken as UTC.
+ * time zone taken as UTC; floats with the shortest digits that read back
+ * (Ryu's, as float4out/float8out print them, found exactly in 128-bit
+ * integers for the usual magnitudes) in numeric's positional notation.
  *
  * Everything allocated here comes from mesh_alloc/mesh_realloc: inside the
  * server, the program and its scratch areas live in the memory context that
@@ -2873,6 +2887,51 @@ cfail(Compiler *c, const char *fmt,...)
 	clip_utf8(c->why);
 }
 
+/*
+ * Errors that name types, formatted outside the recursive frames of
+ * compile_node (their buffers would cost stack at every level).
+ */
+static void __attribute__((noinline))
+cfail_mismatch(Compiler *c, const char *what, const MeshAvroType *w,
+			   const MeshAvroType *r)
+{
+	char		wl[300];
+	char		rl[300];
+
+	cfail(c, "%s: the writer's %s cannot be read as the reader's %s", what,
+		  type_label(w, wl, sizeof(wl)), type_label(r, rl, sizeof(rl)));
+}
+
+static void __attribute__((noinline))
+cfail_branch(Compiler *c, const char *what, int i, const MeshAvroType *wb,
+			 const MeshAvroType *r)
+{
+	char		wl[300];
+	char		rl[300];
+
+	cfail(c, "%s: the writer's union branch %d (%s) matches no type of the reader's %s",
+		  what, i, type_label(wb, wl, sizeof(wl)), type_label(r, rl, sizeof(rl)));
+}
+
+static void __attribute__((noinline))
+cfail_no_branch(Compiler *c, const char *what, const MeshAvroType *w)
+{
+	char		wl[300];
+
+	cfail(c, "%s: the writer's %s matches no branch of the reader's union",
+		  what, type_label(w, wl, sizeof(wl)));
+}
+
+static void __attribute__((noinline))
+cfail_default(Compiler *c, const MeshAvroField *rf, const MeshAvroType *r)
+{
+	char		tmp[sizeof(c->why)];
+
+	memcpy(tmp, c->why, sizeof(tmp));
+	cfail(c, "default of field \"%s\" of record \"%s\": %s",
+		  rf->name, r->fullname, tmp);
+}
+
 static size_t
 memo_hash(const MeshAvroType *w, const MeshAvroType *r, int mode)
 {
@@ -3126,11 +3185,7 @@ compile_record(Compiler *c, const MeshAvroType *w, const MeshAvroType *r,
 				if (!default_json(&b, rf->type, rf->default_value, 0,
 								  c->why, sizeof(c->why)))
 				{
-					char		tmp[sizeof(c->why)];
-
-					memcpy(tmp, c->why, sizeof(tmp));
-					cfail(c, "default of field \"%s\" of record \"%s\": %s",
-						  rf->name, r->fullname, tmp);
+					cfail_default(c, rf, r);
 					goto failed;
 				}
 				n->defaults[j] = b.data;
@@ -3226,14 +3281,11 @@ compile_resolved(Compiler *c, const MeshAvroType *w, const MeshAvroType *r,
 				 DMode mode, const char *what)
 {
 	DNode	   *n;
-	char		wl[300];
-	char		rl[300];
 	int			i;
 
 	if (!shallow_match(w, r))
 	{
-		cfail(c, "%s: the writer's %s cannot be read as the reader's %s", what,
-			  type_label(w, wl, sizeof(wl)), type_label(r, rl, sizeof(rl)));
+		cfail_mismatch(c, what, w, r);
 		return NULL;
 	}
 	if (mode == MODE_SCALAR &&
@@ -3384,8 +3436,6 @@ compile_node(Compiler *c, const MeshAvroType *w, const MeshAvroType *r,
 			 DMode mode, const char *what)
 {
 	DNode	   *n = NULL;
-	char		wl[300];
-	char		rl[300];
 	int			i;
 
 	if (r == NULL)
@@ -3434,7 +3484,7 @@ compile_node(Compiler *c, const MeshAvroType *w, const MeshAvroType *r,
 	{
 		/* each writer branch on its own; a failure fails only its messages */
 		int			ok = 0;
-		char		first_why[sizeof(c->why)] = "";
+		char	   *first_why = NULL;	/* heap: this frame recurses */
 
 		n = new_node(OP_UNION, mode, what);
 		n->nbranches = w->nbranches;
@@ -3448,15 +3498,13 @@ compile_node(Compiler *c, const MeshAvroType *w, const MeshAvroType *r,
 			DNode	   *b = NULL;
 
 			if (rb == NULL)
-				cfail(c, "%s: the writer's union branch %d (%s) matches no type of the reader's %s",
-					  what, i, type_label(wb, wl, sizeof(wl)),
-					  type_label(r, rl, sizeof(rl)));
+				cfail_branch(c, what, i, wb, r);
 			else
 				b = compile_node(c, wb, rb, mode, what);
 			if (b == NULL)
 			{
-				if (first_why[0] == '\0')
-					snprintf(first_why, sizeof(first_why), "%s", c->why);
+				if (first_why == NULL)
+					first_why = mesh_strndup(c->why, strlen(c->why));
 				b = fail_node(c->why, what);
 			}
 			else
@@ -3471,6 +3519,7 @@ compile_node(Compiler *c, const MeshAvroType *w, const MeshAvroType *r,
 			snprintf(c->why, sizeof(c->why), "%s", first_why);
 			n = NULL;
 		}
+		mesh_free(first_why);
 	}
 	else if (r->kind == AVRO_UNION)
 	{
@@ -3478,8 +3527,7 @@ compile_node(Compiler *c, const MeshAvroType *w, const MeshAvroType *r,
 		const MeshAvroType *rb = pick_branch(w, r);
 
 		if (rb == NULL)
-			cfail(c, "%s: the writer's %s matches no branch of the reader's union",
-				  what, type_label(w, wl, sizeof(wl)));
+			cfail_no_branch(c, what, w);
 		else
 			n = compile_node(c, w, rb, mode, what);
 	}

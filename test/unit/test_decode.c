@@ -904,6 +904,67 @@ test_union_fail_branch(void)
 }
 
 /*
+ * A chain of records each holding the previous one, defined side by side
+ * so that the schema's JSON stays shallow: compiling follows the chain, and
+ * must stop at its limit rather than at the end of the stack.
+ */
+static void
+test_record_chain(void)
+{
+	int			lengths[] = {900, 5000};
+	int			t;
+
+	current = "record_chain";
+	for (t = 0; t < 2; t++)
+	{
+		int			n = lengths[t];
+		MeshBuf		b;
+		MeshAvroType *w;
+		MeshAvroSlot slot;
+		MeshAvroTarget target = {1, &slot};
+		MeshAvroProgram *p;
+		char		err[512];
+		int			i;
+
+		mesh_buf_init(&b);
+		mesh_buf_append_str(&b, "{\"type\":\"record\",\"name\":\"Top\",\"fields\":[");
+		for (i = 0; i < n; i++)
+		{
+			char		f[160];
+
+			if (i == 0)
+				snprintf(f, sizeof(f), "{\"name\":\"f0\",\"type\":{\"type\":\"record\",\"name\":\"R0\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}}");
+			else
+				snprintf(f, sizeof(f), ",{\"name\":\"f%d\",\"type\":{\"type\":\"record\",\"name\":\"R%d\",\"fields\":[{\"name\":\"a\",\"type\":\"R%d\"}]}}",
+						 i, i, i - 1);
+			mesh_buf_append_str(&b, f);
+		}
+		mesh_buf_append_str(&b, "]}");
+		w = schema(b.data);
+		memset(&slot, 0, sizeof(slot));
+		slot.name = w->fields[n - 1].name;
+		slot.shape = MESH_SHAPE_JSON;
+		slot.needed = true;
+		p = mesh_avro_compile(w, &target, err, sizeof(err));
+		if (n < 1000)
+			CHECK(p != NULL, "chain of %d: %s", n, err);
+		else
+			CHECK(p == NULL && strstr(err, "nests deeper") != NULL,
+				  "chain of %d: %s", n, p ? "compiled" : err);
+		if (p != NULL)
+		{
+			/* every field holds one int, nested: nesting beyond the limit */
+			uint8_t    *msg = calloc(1, (size_t) n * (n + 1) / 2 + 1);
+			MeshAvroValue v;
+
+			CHECK(!mesh_avro_decode(p, msg, (size_t) n * (n + 1) / 2, &v, err, sizeof(err)) &&
+				  strstr(err, "nesting") != NULL, "decoding the chain: %s", err);
+			free(msg);
+		}
+	}
+}
+
+/*
  * Random mutations of valid messages: nothing may crash, leak past the
  * scratch areas or hang, and every rendering that succeeds is valid JSON.
  */
@@ -1030,6 +1091,7 @@ main(int argc, char **argv)
 	test_time_units();
 	test_scratch();
 	test_union_fail_branch();
+	test_record_chain();
 	test_mutations(dir);
 	free(last_copy);
 	mesh_standalone_reset();
