@@ -4,12 +4,14 @@
  *		  libFuzzer target of Avro schemas (src/avro_schema.c) and of
  *		  compiling decoders for them (src/avro_decode.c).
  *
- * Beyond not crashing under ASan and UBSan: the Parsing Canonical Form of
- * a schema that parses is itself a schema, whose canonical form is the
- * same text (and so has the same fingerprint); and a record schema
- * compiles into decoders (as is, as JSON and in natural shapes, and
- * against its canonical form as the reader) that decode a few fixed
- * datums without crashing.
+ * An input is a schema, optionally followed by a NUL byte (which JSON
+ * cannot hold) and a datum.  Beyond not crashing under ASan and UBSan:
+ * the Parsing Canonical Form of a schema that parses is itself a schema,
+ * whose canonical form is the same text (and so has the same fingerprint);
+ * and a record schema compiles into decoders (as is, as JSON and as
+ * scalars, unneeded, and against its canonical form as the reader) that
+ * decode the datum (or, without one, a few fixed ones and their prefixes),
+ * whose JSON renderings must parse.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,7 +31,24 @@ die(const char *what, const char *detail)
 }
 
 static void
-try_decoders(const MeshAvroType *writer, const MeshAvroType *reader)
+check_json(const MeshAvroTarget *target, const MeshAvroValue *values)
+{
+	char		err[256];
+	int			i;
+
+	for (i = 0; i < target->nslots; i++)
+		if (target->slots[i].needed && target->slots[i].shape == MESH_SHAPE_JSON &&
+			mesh_json_parse(values[i].data, values[i].len, 1000, err, sizeof(err)) == NULL)
+		{
+			fprintf(stderr, "%.*s\n", (int) (values[i].len > 2000 ? 2000 : values[i].len),
+					values[i].data);
+			die("a JSON rendering does not parse", err);
+		}
+}
+
+static void
+try_decoders(const MeshAvroType *writer, const MeshAvroType *reader,
+			 const uint8_t *datum, size_t datum_len, bool has_datum)
 {
 	static const uint8_t datums[][16] = {
 		{0},
@@ -68,12 +87,24 @@ try_decoders(const MeshAvroType *writer, const MeshAvroType *reader)
 		p = mesh_avro_compile(writer, &target, err, sizeof(err));
 		if (p == NULL)
 			continue;			/* e.g. a record field as a scalar */
+		if (has_datum)
+		{
+			uint8_t    *copy = malloc(datum_len > 0 ? datum_len : 1);
+
+			/* an exact-size copy, so that ASan sees any overread */
+			memcpy(copy, datum, datum_len);
+			if (mesh_avro_decode(p, copy, datum_len, values, err, sizeof(err)))
+				check_json(&target, values);
+			free(copy);
+			continue;
+		}
 		for (k = 0; k < (int) (sizeof(datums) / sizeof(datums[0])); k++)
 		{
 			size_t		len;
 
 			for (len = 0; len <= sizeof(datums[k]); len += 5)
-				(void) mesh_avro_decode(p, datums[k], len, values, err, sizeof(err));
+				if (mesh_avro_decode(p, datums[k], len, values, err, sizeof(err)))
+					check_json(&target, values);
 		}
 	}
 }
@@ -87,10 +118,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char	   *cf;
 	char	   *cf2;
 	int			flags;
+	const uint8_t *nul = memchr(data, '\0', size);
+	size_t		schema_len = nul != NULL ? (size_t) (nul - data) : size;
+	const uint8_t *datum = nul != NULL ? nul + 1 : NULL;
+	size_t		datum_len = nul != NULL ? size - schema_len - 1 : 0;
 
 	for (flags = 0; flags <= MESH_AVRO_LAX_DEFAULTS; flags += MESH_AVRO_LAX_DEFAULTS)
 	{
-		t = mesh_avro_parse_ext((const char *) data, size, flags, err, sizeof(err));
+		t = mesh_avro_parse_ext((const char *) data, schema_len, flags, err, sizeof(err));
 		if (t == NULL)
 			continue;
 		cf = mesh_avro_canonical_form(t);
@@ -108,8 +143,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (mesh_avro_fingerprint(cf, strlen(cf)) != mesh_avro_fingerprint(cf2, strlen(cf2)))
 			die("fingerprints differ", cf);
-		try_decoders(t, NULL);
-		try_decoders(t, t2);
+		try_decoders(t, NULL, datum, datum_len, nul != NULL);
+		try_decoders(t, t2, datum, datum_len, nul != NULL);
 	}
 	mesh_standalone_reset();
 	return 0;

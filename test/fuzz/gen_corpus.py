@@ -6,7 +6,7 @@ corpora of all fuzz targets:
                                      read by fuzz_avro_decode.c at start
   test/fuzz/corpus/fuzz_avro_decode  selector byte + datum (fastavro)
   test/fuzz/corpus/fuzz_json         JSON texts
-  test/fuzz/corpus/fuzz_avro_schema  Avro schemas
+  test/fuzz/corpus/fuzz_avro_schema  Avro schemas, some with NUL and a datum
 
 Seeds are small: a few valid values per pair and a few corrupt ones.  The
 regression inputs that reproduced fixed crashes (regress-*) are not
@@ -226,6 +226,10 @@ def main():
                 '{"type":"record","name":"S","fields":[{"name":"g","type":"a.R"}]}}]}']
     for s in set(schemas):
         write_seed("fuzz_avro_schema", s.encode())
+    # a schema, NUL, a datum of it
+    for name, w, r, shapes, datums in PAIRS:
+        if shapes == "json":
+            write_seed("fuzz_avro_schema", json.dumps(w).encode() + b"\0" + encode(w, datums[0]))
     print("pairs and seeds written under", os.path.relpath(HERE, ROOT))
 
 
