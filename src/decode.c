@@ -57,9 +57,12 @@ struct MeshDecoder
 	int		   *value_cols;		/* fields, or the whole value */
 	int			nvalue;
 	bool		needs_headers;
+	bool		needs_timestamp;
 	MeshAvroTarget target;		/* the table's, with "needed" set */
 	HTAB	   *programs;		/* of ProgramEntry */
-	ProgramEntry *last;			/* most messages use the previous schema */
+	ProgramEntry *last;			/* most messages use the previous schema: */
+	uint8		last_header[10];	/* the framing bytes that named it */
+	size_t		last_header_len;
 	MeshAvroValue *avro_values;
 	/* Avro keys: the whole key as one JSON slot */
 	HTAB	   *key_programs;
@@ -108,6 +111,8 @@ mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
 			d->metadata_cols[d->nmetadata++] = i;
 		if (kind == MESH_COLUMN_HEADERS)
 			d->needs_headers = true;
+		if (kind == MESH_COLUMN_TIMESTAMP)
+			d->needs_timestamp = true;
 	}
 
 	ctl.keysize = sizeof(ProgramKey);
@@ -239,6 +244,15 @@ program_for(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
 	bool		found;
 	int			i;
 
+	/* most messages name the same writer schema as the one before */
+	if (programs == d->programs && d->last_header_len > 0 && len >= d->last_header_len &&
+		memcmp(data, d->last_header, d->last_header_len) == 0)
+	{
+		*header = d->last_header_len;
+		entry = d->last;
+		goto found;
+	}
+
 	if (len >= 5 && data[0] == 0x00)
 	{
 		key.framing = FRAMING_CONFLUENT;
@@ -265,18 +279,17 @@ program_for(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
 		return NULL;
 	}
 
-	/* most messages use the same writer schema as the one before */
-	if (programs == d->programs && d->last != NULL &&
-		d->last->key.id == key.id && d->last->key.framing == key.framing)
-		entry = d->last;
-	else
+	entry = hash_search(programs, &key, HASH_ENTER, &found);
+	if (!found)
+		compile_entry(d, entry, target, whole_datum, data);
+	if (programs == d->programs)
 	{
-		entry = hash_search(programs, &key, HASH_ENTER, &found);
-		if (!found)
-			compile_entry(d, entry, target, whole_datum, data);
-		if (programs == d->programs)
-			d->last = entry;
+		d->last = entry;
+		memcpy(d->last_header, data, *header);
+		d->last_header_len = *header;
 	}
+
+found:
 	if (entry->program == NULL)
 		strlcpy(errbuf, entry->error, errlen);
 	return entry->program;
@@ -547,7 +560,7 @@ mesh_decode_message(MeshDecoder *d, const rd_kafka_message_t *msg,
 		headers = mesh_headers_datum(msg, &headers_null);
 
 	return mesh_decode_parts(d, msg->partition, msg->offset,
-							 rd_kafka_message_timestamp(msg, NULL),
+							 d->needs_timestamp ? rd_kafka_message_timestamp(msg, NULL) : -1,
 							 msg->key, msg->key_len, msg->payload, msg->len,
 							 msg->payload == NULL, headers, headers_null,
 							 values, nulls, errbuf, errlen);
