@@ -491,9 +491,9 @@ mesh_checkout_consumer(MeshConnection *conn)
 		"isolation.level", "read_committed",
 		/* data removed by retention since the scan began: go on from there */
 		"auto.offset.reset", "earliest",
-		"queued.max.messages.kbytes", "8192",
-		"fetch.max.bytes", "8388608",
-		"max.partition.fetch.bytes", "2097152",
+		"queued.max.messages.kbytes", "4096",
+		"fetch.max.bytes", "4194304",
+		"max.partition.fetch.bytes", "1048576",
 		"fetch.wait.max.ms", "100",
 		NULL
 	};
