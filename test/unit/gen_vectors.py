@@ -689,6 +689,11 @@ for name, kw, contains in [
     add_error(name, LOG, lograw(**kw), error="decode", contains=contains, skip_ok=True,
               scalar_ok=name.startswith("bad_dec"))
 
+# duration: fixed(12), which maps to bytea
+DUR = rec("DurRec", [F("d", {"type": "fixed", "name": "Dur", "size": 12, "logicalType": "duration"}),
+                  F("od", ["null", "Dur"])])
+add_valid("logical_duration", DUR, {"d": bytes(range(1, 13)), "od": b"\xff" * 12}, truncate=True)
+
 # --- complex types ------------------------------------------------------------
 
 COLOR = {"type": "enum", "name": "Color", "symbols": ["RED", "GREEN", "BLUE"]}
