@@ -11,6 +11,9 @@ that is not mesh_fdw (confluent-kafka), against $MESH_BROKERS:
       N JSON messages {"id": i, "pad": "xx.."} keyed by i, i = I..I+N-1,
       idempotent producer, acks=all
   cluster.py create-partitions TOPIC N  grow the topic to N partitions
+  cluster.py wait-topic TOPIC N         until every broker knows the topic
+      with N partitions, each with a leader (brokers learn of a new topic
+      or partition one after the other)
 
 Exits 1 with "cluster: ..." on stderr on failure.
 """
@@ -135,18 +138,29 @@ def load(topic, n, first, pad):
         fail(f"{left} messages not delivered, {len(errors)} failed: {errors[:3]}")
 
 
+def wait_topic(topic, n, timeout=30.0):
+    md = admin().list_topics(timeout=10)
+    end = time.time() + timeout
+    for b in md.brokers.values():
+        one = AdminClient({"bootstrap.servers": f"{b.host}:{b.port}", "log_level": 0})
+        while True:
+            try:
+                t = one.list_topics(topic=topic, timeout=2).topics.get(topic)
+                if t is not None and t.error is None and len(t.partitions) == n and \
+                        all(p.leader >= 0 for p in t.partitions.values()):
+                    break
+            except KafkaException:
+                pass
+            if time.time() > end:
+                fail(f"broker {b.id} does not know {topic} with {n} partitions")
+            time.sleep(0.1)
+
+
 def create_partitions(topic, n):
     a = admin()
     for _, fut in a.create_partitions([NewPartitions(topic, n)], operation_timeout=30).items():
         fut.result()
-    end = time.time() + 30
-    while time.time() < end:
-        t = a.list_topics(topic=topic, timeout=10).topics.get(topic)
-        if t is not None and len(t.partitions) == n and \
-                all(p.leader >= 0 for p in t.partitions.values()):
-            return
-        time.sleep(0.1)
-    fail(f"{topic} did not get {n} partitions with leaders")
+    wait_topic(topic, n)
 
 
 def main():
@@ -174,6 +188,8 @@ def main():
             first = int(opt("--first", "1"))
             pad = int(opt("--pad", "40"))
             load(rest[0], int(rest[1]), first, pad)
+        elif cmd == "wait-topic":
+            wait_topic(rest[0], int(rest[1]))
         elif cmd == "create-partitions":
             create_partitions(rest[0], int(rest[1]))
         else:
