@@ -606,18 +606,13 @@ meshIterateDirectModify(ForeignScanState *node)
 		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
 	if (state->is_array)
 	{
-		ArrayType  *array = DatumGetArrayTypeP(value);
-		Oid			elemtype = ARR_ELEMTYPE(array);
-		int16		elemlen;
-		bool		elembyval;
-		char		elemalign;
+		Oid			elemtype;
 		Datum	   *elems;
 		bool	   *nulls;
 		int			n;
 		int			i;
 
-		get_typlenbyvalalign(elemtype, &elemlen, &elembyval, &elemalign);
-		deconstruct_array(array, elemtype, elemlen, elembyval, elemalign, &elems, &nulls, &n);
+		mesh_array_elements(value, &elemtype, &elems, &nulls, &n);
 		for (i = 0; i < n; i++)
 		{
 			if (nulls[i])

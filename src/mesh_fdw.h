@@ -728,6 +728,8 @@ extern int	mesh_registry_register(MeshConnection *conn, const char *subject,
 extern char *mesh_avro_pg_type(const MeshAvroType *type, bool *nullable);
 extern char *mesh_avro_type_label(const MeshAvroType *type);
 extern const MeshAvroType *mesh_avro_nonnull_branch(const MeshAvroType *type);
+extern void mesh_array_elements(Datum array, Oid *elemtype, Datum **elems,
+								bool **nulls, int *n);
 
 /* ------------------------------------------------------------------------
  * src/convert.c: checked conversions of decoded values to column types

@@ -682,19 +682,14 @@ mesh_datum_to_avro(Datum value, Oid typid, MeshAvroValue *v, MemoryContext cxt)
 
 	if (type_is_array(typid))
 	{
-		ArrayType  *array = DatumGetArrayTypeP(value);
-		Oid			elemtype = ARR_ELEMTYPE(array);
-		int16		elemlen;
-		bool		elembyval;
-		char		elemalign;
+		Oid			elemtype;
 		Datum	   *elems;
 		bool	   *nulls;
 		int			n;
 		int			i;
 		MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
 
-		get_typlenbyvalalign(elemtype, &elemlen, &elembyval, &elemalign);
-		deconstruct_array(array, elemtype, elemlen, elembyval, elemalign, &elems, &nulls, &n);
+		mesh_array_elements(value, &elemtype, &elems, &nulls, &n);
 		v->kind = AVRO_ARRAY;
 		v->nitems = n;
 		v->items = palloc0(sizeof(MeshAvroValue) * Max(n, 1));
@@ -763,18 +758,13 @@ append_json_value(StringInfo buf, Datum value, Oid typid)
 	}
 	if (type_is_array(typid))
 	{
-		ArrayType  *array = DatumGetArrayTypeP(value);
-		Oid			elemtype = ARR_ELEMTYPE(array);
-		int16		elemlen;
-		bool		elembyval;
-		char		elemalign;
+		Oid			elemtype;
 		Datum	   *elems;
 		bool	   *nulls;
 		int			n;
 		int			i;
 
-		get_typlenbyvalalign(elemtype, &elemlen, &elembyval, &elemalign);
-		deconstruct_array(array, elemtype, elemlen, elembyval, elemalign, &elems, &nulls, &n);
+		mesh_array_elements(value, &elemtype, &elems, &nulls, &n);
 		appendStringInfoChar(buf, '[');
 		for (i = 0; i < n; i++)
 		{

@@ -391,19 +391,13 @@ apply_cond(List *cond, PushValues *pv, int n, MeshPartitionRange *ranges,
 
 	if (is_array)
 	{
-		ArrayType  *array = DatumGetArrayTypeP(value);
-		Oid			elemtype = ARR_ELEMTYPE(array);
-		int16		elemlen;
-		bool		elembyval;
-		char		elemalign;
+		Oid			elemtype;
 		Datum	   *elems;
 		bool	   *nulls;
 		int			nelems;
 		int			i;
 
-		get_typlenbyvalalign(elemtype, &elemlen, &elembyval, &elemalign);
-		deconstruct_array(array, elemtype, elemlen, elembyval, elemalign,
-						  &elems, &nulls, &nelems);
+		mesh_array_elements(value, &elemtype, &elems, &nulls, &nelems);
 		for (p = 0; p < n; p++)
 		{
 			MeshPartitionRange hull = ranges[p];

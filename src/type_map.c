@@ -10,6 +10,8 @@
 #include "mesh_fdw.h"
 
 #include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
 
 /*
  * For a union of null and one other type, that other type; for anything
@@ -204,4 +206,22 @@ mesh_avro_type_label(const MeshAvroType *type)
 			break;
 	}
 	return buf.data;
+}
+
+/*
+ * The elements of a one-dimensional array Datum, whatever its element
+ * type; *elemtype receives that type.
+ */
+void
+mesh_array_elements(Datum array_datum, Oid *elemtype, Datum **elems,
+					bool **nulls, int *n)
+{
+	ArrayType  *array = DatumGetArrayTypeP(array_datum);
+	int16		elemlen;
+	bool		elembyval;
+	char		elemalign;
+
+	*elemtype = ARR_ELEMTYPE(array);
+	get_typlenbyvalalign(*elemtype, &elemlen, &elembyval, &elemalign);
+	deconstruct_array(array, *elemtype, elemlen, elembyval, elemalign, elems, nulls, n);
 }
