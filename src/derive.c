@@ -280,16 +280,8 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	if (query == NULL)
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						errmsg("create_data_product needs a query")));
-	if (p.owner == NULL || p.owner[0] == '\0')
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						errmsg("data product \"%s\" needs an owner", p.qualified_name)));
-	if (p.description == NULL || p.description[0] == '\0')
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						errmsg("data product \"%s\" needs a description", p.qualified_name)));
+	mesh_check_product_fields(&p);
 	mesh_check_choice("mode", p.mode, mesh_modes);
-	if (!mesh_valid_topic_name(p.topic))
-		ereport(ERROR, (errcode(ERRCODE_INVALID_NAME),
-						errmsg("\"%s\" is not a Kafka topic name", p.topic)));
 	if (strcmp(p.mode, "table") == 0 && keycol == NULL)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("a data product in mode 'table' needs a key"),

@@ -689,6 +689,7 @@ extern bool mesh_topic_exists(MeshConnection *conn, const char *topic,
 extern char *mesh_build_catalog_record(const MeshProduct *p,
 									   const char *previous_descriptor);
 extern void mesh_require_name(const char *what, const char *value);
+extern void mesh_check_product_fields(const MeshProduct *p);
 extern void mesh_check_choice(const char *what, const char *value,
 							  const char *const *allowed);
 extern MeshAvroType *mesh_validate_schema(const char *qualified_name,

@@ -381,6 +381,30 @@ mesh_require_name(const char *what, const char *value)
 						   MESH_MAX_NAME_LEN)));
 }
 
+/*
+ * What every product needs, published or derived: an owner, a
+ * description, a topic name Kafka takes.
+ */
+void
+mesh_check_product_fields(const MeshProduct *p)
+{
+	if (p->owner == NULL || p->owner[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("data product \"%s\" needs an owner", p->qualified_name),
+				 errhint("Pass owner => '@team' (who answers for the product).")));
+	if (p->description == NULL || p->description[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("data product \"%s\" needs a description", p->qualified_name),
+				 errhint("Pass description => '...' (what the product holds).")));
+	if (!mesh_valid_topic_name(p->topic))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_NAME),
+				 errmsg("\"%s\" is not a Kafka topic name", p->topic),
+				 errhint("Topic names have 1 to 249 characters from a-z, A-Z, 0-9, \".\", \"_\" and \"-\".")));
+}
+
 void
 mesh_check_choice(const char *what, const char *value, const char *const *allowed)
 {
@@ -554,21 +578,7 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	p.published_at = mesh_utc_now_iso8601();
 	p.published_by = mesh_current_publisher();
 
-	if (p.owner == NULL || p.owner[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("data product \"%s\" needs an owner", p.qualified_name),
-				 errhint("Pass owner => '@team' (who answers for the product).")));
-	if (p.description == NULL || p.description[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("data product \"%s\" needs a description", p.qualified_name),
-				 errhint("Pass description => '...' (what the product holds).")));
-	if (!mesh_valid_topic_name(p.topic))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_NAME),
-				 errmsg("\"%s\" is not a Kafka topic name", p.topic),
-				 errhint("Topic names have 1 to 249 characters from a-z, A-Z, 0-9, \".\", \"_\" and \"-\".")));
+	mesh_check_product_fields(&p);
 	mesh_check_choice("value_format", p.value_format, mesh_value_formats);
 	mesh_check_choice("key_format", p.key_format, mesh_key_formats);
 	mesh_check_choice("mode", p.mode, mesh_modes);
