@@ -31,7 +31,7 @@ EXTENSION = mesh_fdw
 DATA = mesh_fdw--1.0.sql
 PGFILEDESC = "mesh_fdw - data mesh on Apache Kafka"
 
-REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error produce security
+REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error produce derive security
 
 
 # -Wno-unused-parameter: FDW callbacks have fixed signatures
