@@ -15,7 +15,7 @@ STACK=${MESH_STACK_DIR:-$ROOT/.stack}
 # with SASL/SCRAM to Kafka 4.x; see README.md, "Why Kafka 3.9.1".
 KAFKA_VERSION=3.9.1
 KAFKA_LIBS=$DEPS/kafka-$KAFKA_VERSION/libs
-KAFKA_PORT_BASE=${MESH_KAFKA_PORT:-39092}   # broker i listens on base+100*(i-1)
+KAFKA_PORT_BASE=${MESH_KAFKA_PORT:-19092}   # broker i listens on base+100*(i-1)
 
 # Apicurio Registry 3.0.9, for its Confluent-compatible API (ccompat v7).
 # Maven Central has io.apicurio:apicurio-registry-app:3.0.9, classifier
@@ -24,11 +24,11 @@ KAFKA_PORT_BASE=${MESH_KAFKA_PORT:-39092}   # broker i listens on base+100*(i-1)
 REGISTRY_VERSION=3.0.9
 REGISTRY_HOME=$DEPS/apicurio-registry-$REGISTRY_VERSION
 REGISTRY_JAR=$REGISTRY_HOME/apicurio-registry-app-$REGISTRY_VERSION-runner.jar
-REGISTRY_PORT=${MESH_REGISTRY_PORT:-38081}
+REGISTRY_PORT=${MESH_REGISTRY_PORT:-18081}
 REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7   # what a Confluent client is given
 
 PG_BIN=/usr/lib/postgresql/15/bin
-PG_PORT=${MESH_PGPORT:-55432}
+PG_PORT=${MESH_PGPORT:-15432}
 PG_DATA=$STACK/pg/data
 PG_SOCKDIR=$STACK/pg/run
 

@@ -77,11 +77,11 @@ RESET ROLE;
 
 -- the schema registry is spoken to over http and https only, also across
 -- redirects: one to a file:// URL is refused
-\! python3 test/redirect_server.py 38999 file:///etc/passwd > /dev/null 2>&1 &
-\! for i in $(seq 1 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', 38999), 0.2)" 2>/dev/null && break; sleep 0.1; done
-ALTER SERVER sec_server OPTIONS (ADD schema_registry 'http://127.0.0.1:38999');
+\! python3 test/redirect_server.py 18999 file:///etc/passwd > /dev/null 2>&1 &
+\! for i in $(seq 1 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', 18999), 0.2)" 2>/dev/null && break; sleep 0.1; done
+ALTER SERVER sec_server OPTIONS (ADD schema_registry 'http://127.0.0.1:18999');
 SELECT mesh.publish_data_product('sec', 'secret', value_format => 'avro');
-\! python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:38999/quit')" > /dev/null 2>&1 || true
+\! python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:18999/quit')" > /dev/null 2>&1 || true
 
 DROP SERVER sec_server CASCADE;
 DROP OWNED BY regress_sec_analyst, regress_sec_other;

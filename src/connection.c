@@ -121,7 +121,23 @@ mesh_delivery_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 					sizeof(state->delivery_error));
 		}
 		state->failed++;
+		/* sent, but no answer came: the broker may have written it */
+		if (rd_kafka_message_status(msg) == RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED)
+			state->failed_maybe_written++;
 	}
+}
+
+/*
+ * How long a produced message may wait for its acknowledgement.  Not less
+ * than 30 s even when connect_timeout_ms is shorter: a leader that dies is
+ * replaced only after the controller's session timeout, and librdkafka
+ * 2.0.2's idempotent producer, when a message times out in flight, starts
+ * a new epoch and may write the messages behind it twice.
+ */
+int
+mesh_delivery_timeout_ms(MeshConnection *conn)
+{
+	return Max(conn->opts.connect_timeout_ms, 30000);
 }
 
 /*

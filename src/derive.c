@@ -259,8 +259,7 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	int			header_len;
 	int			keyattno = -1;
 	char		errbuf[512];
-	uint64		expected;
-	uint64		failed_before;
+	MeshDeliveryMark mark;
 	uint64		rows = 0;
 	MemoryContext rowcxt;
 	int			i;
@@ -392,8 +391,7 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	/* the rows, then the catalog record, in the transaction's Kafka transaction */
 	producer = mesh_get_producer(conn, true);
 	mesh_producer_join(conn, producer);
-	expected = producer->state->delivered + producer->state->failed;
-	failed_before = producer->state->failed;
+	mark = mesh_producer_mark(producer);
 	mesh_buf_init(&buf);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "mesh_fdw derived row",
 								   ALLOCSET_DEFAULT_SIZES);
@@ -460,7 +458,7 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 					 p.qualified_name, strlen(p.qualified_name), record, strlen(record),
 					 0, NULL);
 	}
-	mesh_producer_wait(conn, producer, expected + rows + 1, failed_before,
+	mesh_producer_wait(conn, producer, &mark, rows + 1,
 					   psprintf("create_data_product \"%s\"", p.qualified_name));
 	SPI_finish();
 	PG_RETURN_INT32(1);

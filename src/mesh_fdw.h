@@ -473,7 +473,8 @@ typedef struct MeshClientState
 	bool		fatal;				/* librdkafka reported a fatal error */
 	/* delivery reports of produced messages */
 	uint64		delivered;			/* acknowledged by the brokers */
-	uint64		failed;				/* not written */
+	uint64		failed;				/* not acknowledged */
+	uint64		failed_maybe_written;	/* of those: sent, no answer */
 	rd_kafka_resp_err_t delivery_err;	/* first failure since reset */
 	char		delivery_error[512];
 	/* transactional producers: where their messages went (see produce.c) */
@@ -493,6 +494,14 @@ typedef struct MeshWritten
 		int64		offset;
 	}			parts[MESH_MAX_WRITTEN];
 } MeshWritten;
+
+/* A producer's delivery counts when a statement began to produce. */
+typedef struct MeshDeliveryMark
+{
+	uint64		reported;		/* delivered + failed */
+	uint64		failed;
+	uint64		failed_maybe_written;
+} MeshDeliveryMark;
 
 /*
  * A producer for data (INSERT, create_data_product): idempotent, acks=all,
@@ -554,6 +563,7 @@ extern MeshConnection *mesh_get_connection(ForeignServer *server,
 extern long mesh_ms_left(TimestampTz deadline);
 extern UserMapping *mesh_find_user_mapping(Oid userid, Oid serverid);
 extern void mesh_drain_client(MeshConnection *conn);
+extern int	mesh_delivery_timeout_ms(MeshConnection *conn);
 extern rd_kafka_t *mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
 								   const char *const *extra,
 								   MeshClientState *state,
@@ -951,8 +961,9 @@ extern void mesh_produce(MeshConnection *conn, MeshProducer *producer,
 						 const char *topic, int32 partition, const char *key,
 						 size_t keylen, const char *value, size_t len,
 						 int64 timestamp_ms, rd_kafka_headers_t *headers);
+extern MeshDeliveryMark mesh_producer_mark(MeshProducer *producer);
 extern void mesh_producer_wait(MeshConnection *conn, MeshProducer *producer,
-							   uint64 expected, uint64 failed_before,
+							   const MeshDeliveryMark *mark, uint64 sent,
 							   const char *what);
 extern MeshInsert *mesh_insert_begin(Relation rel);
 extern void mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot);

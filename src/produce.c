@@ -95,6 +95,63 @@ txn_error(MeshConnection *conn, const char *what, rd_kafka_error_t *error)
 }
 
 /*
+ * Create the client of a transactional producer and register its
+ * transactional.id with the cluster, which fences an earlier producer of
+ * the same id.  On a cluster that has just started or lost a broker the
+ * transaction coordinator may not be ready ("Not coordinator", "Coordinator
+ * load in progress"); librdkafka 2.0.2 reports some of those as final, so
+ * the client is built anew and asked again until connect_timeout_ms.
+ */
+static void
+start_transactional_client(MeshConnection *conn, MeshProducer *producer,
+						   const char **props)
+{
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													   conn->opts.connect_timeout_ms);
+
+	for (;;)
+	{
+		rd_kafka_error_t *error;
+		MeshWritten *written = producer->state->written;
+
+		producer->rk = mesh_new_client(conn, RD_KAFKA_PRODUCER, props, producer->state,
+									   &producer->logq);
+		/* mesh_new_client cleared the state */
+		producer->state->written = written ? written : calloc(1, sizeof(MeshWritten));
+		if (producer->state->written == NULL)
+		{
+			mesh_producer_destroy(producer);
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		}
+		for (;;)
+		{
+			error = rd_kafka_init_transactions(producer->rk, MESH_WAIT_SLICE_MS);
+			mesh_drain_client(conn);
+			if (error == NULL)
+				return;
+			if (mesh_ms_left(deadline) <= 0)
+			{
+				mesh_producer_destroy(producer);
+				txn_error(conn, "start", error);
+			}
+			if (rd_kafka_error_code(error) != RD_KAFKA_RESP_ERR__TIMED_OUT &&
+				!rd_kafka_error_is_retriable(error))
+				break;
+			rd_kafka_error_destroy(error);
+			CHECK_FOR_INTERRUPTS();
+		}
+		/* a final error: try again with a new client after a pause */
+		ereport(DEBUG1,
+				(errmsg_internal("mesh_fdw: starting a Kafka transaction on server \"%s\" failed, trying again: %s",
+								 conn->opts.servername, rd_kafka_error_string(error))));
+		rd_kafka_error_destroy(error);
+		mesh_producer_destroy(producer);
+		pg_usleep(Min(MESH_WAIT_SLICE_MS, Max(mesh_ms_left(deadline), 0)) * 1000L);
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
  * The connection's producer for data, transactional or not, built on
  * first use.
  */
@@ -135,8 +192,8 @@ mesh_get_producer(MeshConnection *conn, bool transactional)
 	}
 	MemoryContextSwitchTo(oldcxt);
 
-	snprintf(timeout, sizeof(timeout), "%d", Max(conn->opts.connect_timeout_ms, 5000));
-	snprintf(txn_timeout, sizeof(txn_timeout), "%d", Max(conn->opts.connect_timeout_ms * 6, 60000));
+	snprintf(timeout, sizeof(timeout), "%d", mesh_delivery_timeout_ms(conn));
+	snprintf(txn_timeout, sizeof(txn_timeout), "%d", mesh_delivery_timeout_ms(conn) * 2);
 #define PROP(k, v) (props[n++] = (k), props[n++] = (v))
 	PROP("enable.idempotence", "true");
 	PROP("acks", "all");
@@ -153,38 +210,11 @@ mesh_get_producer(MeshConnection *conn, bool transactional)
 	}
 #undef PROP
 	props[n] = NULL;
-	producer->rk = mesh_new_client(conn, RD_KAFKA_PRODUCER, props, producer->state,
-								   &producer->logq);
-	if (transactional)
-	{
-		/* after mesh_new_client, which clears the state */
-		producer->state->written = calloc(1, sizeof(MeshWritten));
-		if (producer->state->written == NULL)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	}
-	if (transactional)
-	{
-		rd_kafka_error_t *error;
-		TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-														   conn->opts.connect_timeout_ms);
-
-		/* fences an earlier producer with the same transactional.id */
-		for (;;)
-		{
-			error = rd_kafka_init_transactions(producer->rk, MESH_WAIT_SLICE_MS);
-			mesh_drain_client(conn);
-			if (error == NULL)
-				break;
-			if (rd_kafka_error_code(error) != RD_KAFKA_RESP_ERR__TIMED_OUT ||
-				mesh_ms_left(deadline) <= 0)
-			{
-				mesh_producer_destroy(producer);
-				txn_error(conn, "start", error);
-			}
-			rd_kafka_error_destroy(error);
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
+	if (!transactional)
+		producer->rk = mesh_new_client(conn, RD_KAFKA_PRODUCER, props, producer->state,
+									   &producer->logq);
+	else
+		start_transactional_client(conn, producer, props);
 	*slot = producer;
 	return producer;
 }
@@ -243,18 +273,32 @@ mesh_producer_join(MeshConnection *conn, MeshProducer *producer)
 	}
 }
 
+/* Where a producer's delivery counts stand now, for mesh_producer_wait. */
+MeshDeliveryMark
+mesh_producer_mark(MeshProducer *producer)
+{
+	MeshDeliveryMark mark;
+
+	mark.reported = producer->state->delivered + producer->state->failed;
+	mark.failed = producer->state->failed;
+	mark.failed_maybe_written = producer->state->failed_maybe_written;
+	return mark;
+}
+
 /*
- * Wait until every message given to producer since "before" counts has a
+ * Wait until the sent messages given to producer since mark all have a
  * delivery report; ERROR if some were not written or the wait timed out.
  */
 void
-mesh_producer_wait(MeshConnection *conn, MeshProducer *producer, uint64 expected,
-				   uint64 failed_before, const char *what)
+mesh_producer_wait(MeshConnection *conn, MeshProducer *producer,
+				   const MeshDeliveryMark *mark, uint64 sent, const char *what)
 {
 	MeshClientState *state = producer->state;
-	int			timeout = Max(conn->opts.connect_timeout_ms, 5000) + 5000;
+	uint64		expected = mark->reported + sent;
+	int			timeout = mesh_delivery_timeout_ms(conn) + 5000;
 	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout);
 	uint64		failed;
+	uint64		maybe;
 
 	while (state->delivered + state->failed < expected)
 	{
@@ -267,13 +311,21 @@ mesh_producer_wait(MeshConnection *conn, MeshProducer *producer, uint64 expected
 					 errdetail("They may still be written.")));
 		wait_slice_interruptible(conn, producer);
 	}
-	failed = state->failed - failed_before;
+	failed = state->failed - mark->failed;
+	maybe = state->failed_maybe_written - mark->failed_maybe_written;
 	if (failed > 0)
 	{
 		char		reason[512];
 
 		strlcpy(reason, state->delivery_error, sizeof(reason));
 		mesh_redact_secrets(reason, &conn->opts);
+		if (maybe > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("%s: " UINT64_FORMAT " messages were not acknowledged by server \"%s\"",
+							what, failed, conn->opts.servername),
+					 errdetail(UINT64_FORMAT " of them were sent and may have been written; the others were not written. First failure: %s.",
+							   maybe, reason)));
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("%s: " UINT64_FORMAT " messages were not written to Kafka (server \"%s\")",
@@ -392,7 +444,7 @@ commit_producer(MeshConnection *conn, MeshProducer *producer)
 	/* everything acknowledged first: a lost message must fail the commit */
 	{
 		TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-														   Max(conn->opts.connect_timeout_ms, 5000) + 5000);
+														   mesh_delivery_timeout_ms(conn) + 5000);
 
 		while (rd_kafka_flush(producer->rk, MESH_WAIT_SLICE_MS) == RD_KAFKA_RESP_ERR__TIMED_OUT)
 		{
@@ -414,7 +466,23 @@ commit_producer(MeshConnection *conn, MeshProducer *producer)
 					 errdetail("The Kafka transaction was aborted: none of its messages are visible to read_committed readers.")));
 		}
 	}
-	error = rd_kafka_commit_transaction(producer->rk, conn->opts.connect_timeout_ms);
+	/* a retriable failure (e.g. the coordinator moved) may be asked again */
+	{
+		TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+														   conn->opts.connect_timeout_ms);
+
+		for (;;)
+		{
+			error = rd_kafka_commit_transaction(producer->rk, MESH_WAIT_SLICE_MS * 5);
+			mesh_drain_client(conn);
+			if (error == NULL || mesh_ms_left(deadline) <= 0 ||
+				(rd_kafka_error_code(error) != RD_KAFKA_RESP_ERR__TIMED_OUT &&
+				 !rd_kafka_error_is_retriable(error)))
+				break;
+			rd_kafka_error_destroy(error);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
 	producer->in_txn = false;
 	if (error)
 	{
@@ -815,8 +883,7 @@ struct MeshInsert
 	MeshTable  *table;
 	MeshConnection *conn;
 	MeshProducer *producer;
-	uint64		expected_before;	/* delivered + failed when it began */
-	uint64		failed_before;
+	MeshDeliveryMark mark;		/* the producer's counts when it began */
 	uint64		sent;
 	MeshAvroEncoder *encoder;
 	MeshAvroValue *values;		/* one per target slot */
@@ -901,8 +968,7 @@ mesh_insert_begin(Relation rel)
 	if (table->value_format == MESH_FORMAT_AVRO)
 		setup_avro(ins);
 	ins->producer = mesh_get_producer(ins->conn, table->transactional);
-	ins->expected_before = ins->producer->state->delivered + ins->producer->state->failed;
-	ins->failed_before = ins->producer->state->failed;
+	ins->mark = mesh_producer_mark(ins->producer);
 	mesh_buf_init(&ins->buf);
 	ins->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "mesh_fdw insert row",
 										ALLOCSET_DEFAULT_SIZES);
@@ -924,12 +990,18 @@ key_bytes(MeshInsert *ins, MeshColumn *col, Datum value, const char **key, size_
 {
 	Oid			typid = col->type.typid;
 
-	if (typid == BYTEAOID)
+	if (typid == BYTEAOID || typid == TEXTOID || typid == VARCHAROID)
 	{
+		/* bytes as they are; text is UTF-8 already (a UTF8 database) */
 		bytea	   *b = DatumGetByteaPP(value);
 
 		*key = VARDATA_ANY(b);
 		*keylen = VARSIZE_ANY_EXHDR(b);
+		if (typid != BYTEAOID && GetDatabaseEncoding() != PG_UTF8)
+		{
+			*key = pg_server_to_any(*key, *keylen, PG_UTF8);
+			*keylen = strlen(*key);
+		}
 	}
 	else if (typid == JSONBOID)
 	{
@@ -1028,12 +1100,14 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 	int			i;
 
 	slot_getallattrs(slot);
-	initStringInfo(&json);
 	ins->buf.len = 0;
 	if (table->value_format == MESH_FORMAT_AVRO)
 		mesh_buf_append(&ins->buf, ins->header, ins->header_len);
 	else if (table->value_format == MESH_FORMAT_JSON)
+	{
+		initStringInfo(&json);
 		appendStringInfoChar(&json, '{');
+	}
 
 	for (i = 0; i < table->natts; i++)
 	{
@@ -1167,8 +1241,7 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 void
 mesh_insert_end(MeshInsert *ins)
 {
-	mesh_producer_wait(ins->conn, ins->producer, ins->expected_before + ins->sent,
-					   ins->failed_before,
+	mesh_producer_wait(ins->conn, ins->producer, &ins->mark, ins->sent,
 					   psprintf("INSERT into \"%s\"", ins->table->relname));
 }
 
@@ -1179,11 +1252,10 @@ void
 mesh_produce_tombstone(MeshTable *table, const char *key, size_t keylen)
 {
 	MeshProducer *producer = mesh_get_producer(table->conn, table->transactional);
-	uint64		expected = producer->state->delivered + producer->state->failed + 1;
-	uint64		failed_before = producer->state->failed;
+	MeshDeliveryMark mark = mesh_producer_mark(producer);
 
 	mesh_produce(table->conn, producer, table->topic, RD_KAFKA_PARTITION_UA,
 				 key, keylen, NULL, 0, 0, NULL);
-	mesh_producer_wait(table->conn, producer, expected, failed_before,
+	mesh_producer_wait(table->conn, producer, &mark, 1,
 					   psprintf("DELETE from \"%s\"", table->relname));
 }

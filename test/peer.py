@@ -71,12 +71,12 @@ def fail(msg):
 
 
 def brokers():
-    return os.environ.get("MESH_BROKERS", "127.0.0.1:39092")
+    return os.environ.get("MESH_BROKERS", "127.0.0.1:19092")
 
 
 def registry_url():
     return os.environ.get("MESH_SCHEMA_REGISTRY",
-                          "http://127.0.0.1:38081/apis/ccompat/v7")
+                          "http://127.0.0.1:18081/apis/ccompat/v7")
 
 
 def admin():

@@ -10,13 +10,13 @@
 # uninstalls the scratch extension.
 #
 # Needs a running cluster: PGHOST/PGPORT/PGUSER, by default the private
-# stack's (.stack/pg/run, 55432, postgres).  Exits non-zero on any failure.
+# stack's (.stack/pg/run, 15432, postgres).  Exits non-zero on any failure.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 export PGHOST="${PGHOST:-$root/.stack/pg/run}"
-export PGPORT="${PGPORT:-55432}"
+export PGPORT="${PGPORT:-15432}"
 export PGUSER="${PGUSER:-postgres}"
 
 build=$(mktemp -d)
