@@ -552,7 +552,12 @@ mesh_checkin_consumer(MeshConnection *conn, rd_kafka_t *consumer)
 
 		if (pc->rk == consumer)
 		{
+			rd_kafka_message_t *leftover;
+
 			rd_kafka_assign(consumer, NULL);
+			/* what was fetched for this scan must not reach the next one */
+			while ((leftover = rd_kafka_consumer_poll(consumer, 0)) != NULL)
+				rd_kafka_message_destroy(leftover);
 			drain_log_queue(conn, pc->logq);
 			pc->in_use = false;
 		}

@@ -185,7 +185,8 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 	scan->npartitions = topic_partitions(scan);
 	if (!explain_only)
 		scan->consumer = mesh_checkout_consumer(scan->conn);
-	offsets_client = scan->consumer ? scan->consumer : mesh_get_catalog_consumer(scan->conn);
+	/* not the scan's consumer: a fetch in flight on it would delay the answer */
+	offsets_client = mesh_get_catalog_consumer(scan->conn);
 
 	low = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	high = palloc(sizeof(int64) * Max(scan->npartitions, 1));
@@ -340,10 +341,13 @@ next_message(MeshScan *scan)
 			rd_kafka_message_destroy(msg);
 			if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
 			{
-				/* reached the partition's end: everything below end is read */
-				if (p >= 0 && p < scan->npartitions && offset >= scan->ranges[p].end)
-					partition_done(scan, p);
-				else if (p >= 0 && p < scan->npartitions && !scan->done[p])
+				/*
+				 * The partition's end (for read_committed, its last stable
+				 * offset): nothing more to read now.  One below where the
+				 * scan started is a leftover of the consumer's last use.
+				 */
+				if (p >= 0 && p < scan->npartitions && !scan->done[p] &&
+					offset >= scan->ranges[p].start)
 					partition_done(scan, p);
 				continue;
 			}
