@@ -5,7 +5,7 @@
 SET timezone = 'UTC';
 \getenv brokers MESH_BROKERS
 \getenv registry MESH_SCHEMA_REGISTRY
-\! scripts/peer delete-topic regress_prod_catalog regress_prod_types regress_prod_strict regress_prod_reg regress_prod_json regress_prod_keys regress_prod_users regress_prod_txn
+\! scripts/peer delete-topic regress_prod_catalog regress_prod_types regress_prod_strict regress_prod_reg regress_prod_json regress_prod_keys regress_prod_big regress_prod_users regress_prod_txn
 \! scripts/peer delete-subject regress_prod_reg-value
 CREATE SERVER mesh_prod FOREIGN DATA WRAPPER mesh_fdw
   OPTIONS (brokers :'brokers', catalog_topic 'regress_prod_catalog');
@@ -94,6 +94,17 @@ SELECT count(*) AS keys, count(*) FILTER (WHERE partitions = 1) AS agree,
        count(DISTINCT p) AS partitions_used
   FROM (SELECT _key, count(DISTINCT _partition) AS partitions, min(_partition) AS p
           FROM keys GROUP BY _key) k;
+
+-- a message bigger than a scan's fetch size (256 kB) comes whole, between
+-- small ones
+SELECT mesh.publish_data_product(domain => 'prod', name => 'big',
+  topic => 'regress_prod_big', owner => '@regress', description => 'big',
+  value_format => 'text', partitions => 1);
+CREATE FOREIGN TABLE big (value text, _offset bigint)
+  SERVER mesh_prod OPTIONS (product 'prod.big');
+INSERT INTO big (value) VALUES ('small'), (repeat('x', 900000)), ('small again');
+SELECT _offset, length(value), md5(value) = md5(repeat('x', 900000)) AS intact
+  FROM big ORDER BY _offset;
 
 -- table mode: DELETE ... WHERE _key = ... writes a tombstone
 SELECT mesh.publish_data_product(domain => 'prod', name => 'users',
