@@ -519,6 +519,9 @@ typedef struct MeshProducer
 	uint64		produced;		/* messages given to it in this transaction */
 	uint64		failed_at_begin;	/* state->failed when it began */
 	char	   *transactional_id;
+	/* the topic last produced to: a name lookup per message costs */
+	rd_kafka_topic_t *rkt;
+	char		rkt_name[256];
 } MeshProducer;
 
 /*

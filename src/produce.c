@@ -225,6 +225,11 @@ mesh_producer_destroy(MeshProducer *producer)
 {
 	if (producer == NULL)
 		return;
+	if (producer->rkt)
+	{
+		rd_kafka_topic_destroy(producer->rkt);
+		producer->rkt = NULL;
+	}
 	if (producer->rk)
 	{
 		if (producer->in_txn)
@@ -346,12 +351,25 @@ mesh_produce(MeshConnection *conn, MeshProducer *producer, const char *topic,
 	rd_kafka_resp_err_t err;
 
 	mesh_producer_join(conn, producer);
+	if (producer->rkt == NULL || strcmp(producer->rkt_name, topic) != 0)
+	{
+		if (producer->rkt)
+			rd_kafka_topic_destroy(producer->rkt);
+		producer->rkt = rd_kafka_topic_new(producer->rk, topic, NULL);
+		if (producer->rkt == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not produce to topic \"%s\" on server \"%s\"",
+							topic, conn->opts.servername),
+					 errdetail("%s", rd_kafka_err2str(rd_kafka_last_error()))));
+		strlcpy(producer->rkt_name, topic, sizeof(producer->rkt_name));
+	}
 	for (;;)
 	{
 		rd_kafka_headers_t *h = headers ? rd_kafka_headers_copy(headers) : NULL;
 
 		err = rd_kafka_producev(producer->rk,
-								RD_KAFKA_V_TOPIC(topic),
+								RD_KAFKA_V_RKT(producer->rkt),
 								RD_KAFKA_V_PARTITION(partition),
 								RD_KAFKA_V_KEY((void *) key, keylen),
 								RD_KAFKA_V_VALUE((void *) value, len),
