@@ -185,8 +185,12 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 	scan->npartitions = topic_partitions(scan);
 	if (!explain_only)
 		scan->consumer = mesh_checkout_consumer(scan->conn);
-	/* not the scan's consumer: a fetch in flight on it would delay the answer */
-	offsets_client = mesh_get_catalog_consumer(scan->conn);
+	/*
+	 * The scan's own consumer: asking another client let a scan of a topic
+	 * deleted and created again read stale partitions (fault suite,
+	 * topic_changed_after_planning); this one's metadata is then fresh.
+	 */
+	offsets_client = scan->consumer ? scan->consumer : mesh_get_catalog_consumer(scan->conn);
 
 	low = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	high = palloc(sizeof(int64) * Max(scan->npartitions, 1));

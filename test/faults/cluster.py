@@ -14,6 +14,7 @@ that is not mesh_fdw (confluent-kafka), against $MESH_BROKERS:
   cluster.py wait-topic TOPIC N         until every broker knows the topic
       with N partitions, each with a leader (brokers learn of a new topic
       or partition one after the other)
+  cluster.py wait-gone TOPIC            until no broker knows the topic
 
 Exits 1 with "cluster: ..." on stderr on failure.
 """
@@ -156,6 +157,23 @@ def wait_topic(topic, n, timeout=30.0):
             time.sleep(0.1)
 
 
+def wait_gone(topic, timeout=30.0):
+    md = admin().list_topics(timeout=10)
+    end = time.time() + timeout
+    for b in md.brokers.values():
+        one = AdminClient({"bootstrap.servers": f"{b.host}:{b.port}", "log_level": 0})
+        while True:
+            try:
+                t = one.list_topics(topic=topic, timeout=2).topics.get(topic)
+                if t is None or t.error is not None:
+                    break
+            except KafkaException:
+                pass
+            if time.time() > end:
+                fail(f"broker {b.id} still knows {topic}")
+            time.sleep(0.1)
+
+
 def create_partitions(topic, n):
     a = admin()
     for _, fut in a.create_partitions([NewPartitions(topic, n)], operation_timeout=30).items():
@@ -190,6 +208,8 @@ def main():
             load(rest[0], int(rest[1]), first, pad)
         elif cmd == "wait-topic":
             wait_topic(rest[0], int(rest[1]))
+        elif cmd == "wait-gone":
+            wait_gone(args[1])
         elif cmd == "create-partitions":
             create_partitions(rest[0], int(rest[1]))
         else:
