@@ -325,33 +325,53 @@ produce_catalog_record(MeshConnection *conn, const char *key, const char *value,
 	uint64		expected;
 	uint64		failed_before;
 	int			timeout = Max(conn->opts.connect_timeout_ms, 5000) + 2000;
+	TimestampTz deadline;
 
 	mesh_ensure_topic(conn, conn->opts.catalog_topic, 1, true);
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout);
 
-	expected = state->delivered + state->failed + 1;
-	failed_before = state->failed;
-	state->delivery_err = RD_KAFKA_RESP_ERR_NO_ERROR;
-	state->first_error[0] = '\0';
-	err = rd_kafka_producev(conn->rk,
-							RD_KAFKA_V_TOPIC(conn->opts.catalog_topic),
-							RD_KAFKA_V_KEY(key, strlen(key)),
-							RD_KAFKA_V_VALUE((void *) value, value ? strlen(value) : 0),
-							RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-							RD_KAFKA_V_END);
-	if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("could not publish data product \"%s\" to catalog topic \"%s\" on server \"%s\"",
-						qualified_name, conn->opts.catalog_topic, conn->opts.servername),
-				 errdetail("%s", rd_kafka_err2str(err))));
+	for (;;)
+	{
+		expected = state->delivered + state->failed + 1;
+		failed_before = state->failed;
+		state->delivery_err = RD_KAFKA_RESP_ERR_NO_ERROR;
+		state->first_error[0] = '\0';
+		err = rd_kafka_producev(conn->rk,
+								RD_KAFKA_V_TOPIC(conn->opts.catalog_topic),
+								RD_KAFKA_V_KEY(key, strlen(key)),
+								RD_KAFKA_V_VALUE((void *) value, value ? strlen(value) : 0),
+								RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+								RD_KAFKA_V_END);
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not publish data product \"%s\" to catalog topic \"%s\" on server \"%s\"",
+							qualified_name, conn->opts.catalog_topic, conn->opts.servername),
+					 errdetail("%s", rd_kafka_err2str(err))));
 
-	if (!mesh_wait_deliveries(conn, expected, timeout))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("no acknowledgement for data product \"%s\" from server \"%s\" within %d ms",
-						qualified_name, conn->opts.servername, timeout),
-				 errdetail("The catalog record may still be written."),
-				 errhint("Check mesh.data_products before publishing again.")));
+		if (!mesh_wait_deliveries(conn, expected, (int) Max(mesh_ms_left(deadline), 1)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("no acknowledgement for data product \"%s\" from server \"%s\" within %d ms",
+							qualified_name, conn->opts.servername, timeout),
+					 errdetail("The catalog record may still be written."),
+					 errhint("Check mesh.data_products before publishing again.")));
+		/*
+		 * A topic just created may not be known yet to the broker this
+		 * client asked (its partitions unknown): the record was never
+		 * sent, so it can be produced again.
+		 */
+		if (state->failed > failed_before &&
+			(state->delivery_err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+			 state->delivery_err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) &&
+			mesh_ms_left(deadline) > MESH_WAIT_SLICE_MS)
+		{
+			pg_usleep(100000L);
+			CHECK_FOR_INTERRUPTS();
+			continue;
+		}
+		break;
+	}
 	if (state->failed > failed_before)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
