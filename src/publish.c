@@ -313,6 +313,35 @@ mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 }
 
 /*
+ * A topic just created may not be known yet to the broker the client asked
+ * last: the client then fails a message without sending it, and it can be
+ * produced again once the client has the topic's metadata.
+ */
+static bool
+not_sent_yet(rd_kafka_resp_err_t err)
+{
+	return err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+		err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
+}
+
+/* Ask for topic's metadata again, which updates the client's view of it. */
+static void
+refresh_topic(MeshConnection *conn, const char *topic)
+{
+	rd_kafka_topic_t *rkt = rd_kafka_topic_new(conn->rk, topic, NULL);
+	const rd_kafka_metadata_t *md = NULL;
+
+	pg_usleep(100000L);
+	CHECK_FOR_INTERRUPTS();
+	if (rkt == NULL)
+		return;
+	if (rd_kafka_metadata(conn->rk, 0, rkt, &md, MESH_WAIT_SLICE_MS) == RD_KAFKA_RESP_ERR_NO_ERROR)
+		rd_kafka_metadata_destroy(md);
+	rd_kafka_topic_destroy(rkt);
+	mesh_drain_client(conn);
+}
+
+/*
  * Produce one record to the catalog topic and wait for the brokers'
  * acknowledgement (acks=all).  value NULL writes a tombstone.
  */
@@ -342,6 +371,11 @@ produce_catalog_record(MeshConnection *conn, const char *key, const char *value,
 								RD_KAFKA_V_VALUE((void *) value, value ? strlen(value) : 0),
 								RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 								RD_KAFKA_V_END);
+		if (not_sent_yet(err) && mesh_ms_left(deadline) > MESH_WAIT_SLICE_MS)
+		{
+			refresh_topic(conn, conn->opts.catalog_topic);
+			continue;
+		}
 		if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_ERROR),
@@ -356,18 +390,10 @@ produce_catalog_record(MeshConnection *conn, const char *key, const char *value,
 							qualified_name, conn->opts.servername, timeout),
 					 errdetail("The catalog record may still be written."),
 					 errhint("Check mesh.data_products before publishing again.")));
-		/*
-		 * A topic just created may not be known yet to the broker this
-		 * client asked (its partitions unknown): the record was never
-		 * sent, so it can be produced again.
-		 */
-		if (state->failed > failed_before &&
-			(state->delivery_err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
-			 state->delivery_err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) &&
+		if (state->failed > failed_before && not_sent_yet(state->delivery_err) &&
 			mesh_ms_left(deadline) > MESH_WAIT_SLICE_MS)
 		{
-			pg_usleep(100000L);
-			CHECK_FOR_INTERRUPTS();
+			refresh_topic(conn, conn->opts.catalog_topic);
 			continue;
 		}
 		break;
