@@ -94,6 +94,14 @@ txn_error(MeshConnection *conn, const char *what, rd_kafka_error_t *error)
 			 errdetail("%s", reason)));
 }
 
+/* A transactional call that timed out or failed retriably may be made again. */
+static bool
+txn_call_again(const rd_kafka_error_t *error)
+{
+	return rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__TIMED_OUT ||
+		rd_kafka_error_is_retriable(error);
+}
+
 /*
  * Create the client of a transactional producer and register its
  * transactional.id with the cluster, which fences an earlier producer of
@@ -134,8 +142,7 @@ start_transactional_client(MeshConnection *conn, MeshProducer *producer,
 				mesh_producer_destroy(producer);
 				txn_error(conn, "start", error);
 			}
-			if (rd_kafka_error_code(error) != RD_KAFKA_RESP_ERR__TIMED_OUT &&
-				!rd_kafka_error_is_retriable(error))
+			if (!txn_call_again(error))
 				break;
 			rd_kafka_error_destroy(error);
 			CHECK_FOR_INTERRUPTS();
@@ -493,9 +500,7 @@ commit_producer(MeshConnection *conn, MeshProducer *producer)
 		{
 			error = rd_kafka_commit_transaction(producer->rk, MESH_WAIT_SLICE_MS * 5);
 			mesh_drain_client(conn);
-			if (error == NULL || mesh_ms_left(deadline) <= 0 ||
-				(rd_kafka_error_code(error) != RD_KAFKA_RESP_ERR__TIMED_OUT &&
-				 !rd_kafka_error_is_retriable(error)))
+			if (error == NULL || mesh_ms_left(deadline) <= 0 || !txn_call_again(error))
 				break;
 			rd_kafka_error_destroy(error);
 			CHECK_FOR_INTERRUPTS();
