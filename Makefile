@@ -36,8 +36,27 @@ REGRESS = setup options topics catalog import types evolution pushdown table_mod
 
 # -Wno-unused-parameter: FDW callbacks have fixed signatures
 PG_CPPFLAGS = -Isrc -Wall -Wextra -Wno-unused-parameter
-SHLIB_LINK = -lrdkafka -lavro -lcurl -lpthread
+SHLIB_LINK = -lavro -lcurl -lpthread
+
+# librdkafka: by default the one scripts/setup builds into .deps/, linked
+# statically with its symbols kept private to mesh_fdw.so (another library
+# in the backend that loads a system librdkafka cannot collide with it);
+# `make RDKAFKA=system` links Debian's shared librdkafka instead.
+RDKAFKA ?= bundled
+RDKAFKA_PREFIX ?= $(CURDIR)/.deps/librdkafka-2.12.1
+ifeq ($(RDKAFKA),system)
+SHLIB_LINK += -lrdkafka
+else
+PG_CPPFLAGS += -isystem $(RDKAFKA_PREFIX)/include
+SHLIB_LINK += $(shell PKG_CONFIG_PATH=$(RDKAFKA_PREFIX)/lib/pkgconfig pkg-config --libs rdkafka-static) \
+	-Wl,--exclude-libs,ALL
+endif
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS does not track headers (unless PostgreSQL was configured with
+# --enable-depend): rebuild everything when any of ours changes, so that no
+# object keeps an old struct layout.
+$(OBJS): $(wildcard src/*.h src/*/*.h)

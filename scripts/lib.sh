@@ -34,6 +34,21 @@ PG_SOCKDIR=$STACK/pg/run
 
 VENV=$DEPS/venv
 
+# librdkafka: by default mesh_fdw links a current librdkafka statically,
+# built by scripts/setup from the source tree that crates.io's rdkafka-sys
+# package carries (fetched with cargo, the registry's own client).
+# MESH_RDKAFKA=system builds against Debian's librdkafka 2.0.2 instead.
+RDKAFKA_VERSION=2.12.1
+RDKAFKA_CRATE=rdkafka-sys
+RDKAFKA_CRATE_VERSION=4.10.0+$RDKAFKA_VERSION
+RDKAFKA_PREFIX=$DEPS/librdkafka-$RDKAFKA_VERSION
+MESH_RDKAFKA=${MESH_RDKAFKA:-bundled}
+case "$MESH_RDKAFKA" in bundled|system) ;; *) echo "MESH_RDKAFKA is bundled or system" >&2; exit 2 ;; esac
+# what make is given to build against the chosen librdkafka
+make_rdkafka_args() {
+    if [ "$MESH_RDKAFKA" = system ]; then echo RDKAFKA=system; else echo "RDKAFKA_PREFIX=$RDKAFKA_PREFIX"; fi
+}
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 

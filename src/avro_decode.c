@@ -2640,12 +2640,12 @@ default_scalar(const MeshAvroType *type, const MeshJson *json,
 		case AVRO_FLOAT:
 			if (json->type != MJ_NUMBER)
 				break;
-			v->real = (float) json->real;
+			v->real = (float) mesh_json_real(json);
 			return true;
 		case AVRO_DOUBLE:
 			if (json->type != MJ_NUMBER)
 				break;
-			v->real = json->real;
+			v->real = mesh_json_real(json);
 			return true;
 		case AVRO_STRING:
 			if (json->type != MJ_STRING)

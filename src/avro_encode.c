@@ -1977,30 +1977,6 @@ enc_value(Enc *e, const ENode *n, const MeshAvroValue *v, int depth)
  * ------------------------------------------------------------------------
  */
 
-/*
- * Free a tree from mesh_json_parse: each node, its number text, string,
- * items and keys were allocated one by one (json.c).
- */
-static void
-json_free(MeshJson *j)
-{
-	int			i;
-
-	if (j == NULL)
-		return;
-	for (i = 0; i < j->count; i++)
-	{
-		json_free(j->items[i]);
-		if (j->keys != NULL)
-			mesh_free((char *) j->keys[i]);
-	}
-	mesh_free(j->items);
-	mesh_free(j->keys);
-	mesh_free((char *) j->number);
-	mesh_free((char *) j->string);
-	mesh_free(j);
-}
-
 static bool
 enc_json_text(Enc *e, const ENode *n, const char *text, size_t len, int depth)
 {
@@ -2014,7 +1990,7 @@ enc_json_text(Enc *e, const ENode *n, const char *text, size_t len, int depth)
 	if (j == NULL)
 		return efail(e, "invalid JSON for field \"%s\": %s", AE_PATH_TEXT(e, p), err);
 	ok = enc_json(e, n, j, depth);
-	json_free(j);
+	mesh_json_free(j);
 	return ok;
 }
 
@@ -2127,14 +2103,14 @@ put_json_real(Enc *e, const ENode *n, const MeshJson *j)
 
 		if (isinf(f))
 			return out_of_range_number(e, n, j->number);
-		if (e->exact && (double) f != j->real)
+		if (e->exact && (double) f != mesh_json_real(j))
 			return inexact(e, n);
 		out_float(e->o, f);
 		return true;
 	}
-	if (isinf(j->real))
+	if (isinf(mesh_json_real(j)))
 		return out_of_range_number(e, n, j->number ? j->number : "?");
-	return put_real(e, n, j->real, j->number);
+	return put_real(e, n, mesh_json_real(j), j->number);
 }
 
 static bool
@@ -2691,12 +2667,12 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 		case AVRO_FLOAT:
 			if (j->type != MJ_NUMBER)
 				break;
-			out_float(o, j->number != NULL ? strtof(j->number, NULL) : (float) j->real);
+			out_float(o, j->number != NULL ? strtof(j->number, NULL) : (float) mesh_json_real(j));
 			return true;
 		case AVRO_DOUBLE:
 			if (j->type != MJ_NUMBER)
 				break;
-			out_double(o, j->real);
+			out_double(o, mesh_json_real(j));
 			return true;
 		case AVRO_STRING:
 			if (j->type != MJ_STRING)

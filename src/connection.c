@@ -192,7 +192,7 @@ mesh_redact_secrets(char *text, const MeshServerOptions *opts)
  * gets its own ERROR), the rest DEBUG2.
  */
 static void
-drain_log_queue(MeshConnection *conn, rd_kafka_queue_t *logq)
+drain_log_queue(MeshConnection *conn, rd_kafka_queue_t *logq, MeshClientState *state)
 {
 	rd_kafka_event_t *ev;
 
@@ -217,6 +217,18 @@ drain_log_queue(MeshConnection *conn, rd_kafka_queue_t *logq)
 		if (line[0] == '\0')
 			continue;
 		mesh_redact_secrets(line, &conn->opts);
+		/*
+		 * Why a broker could not be reached: librdkafka 2.12 reports a
+		 * failed connection only here, and "all brokers are down" to the
+		 * error callback; it then waits up to reconnect.backoff.max.ms
+		 * before it tries again, so a request may see no new reason.
+		 */
+		if (state && strcmp(fac_copy, "FAIL") == 0)
+		{
+			const char *why = strstr(line, "]: ");
+
+			strlcpy(state->broker_error, why ? why + 3 : line, sizeof(state->broker_error));
+		}
 		elog(level <= 3 ? LOG : DEBUG2,
 			 "mesh_fdw: server \"%s\": librdkafka %s: %s",
 			 conn->opts.servername, fac_copy, line);
@@ -228,10 +240,11 @@ mesh_drain_client(MeshConnection *conn)
 {
 	ListCell   *lc;
 
-	drain_log_queue(conn, conn->logq);
-	drain_log_queue(conn, conn->consumer_logq);
+	drain_log_queue(conn, conn->logq, conn->state);
+	drain_log_queue(conn, conn->consumer_logq, conn->consumer_state);
 	foreach(lc, conn->consumers)
-		drain_log_queue(conn, ((MeshPooledConsumer *) lfirst(lc))->logq);
+		drain_log_queue(conn, ((MeshPooledConsumer *) lfirst(lc))->logq,
+						((MeshPooledConsumer *) lfirst(lc))->state);
 }
 
 /*
@@ -507,7 +520,7 @@ mesh_checkout_consumer(MeshConnection *conn)
 		"isolation.level", "read_committed",
 		/* data removed by retention since the scan began: go on from there */
 		"auto.offset.reset", "earliest",
-		"queued.max.messages.kbytes", "4096",
+		"queued.max.messages.kbytes", MESH_SCAN_QUEUE_KB,
 		/*
 		 * Fetches much smaller than the queue keep it filled while the
 		 * backend drains it: 4 MB fetches into a 4 MB queue stalled a
@@ -518,7 +531,24 @@ mesh_checkout_consumer(MeshConnection *conn)
 		"fetch.max.bytes", "262144",
 		"message.max.bytes", "262144",
 		"max.partition.fetch.bytes", "262144",
-		"fetch.wait.max.ms", "100",
+		/*
+		 * A scan reads up to offsets it already knows, so it never wants
+		 * the broker to hold a fetch waiting for new messages.  A fetch
+		 * the broker holds at the end of a partition stays in flight
+		 * after the scan ends and delays the next scan's first fetch by
+		 * that long (the client sends one fetch per broker at a time):
+		 * 100 ms made every short query cost 100 ms.  Partitions the scan
+		 * is done with are paused, so this rarely sends a fetch at all.
+		 */
+		"fetch.wait.max.ms", "2",
+#if MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
+		/*
+		 * When the prefetch queue is full, look again 1 ms later, not
+		 * 1000: the bounded queue drains in milliseconds, and a scan of
+		 * large messages stalled on every fill (10-20x slower).
+		 */
+		"fetch.queue.backoff.ms", "1",
+#endif
 		NULL
 	};
 	MemoryContext oldcxt;
@@ -566,7 +596,7 @@ mesh_checkin_consumer(MeshConnection *conn, rd_kafka_t *consumer)
 			/* what was fetched for this scan must not reach the next one */
 			while ((leftover = rd_kafka_consumer_poll(consumer, 0)) != NULL)
 				rd_kafka_message_destroy(leftover);
-			drain_log_queue(conn, pc->logq);
+			drain_log_queue(conn, pc->logq, pc->state);
 			pc->in_use = false;
 		}
 	}
@@ -796,7 +826,8 @@ mesh_report_kafka_error(MeshConnection *conn, MeshClientState *state,
 	char	   *cut;
 
 	strlcpy(reason, state->first_error[0] ? state->first_error :
-			state->last_error, sizeof(reason));
+			state->broker_error[0] ? state->broker_error : state->last_error,
+			sizeof(reason));
 	/* librdkafka appends timings that would make the message vary */
 	if ((cut = strstr(reason, " (after ")) != NULL)
 		*cut = '\0';

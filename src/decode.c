@@ -454,6 +454,7 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 		case MESH_FORMAT_JSON:
 			{
 				MeshJson   *json = mesh_json_parse(data, len, 0, reason, sizeof(reason));
+				int			hint = 0;
 
 				if (json == NULL || json->type != MJ_OBJECT)
 				{
@@ -468,7 +469,7 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 					MeshColumn *col = &table->columns[i = d->value_cols[k]];
 					MeshJson   *field;
 
-					field = mesh_json_get(json, col->field);
+					field = mesh_json_get_next(json, col->field, &hint);
 					if (field == NULL)
 						continue;	/* absent: NULL */
 					if (!mesh_convert_json(field, &col->type, &values[i], &nulls[i],

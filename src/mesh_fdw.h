@@ -83,7 +83,8 @@ struct MeshJson
 	const char *number;
 	bool		is_integer;
 	int64_t		integer;
-	double		real;			/* MJ_NUMBER, always */
+	double		real;			/* of a number built by hand (number NULL);
+								 * read numbers with mesh_json_real */
 	/* MJ_STRING: UTF-8, NUL-terminated, never contains NUL */
 	const char *string;
 	size_t		string_len;
@@ -103,8 +104,14 @@ struct MeshJson
  */
 extern MeshJson *mesh_json_parse(const char *text, size_t len, int max_depth,
 								 char *errbuf, size_t errlen);
+/* give a parsed tree back early (its memory context frees it anyway) */
+extern void mesh_json_free(MeshJson *json);
 /* object member by key, or NULL (also when obj is not an object) */
 extern MeshJson *mesh_json_get(const MeshJson *obj, const char *key);
+/* the same, looking first at *hint, which it leaves after the member */
+extern MeshJson *mesh_json_get_next(const MeshJson *obj, const char *key, int *hint);
+/* an MJ_NUMBER's value as a double */
+extern double mesh_json_real(const MeshJson *json);
 /* the member's string, or NULL when absent or not a string */
 extern const char *mesh_json_get_string(const MeshJson *obj, const char *key);
 /* serialize compactly (no white space), keys in stored order */
@@ -422,6 +429,19 @@ extern size_t mesh_standalone_live_blocks(void);
  */
 #define MESH_WAIT_SLICE_MS 200
 
+/*
+ * librdkafka 2.2.0 added fetch.queue.backoff.ms: before it, a consumer
+ * whose prefetch queue filled up fetched again only when its broker
+ * thread next woke up, up to a second later.  Scans there use a larger
+ * queue and wake the fetcher themselves (scan.c).
+ */
+#define MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF (RD_KAFKA_VERSION >= 0x020200ff)
+#if MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
+#define MESH_SCAN_QUEUE_KB "4096"
+#else
+#define MESH_SCAN_QUEUE_KB "16384"
+#endif
+
 /* ------------------------------------------------------------------------
  * src/option.c: option validation and parsing
  * ------------------------------------------------------------------------
@@ -470,6 +490,7 @@ typedef struct MeshClientState
 	rd_kafka_resp_err_t last_err;	/* latest error reported by error_cb */
 	char		last_error[512];	/* its text */
 	char		first_error[512];	/* first error since the last reset */
+	char		broker_error[512];	/* why a broker connection last failed */
 	bool		fatal;				/* librdkafka reported a fatal error */
 	/* delivery reports of produced messages */
 	uint64		delivered;			/* acknowledged by the brokers */

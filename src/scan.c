@@ -43,7 +43,14 @@
 #include "utils/memutils.h"
 #include "utils/tuplesort.h"
 
+/*
+ * A batch takes at most BATCH_SIZE messages out of the consumer's queue,
+ * and about BATCH_BYTES of them: messages held outside the queue keep
+ * their fetch buffers alive, so a batch of 1,000 messages of 10 kB would
+ * hold 10 MB beside the 4 MB queue.
+ */
 #define BATCH_SIZE 1000
+#define BATCH_BYTES (1024 * 1024)
 
 /* Columns of the table-mode sort. */
 enum
@@ -69,7 +76,8 @@ struct MeshScan
 	int			npartitions;
 	MeshPartitionRange *ranges;
 	bool	   *done;
-	int			remaining;		/* partitions not done */
+	int			remaining;		/* assigned partitions not done */
+	int			next_assign;	/* partitions below it have been assigned */
 	int64		ts_lower_ms;
 	int64		ts_upper_ms;
 	int64		limit;			/* -1: none */
@@ -83,6 +91,7 @@ struct MeshScan
 	rd_kafka_message_t *current;	/* being decoded; freed on error too */
 	int			batch_n;
 	int			batch_i;
+	int64		bytes_read;		/* of the values, to size batches */
 	TimestampTz deadline;		/* a stall beyond it is an ERROR */
 
 	/* table mode */
@@ -150,6 +159,86 @@ topic_partitions(MeshScan *scan)
 						scan->table->server->servername)));
 	return n;
 }
+
+/* A list of one partition of the scan's topic. */
+static rd_kafka_topic_partition_list_t *
+one_partition(MeshScan *scan, int32 p)
+{
+	rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
+
+	rd_kafka_topic_partition_list_add(list, scan->table->topic, p);
+	return list;
+}
+
+/*
+ * Assign the next partitions to the consumer, replacing those it had (all
+ * done by then).  A scan with a LIMIT takes only as many partitions as
+ * hold the rows it still wants, so that LIMIT 10 on a topic of 1,000
+ * partitions does not start fetching from all of them; other scans take
+ * every partition at once.  Empty ranges are done without a fetch.
+ */
+static void
+assign_more(MeshScan *scan)
+{
+	rd_kafka_topic_partition_list_t *assignment;
+	rd_kafka_resp_err_t err;
+	int64		wanted = scan->limit >= 0 ? scan->limit - scan->returned : PG_INT64_MAX;
+	int64		messages = 0;
+
+	assignment = rd_kafka_topic_partition_list_new(Max(scan->npartitions - scan->next_assign, 1));
+	while (scan->next_assign < scan->npartitions && messages < wanted)
+	{
+		int			p = scan->next_assign++;
+		MeshPartitionRange *r = &scan->ranges[p];
+
+		if (r->start >= r->end)
+		{
+			scan->done[p] = true;
+			continue;
+		}
+		rd_kafka_topic_partition_list_add(assignment, scan->table->topic, p)->offset = r->start;
+		messages += r->end - r->start;
+		scan->remaining++;
+	}
+	err = assignment->cnt > 0 ? rd_kafka_assign(scan->consumer, assignment) :
+		RD_KAFKA_RESP_ERR_NO_ERROR;
+	/* a partition stays paused across assignments: an earlier scan may have */
+	if (!err && assignment->cnt > 0)
+		rd_kafka_resume_partitions(scan->consumer, assignment);
+	rd_kafka_topic_partition_list_destroy(assignment);
+	if (err)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not read %s", mesh_table_describe(scan->table)),
+				 errdetail("%s", rd_kafka_err2str(err))));
+	scan->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+												 scan->conn->opts.connect_timeout_ms);
+}
+
+#if !MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
+/*
+ * librdkafka before 2.2 stops fetching while the prefetch queue is full
+ * and looks at it again only when its broker thread next wakes up, up to
+ * a second later.  When the queue has run dry and nothing came for a few
+ * milliseconds, pause and resume the partitions still being read: that
+ * wakes the fetcher at once, and it fetches again from the position the
+ * scan has consumed up to (what was in flight is fetched again).
+ */
+static void
+wake_fetcher(MeshScan *scan)
+{
+	rd_kafka_topic_partition_list_t *list =
+		rd_kafka_topic_partition_list_new(Max(scan->remaining, 1));
+	int			p;
+
+	for (p = 0; p < scan->next_assign; p++)
+		if (!scan->done[p])
+			rd_kafka_topic_partition_list_add(list, scan->table->topic, p);
+	rd_kafka_pause_partitions(scan->consumer, list);
+	rd_kafka_resume_partitions(scan->consumer, list);
+	rd_kafka_topic_partition_list_destroy(list);
+}
+#endif
 
 /*
  * Start a scan: capture each partition's offsets, narrow them by the
@@ -228,37 +317,16 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 	if (explain_only)
 		return scan;
 
-	{
-		rd_kafka_topic_partition_list_t *assignment =
-			rd_kafka_topic_partition_list_new(Max(scan->npartitions, 1));
-		rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-
-		for (p = 0; p < scan->npartitions; p++)
-		{
-			if (scan->ranges[p].start >= scan->ranges[p].end)
-			{
-				scan->done[p] = true;
-				continue;
-			}
-			rd_kafka_topic_partition_list_add(assignment, table->topic, p)->offset =
-				scan->ranges[p].start;
-			scan->remaining++;
-		}
-		if (scan->remaining > 0)
-			err = rd_kafka_assign(scan->consumer, assignment);
-		rd_kafka_topic_partition_list_destroy(assignment);
-		if (err)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("could not read %s", mesh_table_describe(table)),
-					 errdetail("%s", rd_kafka_err2str(err))));
-		scan->queue = rd_kafka_queue_get_consumer(scan->consumer);
-	}
-	scan->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-												 scan->conn->opts.connect_timeout_ms);
+	scan->queue = rd_kafka_queue_get_consumer(scan->consumer);
+	assign_more(scan);
 	return scan;
 }
 
+/*
+ * A partition is done: pause it, so that the consumer stops fetching it
+ * while the scan reads the others, or stop fetching altogether after the
+ * last one.
+ */
 static void
 partition_done(MeshScan *scan, int32 p)
 {
@@ -266,8 +334,17 @@ partition_done(MeshScan *scan, int32 p)
 	{
 		scan->done[p] = true;
 		scan->remaining--;
-		if (scan->remaining == 0 && scan->consumer)
-			rd_kafka_assign(scan->consumer, NULL);	/* stop fetching */
+		if (scan->consumer == NULL)
+			return;
+		if (scan->remaining > 0)
+		{
+			rd_kafka_topic_partition_list_t *list = one_partition(scan, p);
+
+			rd_kafka_pause_partitions(scan->consumer, list);
+			rd_kafka_topic_partition_list_destroy(list);
+		}
+		else if (scan->next_assign >= scan->npartitions)
+			rd_kafka_assign(scan->consumer, NULL);
 	}
 }
 
@@ -283,21 +360,35 @@ next_message(MeshScan *scan)
 		rd_kafka_message_t *msg;
 		int32		p;
 
+		if (scan->remaining == 0 && scan->next_assign < scan->npartitions)
+			assign_more(scan);
 		if (scan->remaining == 0)
 			return NULL;
 		if (scan->batch_i >= scan->batch_n)
 		{
 			ssize_t		n;
 			long		left = mesh_ms_left(scan->deadline);
+			int64		want = BATCH_SIZE;
 
 			scan->batch_i = scan->batch_n = 0;
+			if (scan->messages_read > 0 && scan->bytes_read > 0)
+				want = Max(1, Min(BATCH_SIZE, BATCH_BYTES * scan->messages_read / scan->bytes_read));
 			/*
 			 * What has arrived, without waiting; else wait for one message:
 			 * consume_batch_queue waits until the batch is full or the
 			 * timeout passes, which would hold up every scan of fewer
 			 * messages (and the tail of every scan) for a whole slice.
 			 */
-			n = rd_kafka_consume_batch_queue(scan->queue, 0, scan->batch, BATCH_SIZE);
+			n = rd_kafka_consume_batch_queue(scan->queue, 0, scan->batch, (size_t) want);
+#if !MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
+			if (n == 0)
+			{
+				n = rd_kafka_consume_batch_queue(scan->queue, (int) Max(1, Min(left, 5)),
+												 scan->batch, 1);
+				if (n == 0)
+					wake_fetcher(scan);
+			}
+#endif
 			if (n == 0)
 				n = rd_kafka_consume_batch_queue(scan->queue,
 												 (int) Max(1, Min(left, MESH_WAIT_SLICE_MS)),
@@ -396,6 +487,7 @@ next_message(MeshScan *scan)
 			}
 		}
 		scan->messages_read++;
+		scan->bytes_read += msg->len + msg->key_len;
 		return msg;
 	}
 }
@@ -732,31 +824,15 @@ mesh_scan_sample(MeshTable *table, HeapTuple *rows, int targrows,
 	/* restart it, reading only each partition's tail */
 	scan->explain_only = false;
 	scan->consumer = mesh_checkout_consumer(scan->conn);
+	for (p = 0; p < scan->npartitions; p++)
 	{
-		rd_kafka_topic_partition_list_t *assignment =
-			rd_kafka_topic_partition_list_new(Max(scan->npartitions, 1));
+		MeshPartitionRange *r = &scan->ranges[p];
+		int64		share = (int64) ((double) targrows * (double) (r->high - r->low) / total) + 1;
 
-		for (p = 0; p < scan->npartitions; p++)
-		{
-			MeshPartitionRange *r = &scan->ranges[p];
-			int64		share = (int64) ((double) targrows * (double) (r->high - r->low) / total) + 1;
-
-			r->start = Max(r->low, r->high - share);
-			if (r->start >= r->end)
-			{
-				scan->done[p] = true;
-				continue;
-			}
-			rd_kafka_topic_partition_list_add(assignment, table->topic, p)->offset = r->start;
-			scan->remaining++;
-		}
-		if (scan->remaining > 0)
-			rd_kafka_assign(scan->consumer, assignment);
-		rd_kafka_topic_partition_list_destroy(assignment);
-		scan->queue = rd_kafka_queue_get_consumer(scan->consumer);
-		scan->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-													 scan->conn->opts.connect_timeout_ms);
+		r->start = Max(r->low, r->high - share);
 	}
+	scan->queue = rd_kafka_queue_get_consumer(scan->consumer);
+	assign_more(scan);
 	/* bad messages are left out of the sample whatever on_error says */
 	table->on_error = MESH_ON_ERROR_SKIP;
 	while (nrows < targrows)
