@@ -39,7 +39,6 @@ typedef struct MeshPlanState
 {
 	MeshTable  *table;
 	double		messages;		/* in the topic now */
-	int			npartitions;
 } MeshPlanState;
 
 /* fdw_private of a ForeignScan: a List of these */
@@ -100,18 +99,24 @@ meshGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	double		rows;
 
 	ps->table = mesh_table_load(foreigntableid, ERROR);
-	if (!mesh_topic_exists(ps->table->conn, ps->table->topic, &ps->npartitions))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
-				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
-						ps->table->topic, ps->table->relname,
-						ps->table->server->servername)));
-	low = palloc(sizeof(int64) * Max(ps->npartitions, 1));
-	high = palloc(sizeof(int64) * Max(ps->npartitions, 1));
-	mesh_query_offsets(ps->table->conn, mesh_get_catalog_consumer(ps->table->conn),
-					   ps->table->topic, ps->npartitions, low, high, ERROR);
-	for (p = 0; p < ps->npartitions; p++)
-		ps->messages += (double) (high[p] - low[p]);
+	if (!mesh_topic_estimate(ps->table->conn, ps->table->topic, &ps->messages))
+	{
+		int			npartitions;
+
+		if (!mesh_topic_exists(ps->table->conn, ps->table->topic, &npartitions))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+					 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
+							ps->table->topic, ps->table->relname,
+							ps->table->server->servername)));
+		low = palloc(sizeof(int64) * Max(npartitions, 1));
+		high = palloc(sizeof(int64) * Max(npartitions, 1));
+		mesh_query_offsets(ps->table->conn, mesh_get_catalog_consumer(ps->table->conn),
+						   ps->table->topic, npartitions, low, high, ERROR);
+		for (p = 0; p < npartitions; p++)
+			ps->messages += (double) (high[p] - low[p]);
+		mesh_topic_estimate_set(ps->table->conn, ps->table->topic, ps->messages);
+	}
 
 	rows = ps->messages;
 	if (ps->table->table_mode)

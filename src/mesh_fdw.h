@@ -580,7 +580,18 @@ typedef struct MeshConnection
 	List	   *consumers;			/* MeshPooledConsumer *, for scans */
 	MeshProducer *producer;			/* for data, built lazily */
 	MeshProducer *txn_producer;		/* transactional, built lazily */
+	List	   *estimates;			/* MeshTopicEstimate *, in cxt */
 } MeshConnection;
+
+/*
+ * What the planner last learnt of a topic's size, so that planning a query
+ * on a topic read moments ago asks the brokers nothing (scans refresh it).
+ */
+#define MESH_ESTIMATE_TTL_MS 10000
+extern bool mesh_topic_estimate(MeshConnection *conn, const char *topic,
+								double *messages);
+extern void mesh_topic_estimate_set(MeshConnection *conn, const char *topic,
+									double messages);
 
 extern MeshConnection *mesh_get_connection(ForeignServer *server,
 										   UserMapping *user);

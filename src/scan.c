@@ -287,10 +287,16 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 					   low, high, ERROR);
 	scan->ranges = palloc0(sizeof(MeshPartitionRange) * Max(scan->npartitions, 1));
 	scan->done = palloc0(sizeof(bool) * Max(scan->npartitions, 1));
-	for (p = 0; p < scan->npartitions; p++)
 	{
-		scan->ranges[p].low = scan->ranges[p].start = low[p];
-		scan->ranges[p].high = scan->ranges[p].end = high[p];
+		double		messages = 0;
+
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			scan->ranges[p].low = scan->ranges[p].start = low[p];
+			scan->ranges[p].high = scan->ranges[p].end = high[p];
+			messages += (double) (high[p] - low[p]);
+		}
+		mesh_topic_estimate_set(scan->conn, table->topic, messages);
 	}
 	mesh_pushdown_apply(pushdown_items, values, isnull, types, scan->npartitions,
 						scan->ranges, &scan->ts_lower_ms, &scan->ts_upper_ms);

@@ -9,8 +9,8 @@
  *       cpu_ms=C".
  *   rdkafka_bench produce BROKERS TOPIC FORMAT SIZE N PARTITIONS [AVRO_HEADER_HEX]
  *       N messages of about SIZE bytes of FORMAT (avro, json, text, bytes):
- *       message i has key "i", partition i % PARTITIONS and timestamp
- *       1700000000000 + i ms.  avro and json are the record
+ *       message i has key "i", partition i * PARTITIONS / N and timestamp
+ *       1700000000000 + i ms; partition p holds a run of consecutive messages.  avro and json are the record
  *       {id long, qty int, price double, symbol string, account string,
  *       ts timestamp-millis, note string}, the note padding the message to
  *       SIZE; avro is single-object encoded behind AVRO_HEADER_HEX
@@ -266,7 +266,7 @@ produce(const char *brokers, const char *topic, const char *format, size_t size,
 		int			keylen = snprintf(key, sizeof(key), "%lld", i);
 
 		while (rd_kafka_producev(rk, RD_KAFKA_V_RKT(rkt),
-								 RD_KAFKA_V_PARTITION((int32_t) (i % partitions)),
+								 RD_KAFKA_V_PARTITION((int32_t) (i * partitions / count)),
 								 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 								 RD_KAFKA_V_VALUE(buf, len),
 								 RD_KAFKA_V_KEY(key, keylen),
