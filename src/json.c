@@ -239,6 +239,7 @@ typedef struct JsonParser
 	size_t		items_cap;
 	const char **keys;
 	size_t	   *key_pos;		/* where each key starts, for errors */
+	size_t	   *key_len;		/* each key's length (keys hold no NUL) */
 	size_t		nkeys;
 	size_t		keys_cap;
 	JsonFrame  *frames;
@@ -259,10 +260,12 @@ typedef struct JsonParser
  */
 #define ARENA_BLOCK 4096
 
+/* size bytes of the arena, zeroed when zero says so */
 static void *
-json_alloc(JsonParser *p, size_t size)
+json_carve(JsonParser *p, size_t size, bool zero)
 {
 #ifdef MESH_STANDALONE
+	(void) zero;
 	(void) p;
 	return mesh_alloc(size);
 #else
@@ -273,20 +276,29 @@ json_alloc(JsonParser *p, size_t size)
 		return mesh_alloc(size);
 	if (p->arena_left < size)
 	{
-		p->arena = mesh_alloc(ARENA_BLOCK);
+		/* not zeroed: most of it becomes strings */
+		p->arena = mesh_realloc(NULL, ARENA_BLOCK);
 		p->arena_left = ARENA_BLOCK;
 	}
 	result = p->arena;
 	p->arena += size;
 	p->arena_left -= size;
+	if (zero)
+		memset(result, 0, size);
 	return result;
 #endif
+}
+
+static void *
+json_alloc(JsonParser *p, size_t size)
+{
+	return json_carve(p, size, true);
 }
 
 static char *
 json_strndup(JsonParser *p, const char *s, size_t len)
 {
-	char	   *copy = json_alloc(p, len + 1);
+	char	   *copy = json_carve(p, len + 1, false);
 
 	memcpy(copy, s, len);
 	copy[len] = '\0';
@@ -561,6 +573,9 @@ json_parse_string(JsonParser *p, size_t *out_len)
 	{
 		unsigned char c;
 
+		/* the common run of printable ASCII, a byte at a time */
+		while (i < p->len && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
+			i++;
 		if (i >= p->len)
 		{
 			json_error(p, p->len, "unexpected end of input in string");
@@ -819,10 +834,12 @@ json_parse_key(JsonParser *p)
 
 		p->keys = mesh_realloc(p->keys, cap * sizeof(const char *));
 		p->key_pos = mesh_realloc(p->key_pos, cap * sizeof(size_t));
+		p->key_len = mesh_realloc(p->key_len, cap * sizeof(size_t));
 		p->keys_cap = cap;
 	}
 	p->keys[p->nkeys] = key;
 	p->key_pos[p->nkeys] = keypos;
+	p->key_len[p->nkeys] = keylen;
 	p->nkeys++;
 
 	json_skip_ws(p);
@@ -856,7 +873,7 @@ hash_string(const char *s)
  */
 static bool
 json_check_duplicates(JsonParser *p, const char **keys, const size_t *pos,
-					  size_t n)
+					  const size_t *lens, size_t n)
 {
 	size_t		i;
 	size_t		j;
@@ -865,7 +882,7 @@ json_check_duplicates(JsonParser *p, const char **keys, const size_t *pos,
 	{
 		for (i = 1; i < n; i++)
 			for (j = 0; j < i; j++)
-				if (strcmp(keys[i], keys[j]) == 0)
+				if (lens[i] == lens[j] && memcmp(keys[i], keys[j], lens[i]) == 0)
 				{
 					json_error(p, pos[i], "duplicate object key \"%s\"", keys[i]);
 					return false;
@@ -945,7 +962,8 @@ json_close(JsonParser *p)
 	}
 	if (node->type == MJ_OBJECT && n > 1 &&
 		!json_check_duplicates(p, p->keys + frame->key_base,
-							   p->key_pos + frame->key_base, n))
+							   p->key_pos + frame->key_base,
+							   p->key_len + frame->key_base, n))
 		return NULL;
 	node->count = (int) n;
 	if (n > 0)
@@ -1079,6 +1097,7 @@ mesh_json_parse(const char *text, size_t len, int max_depth,
 	mesh_free(p.items);
 	mesh_free(p.keys);
 	mesh_free(p.key_pos);
+	mesh_free(p.key_len);
 	mesh_free(p.frames);
 	mesh_free(p.scratch.data);
 	return result;

@@ -559,6 +559,7 @@ typedef struct MeshPooledConsumer
 	rd_kafka_queue_t *logq;
 	MeshClientState *state;		/* malloc'd */
 	bool		in_use;
+	bool		few_rows;		/* fetches little at a time */
 } MeshPooledConsumer;
 
 typedef struct MeshConnection
@@ -604,7 +605,7 @@ extern rd_kafka_t *mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
 								   MeshClientState *state,
 								   rd_kafka_queue_t **logq);
 extern rd_kafka_t *mesh_get_catalog_consumer(MeshConnection *conn);
-extern rd_kafka_t *mesh_checkout_consumer(MeshConnection *conn);
+extern rd_kafka_t *mesh_checkout_consumer(MeshConnection *conn, bool few_rows);
 extern void mesh_checkin_consumer(MeshConnection *conn, rd_kafka_t *consumer);
 extern bool mesh_query_offsets(MeshConnection *conn, rd_kafka_t *rk,
 							   const char *topic, int n, int64 *low,

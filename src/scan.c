@@ -273,7 +273,7 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 
 	scan->npartitions = topic_partitions(scan);
 	if (!explain_only)
-		scan->consumer = mesh_checkout_consumer(scan->conn);
+		scan->consumer = mesh_checkout_consumer(scan->conn, limit >= 0);
 	/*
 	 * The scan's own consumer: asking another client let a scan of a topic
 	 * deleted and created again read stale partitions (fault suite,
@@ -829,7 +829,7 @@ mesh_scan_sample(MeshTable *table, HeapTuple *rows, int targrows,
 
 	/* restart it, reading only each partition's tail */
 	scan->explain_only = false;
-	scan->consumer = mesh_checkout_consumer(scan->conn);
+	scan->consumer = mesh_checkout_consumer(scan->conn, false);
 	for (p = 0; p < scan->npartitions; p++)
 	{
 		MeshPartitionRange *r = &scan->ranges[p];
