@@ -27,6 +27,7 @@
 #include "optimizer/pathnode.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "commands/trigger.h"
 #include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
@@ -67,6 +68,9 @@ typedef struct MeshScanState
  * loop when a hash join can read it once.
  */
 #define MESH_STARTUP_COST 1000.0
+
+/* Rows the executor hands to ExecForeignBatchInsert at once. */
+#define MESH_INSERT_BATCH_SIZE 1000
 
 /*
  * Validate the options given to CREATE/ALTER of a mesh_fdw server, user
@@ -451,6 +455,39 @@ meshExecForeignInsert(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot
 }
 
 /*
+ * GetForeignModifyBatchSize: how many rows the executor may hand to
+ * ExecForeignBatchInsert at once.  Rows are produced one by one either
+ * way; a batch saves the executor's per-row call, and it is refused
+ * where the executor needs each row back at once (RETURNING, row
+ * triggers, WITH CHECK OPTION).
+ */
+static int
+meshGetForeignModifyBatchSize(ResultRelInfo *rinfo)
+{
+	TriggerDesc *triggers = rinfo->ri_TrigDesc;
+
+	if (rinfo->ri_projectReturning != NULL || rinfo->ri_WithCheckOptions != NIL ||
+		(triggers && (triggers->trig_insert_after_row || triggers->trig_insert_before_row)))
+		return 1;
+	return MESH_INSERT_BATCH_SIZE;
+}
+
+/*
+ * ExecForeignBatchInsert: produce the batch's rows, as ExecForeignInsert
+ * does each.
+ */
+static TupleTableSlot **
+meshExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo, TupleTableSlot **slots,
+						   TupleTableSlot **planSlots, int *numSlots)
+{
+	int			i;
+
+	for (i = 0; i < *numSlots; i++)
+		mesh_insert_row(rinfo->ri_FdwState, slots[i]);
+	return slots;
+}
+
+/*
  * EndForeignModify: the statement returns only once every message is
  * acknowledged (or fails saying how many were not written).
  */
@@ -687,6 +724,8 @@ mesh_fdw_handler(PG_FUNCTION_ARGS)
 	routine->PlanForeignModify = meshPlanForeignModify;
 	routine->BeginForeignModify = meshBeginForeignModify;
 	routine->ExecForeignInsert = meshExecForeignInsert;
+	routine->GetForeignModifyBatchSize = meshGetForeignModifyBatchSize;
+	routine->ExecForeignBatchInsert = meshExecForeignBatchInsert;
 	routine->EndForeignModify = meshEndForeignModify;
 	routine->ExecForeignDelete = meshExecForeignDelete;
 	routine->BeginForeignInsert = meshBeginForeignInsert;
