@@ -75,6 +75,24 @@ EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM events LIMIT
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
   SELECT * FROM events WHERE _partition = 2 AND _offset >= 8;
 
+-- the end of a partition whose last offset is a transaction's commit
+-- marker: offsets 0-4 are messages, 5 the marker, so the scan's captured
+-- end (6) is never a message's offset; the scan still ends (on end of
+-- partition), within connect_timeout_ms (else it would fail "stalled")
+\! scripts/peer delete-topic regress_push_txn
+\! scripts/peer create-topic regress_push_txn
+\! for i in 0 1 2 3 4; do echo "{\"value\": {\"i\": $i}}"; done | scripts/peer produce regress_push_txn --value-format json --transactional
+CREATE SERVER mesh_push_fast FOREIGN DATA WRAPPER mesh_fdw
+  OPTIONS (brokers :'brokers', connect_timeout_ms '2000');
+CREATE FOREIGN TABLE txn_tail (i int, _offset bigint) SERVER mesh_push_fast
+  OPTIONS (topic 'regress_push_txn', value_format 'json');
+EXPLAIN (COSTS OFF) SELECT * FROM txn_tail WHERE _offset >= 4;
+SELECT i, _offset FROM txn_tail WHERE _offset >= 4;
+SELECT count(*) FROM txn_tail WHERE _offset >= 5;
+SELECT count(*), max(_offset) FROM txn_tail;
+DROP SERVER mesh_push_fast CASCADE;
+\! scripts/peer delete-topic regress_push_txn
+
 -- a join of two products on a key column: a hash join, each topic read once
 SELECT mesh.publish_data_product(domain => 'push', name => 'users',
   topic => 'regress_push_users', owner => '@regress', description => 'users',
