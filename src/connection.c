@@ -523,7 +523,7 @@ mesh_checkout_consumer(MeshConnection *conn, bool few_rows)
 		"isolation.level", "read_committed",
 		/* data removed by retention since the scan began: go on from there */
 		"auto.offset.reset", "earliest",
-		"queued.max.messages.kbytes", MESH_SCAN_QUEUE_KB,
+		"queued.max.messages.kbytes", CppAsString2(MESH_SCAN_QUEUE_KB),
 		/*
 		 * A response holds up to 4 MB, and up to 1 MB of a partition: a
 		 * partition's first record batch comes whole even when larger, but
@@ -541,7 +541,7 @@ mesh_checkout_consumer(MeshConnection *conn, bool few_rows)
 		 * each queued message carries a few hundred bytes of librdkafka's
 		 * own besides its payload.
 		 */
-		"queued.min.messages", "20000",
+		"queued.min.messages", CppAsString2(MESH_SCAN_QUEUE_MESSAGES),
 		/*
 		 * A scan reads up to offsets it already knows, so it never wants
 		 * the broker to hold a fetch waiting for new messages.  A fetch

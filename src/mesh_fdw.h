@@ -437,10 +437,12 @@ extern size_t mesh_standalone_live_blocks(void);
  */
 #define MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF (RD_KAFKA_VERSION >= 0x020200ff)
 #if MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
-#define MESH_SCAN_QUEUE_KB "4096"
+#define MESH_SCAN_QUEUE_KB 4096
 #else
-#define MESH_SCAN_QUEUE_KB "16384"
+#define MESH_SCAN_QUEUE_KB 16384
 #endif
+/* at most this many messages in a scan's queue (queued.min.messages) */
+#define MESH_SCAN_QUEUE_MESSAGES 20000
 
 /* ------------------------------------------------------------------------
  * src/option.c: option validation and parsing

@@ -76,6 +76,8 @@ struct MeshScan
 	int			npartitions;
 	MeshPartitionRange *ranges;
 	bool	   *done;
+	int64	   *next;			/* per partition: the offset after the last
+								 * message returned */
 	int			remaining;		/* assigned partitions not done */
 	int			next_assign;	/* partitions below it have been assigned */
 	int64		ts_lower_ms;
@@ -92,6 +94,7 @@ struct MeshScan
 	int			batch_n;
 	int			batch_i;
 	int64		bytes_read;		/* of the values, to size batches */
+	bool		fetcher_may_stall;	/* librdkafka < 2.2: see wake_fetcher */
 	TimestampTz deadline;		/* a stall beyond it is an ERROR */
 
 	/* table mode */
@@ -197,6 +200,7 @@ assign_more(MeshScan *scan)
 			continue;
 		}
 		rd_kafka_topic_partition_list_add(assignment, scan->table->topic, p)->offset = r->start;
+		scan->next[p] = r->start;
 		messages += r->end - r->start;
 		scan->remaining++;
 	}
@@ -217,26 +221,43 @@ assign_more(MeshScan *scan)
 
 #if !MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
 /*
- * librdkafka before 2.2 stops fetching while the prefetch queue is full
- * and looks at it again only when its broker thread next wakes up, up to
- * a second later.  When the queue has run dry and nothing came for a few
- * milliseconds, pause and resume the partitions still being read: that
- * wakes the fetcher at once, and it fetches again from the position the
- * scan has consumed up to (what was in flight is fetched again).
+ * librdkafka before 2.2 stops fetching while the prefetch queue is over
+ * its limits and looks at it again only when its broker thread next wakes
+ * up, up to a second later.  So when the queue came near its limits and
+ * has now run dry, seek each partition still being read to where the scan
+ * stands: of the calls that reach a partition, only a seek wakes its
+ * broker thread (a pause and resume waits for the next second).  Only
+ * then: a seek also drops the answer to a fetch in flight.
  */
+static void
+note_queue_fill(MeshScan *scan)
+{
+	size_t		queued = rd_kafka_queue_length(scan->queue);
+	int64		avg = scan->messages_read > 0 ? scan->bytes_read / scan->messages_read : 0;
+
+	if (queued >= MESH_SCAN_QUEUE_MESSAGES * 3 / 4 ||
+		(int64) queued * avg >= (int64) MESH_SCAN_QUEUE_KB * 1024 * 3 / 4)
+		scan->fetcher_may_stall = true;
+}
+
 static void
 wake_fetcher(MeshScan *scan)
 {
 	rd_kafka_topic_partition_list_t *list =
 		rd_kafka_topic_partition_list_new(Max(scan->remaining, 1));
+	rd_kafka_error_t *error;
 	int			p;
 
 	for (p = 0; p < scan->next_assign; p++)
 		if (!scan->done[p])
-			rd_kafka_topic_partition_list_add(list, scan->table->topic, p);
-	rd_kafka_pause_partitions(scan->consumer, list);
-	rd_kafka_resume_partitions(scan->consumer, list);
+			rd_kafka_topic_partition_list_add(list, scan->table->topic, p)->offset =
+				scan->next[p];
+	/* no wait: the seek goes on in librdkafka's threads */
+	error = rd_kafka_seek_partitions(scan->consumer, list, 0);
+	if (error)
+		rd_kafka_error_destroy(error);
 	rd_kafka_topic_partition_list_destroy(list);
+	scan->fetcher_may_stall = false;
 }
 #endif
 
@@ -287,6 +308,7 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 					   low, high, ERROR);
 	scan->ranges = palloc0(sizeof(MeshPartitionRange) * Max(scan->npartitions, 1));
 	scan->done = palloc0(sizeof(bool) * Max(scan->npartitions, 1));
+	scan->next = palloc0(sizeof(int64) * Max(scan->npartitions, 1));
 	{
 		double		messages = 0;
 
@@ -385,15 +407,13 @@ next_message(MeshScan *scan)
 			 * timeout passes, which would hold up every scan of fewer
 			 * messages (and the tail of every scan) for a whole slice.
 			 */
+#if !MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
+			note_queue_fill(scan);
+#endif
 			n = rd_kafka_consume_batch_queue(scan->queue, 0, scan->batch, (size_t) want);
 #if !MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
-			if (n == 0)
-			{
-				n = rd_kafka_consume_batch_queue(scan->queue, (int) Max(1, Min(left, 5)),
-												 scan->batch, 1);
-				if (n == 0)
-					wake_fetcher(scan);
-			}
+			if (n == 0 && scan->fetcher_may_stall)
+				wake_fetcher(scan);
 #endif
 			if (n == 0)
 				n = rd_kafka_consume_batch_queue(scan->queue,
@@ -494,6 +514,7 @@ next_message(MeshScan *scan)
 		}
 		scan->messages_read++;
 		scan->bytes_read += msg->len + msg->key_len;
+		scan->next[p] = msg->offset + 1;
 		return msg;
 	}
 }
