@@ -20,11 +20,11 @@ OBJS = \
 	src/import.o \
 	src/views.o \
 	src/glue.o \
-	src/json.o \
-	src/avro_schema.o \
-	src/avro_decode.o \
-	src/avro_encode.o \
-	src/avro_compat.o \
+	src/core/json.o \
+	src/core/avro_schema.o \
+	src/core/avro_decode.o \
+	src/core/avro_encode.o \
+	src/core/avro_compat.o \
 	src/convert.o
 
 EXTENSION = mesh_fdw

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_avro_decode.c
- *		  libFuzzer target of the Avro decoder (src/avro_decode.c).
+ *		  libFuzzer target of the Avro decoder (src/core/avro_decode.c).
  *
  * The first byte of an input picks one of the writer/reader schema pairs
  * of test/fuzz/avro_pairs.json (written by gen_corpus.py), each with the
@@ -19,7 +19,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>

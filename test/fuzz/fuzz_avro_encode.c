@@ -2,7 +2,7 @@
  *
  * fuzz_avro_encode.c
  *		  libFuzzer target of the Avro encoder's JSON path
- *		  (src/avro_encode.c).
+ *		  (src/core/avro_encode.c).
  *
  * JSON text is what the encoder parses and walks itself (jsonb columns,
  * create_data_product's query results), so that is what is fuzzed: the
@@ -10,7 +10,7 @@
  * is handed over (a slot of shape MESH_SHAPE_JSON, or a value of kind
  * MESH_AVRO_JSON); the rest is the JSON text of the record's one field
  * "v".  Beyond not crashing under ASan and UBSan, an encode must keep its
- * promises, checked with the decoder (src/avro_decode.c), which shares no
+ * promises, checked with the decoder (src/core/avro_decode.c), which shares no
  * code with the encoder:
  *
  *	 - a refusal appends nothing (the buffer's prefix and NUL are intact)
@@ -23,12 +23,13 @@
  *	   but after JSON that does not parse: mesh_json_parse leaves a partial
  *	   tree to the memory context, by design; then everything is reset.
  *
- * Built by test/fuzz/run like the others, with src/avro_encode.c added to
+ * Built by test/fuzz/run like the others, with src/core/avro_encode.c added to
  * the sources; seeds in test/fuzz/corpus/fuzz_avro_encode.
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_encode.h"
+#include "core/avro_compat.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_avro_schema.c
- *		  libFuzzer target of Avro schemas (src/avro_schema.c) and of
- *		  compiling decoders for them (src/avro_decode.c).
+ *		  libFuzzer target of Avro schemas (src/core/avro_schema.c) and of
+ *		  compiling decoders for them (src/core/avro_decode.c).
  *
  * An input is a schema, optionally followed by a NUL byte (which JSON
  * cannot hold) and a datum.  Beyond not crashing under ASan and UBSan:
@@ -15,7 +15,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>

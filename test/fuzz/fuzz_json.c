@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_json.c
- *		  libFuzzer target of the JSON parser (src/json.c).
+ *		  libFuzzer target of the JSON parser (src/core/json.c).
  *
  * Beyond not crashing under ASan and UBSan: a failure says "at byte N"
  * with N within the input, and what parses serializes (mesh_json_write)
@@ -9,7 +9,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/core.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * test_core.c
- *		  Unit tests of the portable core: the JSON parser (src/json.c) and
- *		  Avro schemas (src/avro_schema.c), outside the server.
+ *		  Unit tests of the portable core: the JSON parser (src/core/json.c) and
+ *		  Avro schemas (src/core/avro_schema.c), outside the server.
  *
  * Run by test/unit/run, built with AddressSanitizer where available.  Every
  * input is handed over in a malloc'd buffer of exactly its length, so a
@@ -11,7 +11,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_schema.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

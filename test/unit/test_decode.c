@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * test_decode.c
- *		  Unit tests of the Avro decoder (src/avro_decode.c), outside the
+ *		  Unit tests of the Avro decoder (src/core/avro_decode.c), outside the
  *		  server.
  *
  * Most cases come from test/data/avro-vectors.json, written by
@@ -22,7 +22,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_decode.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -1,15 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * test_encode.c
- *		  Unit tests of the Avro encoder (src/avro_encode.c) and of schema
- *		  compatibility (src/avro_compat.c), outside the server.
+ *		  Unit tests of the Avro encoder (src/core/avro_encode.c) and of schema
+ *		  compatibility (src/core/avro_compat.c), outside the server.
  *
  * - test/data/avro-encode-vectors.json, written by
  *	 test/unit/gen_encode_vectors.py: rows of values in the encoder's input
  *	 convention with the bytes fastavro writes for them (compared byte for
  *	 byte: another implementation agrees) or the exact message the encoder
  *	 must refuse them with.  Every row encoded is also decoded again by
- *	 src/avro_decode.c, and re-encoded from the decoder's JSON rendering.
+ *	 src/core/avro_decode.c, and re-encoded from the decoder's JSON rendering.
  * - test/data/avro-vectors.json, the decoder's vectors (fastavro's bytes):
  *	 decoded, then encoded again both from the JSON rendering and from the
  *	 natural scalar values; the bytes must come back.
@@ -23,7 +23,8 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_encode.h"
+#include "core/avro_compat.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -167,7 +167,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_encode.h"
 
 #include <float.h>
 #include <math.h>

@@ -18,7 +18,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/json.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -35,7 +35,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_compat.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -58,7 +58,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_decode.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -19,7 +19,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "core/avro_schema.h"
 
 #include <stdarg.h>
 #include <stdio.h>

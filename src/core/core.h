@@ -1,0 +1,56 @@
+/*-------------------------------------------------------------------------
+ *
+ * core/core.h
+ *		  The portable core: memory and a growable buffer
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MESH_CORE_H
+#define MESH_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The portable core: the parsers, decoders and encoders that read and write
+ * bytes coming from Kafka or the schema registry (JSON, Avro schemas, Avro
+ * data).  They include no PostgreSQL or librdkafka header, never throw, and
+ * report bad input through return values and an error buffer, so that they
+ * can be fuzzed and unit-tested outside the server (test/unit, test/fuzz,
+ * built with -DMESH_STANDALONE).  Inside the server they allocate with
+ * palloc in the current memory context (mesh_alloc, in
+ * src/mesh/core_memory.c).
+ */
+/*
+ * Memory for the portable core: in the server, palloc in the current
+ * memory context (an out-of-memory ERROR is the only way they can throw);
+ * standalone, malloc tracked so a harness can free everything at once.
+ */
+extern void *mesh_alloc(size_t size);	/* zeroed */
+extern void *mesh_realloc(void *ptr, size_t size);
+extern void mesh_free(void *ptr);
+extern char *mesh_strndup(const char *s, size_t len);
+
+/* A growable byte/char buffer for the portable core (NUL-terminated). */
+typedef struct MeshBuf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} MeshBuf;
+
+extern void mesh_buf_init(MeshBuf *buf);
+extern void mesh_buf_append(MeshBuf *buf, const char *data, size_t len);
+extern void mesh_buf_append_str(MeshBuf *buf, const char *s);
+extern void mesh_buf_append_char(MeshBuf *buf, char c);
+/* append s as a JSON string literal, quotes included */
+extern void mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len);
+
+#ifdef MESH_STANDALONE
+/* test/unit/standalone.c: free all portable-core memory; count live blocks */
+extern void mesh_standalone_reset(void);
+extern size_t mesh_standalone_live_blocks(void);
+#endif
+
+#endif							/* MESH_CORE_H */
