@@ -4,28 +4,7 @@
 MODULE_big = mesh_fdw
 OBJS = \
 	mesh_fdw.o \
-	src/option.o \
-	src/connection.o \
-	src/catalog.o \
-	src/publish.o \
-	src/derive.o \
-	src/registry.o \
-	src/avro_c.o \
-	src/type_map.o \
-	src/table.o \
-	src/pushdown.o \
-	src/decode.o \
-	src/scan.o \
-	src/produce.o \
-	src/import.o \
-	src/views.o \
-	src/glue.o \
-	src/core/json.o \
-	src/core/avro_schema.o \
-	src/core/avro_decode.o \
-	src/core/avro_encode.o \
-	src/core/avro_compat.o \
-	src/convert.o
+	$(patsubst %.c,%.o,$(sort $(wildcard src/core/*.c src/kafka/*.c src/mesh/*.c src/fdw/*.c)))
 
 EXTENSION = mesh_fdw
 DATA = mesh_fdw--1.0.sql

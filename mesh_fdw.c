@@ -8,7 +8,16 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "fdw/insert.h"
+#include "fdw/option.h"
+#include "fdw/pushdown.h"
+#include "fdw/scan.h"
+#include "fdw/table.h"
+#include "kafka/admin.h"
+#include "mesh/convert.h"
+#include "mesh/import.h"
 
 #include <math.h>
 
@@ -97,30 +106,15 @@ static void
 meshGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 {
 	MeshPlanState *ps = palloc0(sizeof(MeshPlanState));
-	int64	   *low;
-	int64	   *high;
-	int			p;
 	double		rows;
 
 	ps->table = mesh_table_load(foreigntableid, ERROR);
-	if (!mesh_topic_estimate(ps->table->conn, ps->table->topic, &ps->messages))
-	{
-		int			npartitions;
-
-		if (!mesh_topic_exists(ps->table->conn, ps->table->topic, &npartitions))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
-					 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
-							ps->table->topic, ps->table->relname,
-							ps->table->server->servername)));
-		low = palloc(sizeof(int64) * Max(npartitions, 1));
-		high = palloc(sizeof(int64) * Max(npartitions, 1));
-		mesh_query_offsets(ps->table->conn, mesh_get_catalog_consumer(ps->table->conn),
-						   ps->table->topic, npartitions, low, high, ERROR);
-		for (p = 0; p < npartitions; p++)
-			ps->messages += (double) (high[p] - low[p]);
-		mesh_topic_estimate_set(ps->table->conn, ps->table->topic, ps->messages);
-	}
+	if (!mesh_topic_size(ps->table->conn, ps->table->topic, &ps->messages))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
+						ps->table->topic, ps->table->relname,
+						ps->table->server->servername)));
 
 	rows = ps->messages;
 	if (ps->table->table_mode)

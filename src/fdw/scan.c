@@ -6,14 +6,11 @@
  * A scan reads each partition from its start offset up to the end that
  * was captured when the scan began: with read_committed isolation, the
  * last stable offset, so the result is finite and consistent and never
- * waits on another producer's open transaction.  A partition is done when
- * the consumer's position reaches its end or librdkafka reports partition
- * EOF, never by waiting for the message at end-1: transaction markers and
- * aborted batches leave gaps in the offsets.
- *
- * Messages are taken from librdkafka in batches and turned into rows one
- * at a time in the executor's per-tuple memory; the consumer's prefetch
- * queue is a few megabytes, so a scan never holds a whole topic.
+ * waits on another producer's open transaction.  The pushed conditions
+ * narrow those ranges (pushdown.c); a reader (kafka/reader.c) reads them.
+ * Messages are turned into rows one at a time in the executor's per-tuple
+ * memory; the reader holds a few megabytes, so a scan never holds a whole
+ * topic.
  *
  * In table mode every message goes into a tuplesort, ordered by key, then
  * partition, then offset downwards; the first row of each key and
@@ -23,11 +20,21 @@
  * long.
  *
  * Cleanup must also happen when the query fails: a callback on the scan's
- * memory context gives the consumer back and frees pending messages.
+ * memory context ends the sort and frees the message being decoded (the
+ * reader has its own).
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "fdw/scan.h"
+
+#include "fdw/decode.h"
+#include "fdw/pushdown.h"
+#include "fdw/table.h"
+#include "kafka/admin.h"
+#include "kafka/client.h"
+#include "kafka/reader.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_operator.h"
@@ -43,14 +50,6 @@
 #include "utils/memutils.h"
 #include "utils/tuplesort.h"
 
-/*
- * A batch takes at most BATCH_SIZE messages out of the consumer's queue,
- * and about BATCH_BYTES of them: messages held outside the queue keep
- * their fetch buffers alive, so a batch of 1,000 messages of 10 kB would
- * hold 10 MB beside the 4 MB queue.
- */
-#define BATCH_SIZE 1000
-#define BATCH_BYTES (1024 * 1024)
 
 /* Columns of the table-mode sort. */
 enum
@@ -68,18 +67,12 @@ struct MeshScan
 {
 	MeshTable  *table;
 	MeshConnection *conn;
-	rd_kafka_t *consumer;		/* checked out of the pool; NULL when none */
-	rd_kafka_queue_t *queue;
+	MeshReader *reader;			/* NULL for EXPLAIN without ANALYZE */
 	MemoryContext cxt;
 	MemoryContextCallback cleanup;
 
 	int			npartitions;
 	MeshPartitionRange *ranges;
-	bool	   *done;
-	int64	   *next;			/* per partition: the offset after the last
-								 * message returned */
-	int			remaining;		/* assigned partitions not done */
-	int			next_assign;	/* partitions below it have been assigned */
 	int64		ts_lower_ms;
 	int64		ts_upper_ms;
 	int64		limit;			/* -1: none */
@@ -89,13 +82,7 @@ struct MeshScan
 	bool		needs_headers;
 
 	MeshDecoder *decoder;
-	rd_kafka_message_t *batch[BATCH_SIZE];
 	rd_kafka_message_t *current;	/* being decoded; freed on error too */
-	int			batch_n;
-	int			batch_i;
-	int64		bytes_read;		/* of the values, to size batches */
-	bool		fetcher_may_stall;	/* librdkafka < 2.2: see wake_fetcher */
-	TimestampTz deadline;		/* a stall beyond it is an ERROR */
 
 	/* table mode */
 	Tuplesortstate *sort;
@@ -112,35 +99,21 @@ struct MeshScan
 	int64		messages_nulled;
 };
 
-static void
-free_batch(MeshScan *scan)
-{
-	if (scan->current)
-	{
-		rd_kafka_message_destroy(scan->current);
-		scan->current = NULL;
-	}
-	while (scan->batch_i < scan->batch_n)
-		rd_kafka_message_destroy(scan->batch[scan->batch_i++]);
-	scan->batch_n = scan->batch_i = 0;
-}
-
 /* Give back what the scan holds; safe to call twice, also during abort. */
 static void
 scan_release(void *arg)
 {
 	MeshScan   *scan = (MeshScan *) arg;
 
-	free_batch(scan);
-	if (scan->queue)
+	if (scan->current)
 	{
-		rd_kafka_queue_destroy(scan->queue);
-		scan->queue = NULL;
+		rd_kafka_message_destroy(scan->current);
+		scan->current = NULL;
 	}
-	if (scan->consumer)
+	if (scan->reader)
 	{
-		mesh_checkin_consumer(scan->conn, scan->consumer);
-		scan->consumer = NULL;
+		mesh_reader_close(scan->reader);
+		scan->reader = NULL;
 	}
 	if (scan->sort)
 	{
@@ -149,117 +122,21 @@ scan_release(void *arg)
 	}
 }
 
-static int
-topic_partitions(MeshScan *scan)
-{
-	int			n = 0;
-
-	if (!mesh_topic_exists(scan->conn, scan->table->topic, &n))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
-				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
-						scan->table->topic, scan->table->relname,
-						scan->table->server->servername)));
-	return n;
-}
-
-/* A list of one partition of the scan's topic. */
-static rd_kafka_topic_partition_list_t *
-one_partition(MeshScan *scan, int32 p)
-{
-	rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
-
-	rd_kafka_topic_partition_list_add(list, scan->table->topic, p);
-	return list;
-}
-
-/*
- * Assign the next partitions to the consumer, replacing those it had (all
- * done by then).  A scan with a LIMIT takes only as many partitions as
- * hold the rows it still wants, so that LIMIT 10 on a topic of 1,000
- * partitions does not start fetching from all of them; other scans take
- * every partition at once.  Empty ranges are done without a fetch.
- */
+/* Read the ranges. */
 static void
-assign_more(MeshScan *scan)
+start_reading(MeshScan *scan)
 {
-	rd_kafka_topic_partition_list_t *assignment;
-	rd_kafka_resp_err_t err;
-	int64		wanted = scan->limit >= 0 ? scan->limit - scan->returned : PG_INT64_MAX;
-	int64		messages = 0;
-
-	assignment = rd_kafka_topic_partition_list_new(Max(scan->npartitions - scan->next_assign, 1));
-	while (scan->next_assign < scan->npartitions && messages < wanted)
-	{
-		int			p = scan->next_assign++;
-		MeshPartitionRange *r = &scan->ranges[p];
-
-		if (r->start >= r->end)
-		{
-			scan->done[p] = true;
-			continue;
-		}
-		rd_kafka_topic_partition_list_add(assignment, scan->table->topic, p)->offset = r->start;
-		scan->next[p] = r->start;
-		messages += r->end - r->start;
-		scan->remaining++;
-	}
-	err = assignment->cnt > 0 ? rd_kafka_assign(scan->consumer, assignment) :
-		RD_KAFKA_RESP_ERR_NO_ERROR;
-	/* a partition stays paused across assignments: an earlier scan may have */
-	if (!err && assignment->cnt > 0)
-		rd_kafka_resume_partitions(scan->consumer, assignment);
-	rd_kafka_topic_partition_list_destroy(assignment);
-	if (err)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("could not read %s", mesh_table_describe(scan->table)),
-				 errdetail("%s", rd_kafka_err2str(err))));
-	scan->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-												 scan->conn->opts.connect_timeout_ms);
-}
-
-#if !MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
-/*
- * librdkafka before 2.2 stops fetching while the prefetch queue is over
- * its limits and looks at it again only when its broker thread next wakes
- * up, up to a second later.  So when the queue came near its limits and
- * has now run dry, seek each partition still being read to where the scan
- * stands: of the calls that reach a partition, only a seek wakes its
- * broker thread (a pause and resume waits for the next second).  Only
- * then: a seek also drops the answer to a fetch in flight.
- */
-static void
-note_queue_fill(MeshScan *scan)
-{
-	size_t		queued = rd_kafka_queue_length(scan->queue);
-	int64		avg = scan->messages_read > 0 ? scan->bytes_read / scan->messages_read : 0;
-
-	if (queued >= MESH_SCAN_QUEUE_MESSAGES * 3 / 4 ||
-		(int64) queued * avg >= (int64) MESH_SCAN_QUEUE_KB * 1024 * 3 / 4)
-		scan->fetcher_may_stall = true;
-}
-
-static void
-wake_fetcher(MeshScan *scan)
-{
-	rd_kafka_topic_partition_list_t *list =
-		rd_kafka_topic_partition_list_new(Max(scan->remaining, 1));
-	rd_kafka_error_t *error;
+	int64	   *start = palloc(sizeof(int64) * Max(scan->npartitions, 1));
+	int64	   *end = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	int			p;
 
-	for (p = 0; p < scan->next_assign; p++)
-		if (!scan->done[p])
-			rd_kafka_topic_partition_list_add(list, scan->table->topic, p)->offset =
-				scan->next[p];
-	/* no wait: the seek goes on in librdkafka's threads */
-	error = rd_kafka_seek_partitions(scan->consumer, list, 0);
-	if (error)
-		rd_kafka_error_destroy(error);
-	rd_kafka_topic_partition_list_destroy(list);
-	scan->fetcher_may_stall = false;
+	for (p = 0; p < scan->npartitions; p++)
+	{
+		start[p] = scan->ranges[p].start;
+		end[p] = scan->ranges[p].end;
+	}
+	mesh_reader_start(scan->reader, scan->npartitions, start, end, scan->limit);
 }
-#endif
 
 /*
  * Start a scan: capture each partition's offsets, narrow them by the
@@ -271,7 +148,6 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 				bool explain_only)
 {
 	MeshScan   *scan = palloc0(sizeof(MeshScan));
-	rd_kafka_t *offsets_client;
 	int64	   *low;
 	int64	   *high;
 	int			p;
@@ -292,23 +168,17 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 			(bms_is_member(i + 1, attrs_needed) || table->on_error != MESH_ON_ERROR_ERROR))
 			scan->needs_headers = true;
 
-	scan->npartitions = topic_partitions(scan);
-	if (!explain_only)
-		scan->consumer = mesh_checkout_consumer(scan->conn, limit >= 0);
-	/*
-	 * The scan's own consumer: asking another client let a scan of a topic
-	 * deleted and created again read stale partitions (fault suite,
-	 * topic_changed_after_planning); this one's metadata is then fresh.
-	 */
-	offsets_client = scan->consumer ? scan->consumer : mesh_get_catalog_consumer(scan->conn);
-
+	if (!mesh_topic_exists(scan->conn, table->topic, &scan->npartitions))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
+						table->topic, table->relname, table->server->servername)));
+	scan->reader = mesh_reader_open(scan->conn, table->topic, mesh_table_describe(table),
+									limit >= 0);
 	low = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	high = palloc(sizeof(int64) * Max(scan->npartitions, 1));
-	mesh_query_offsets(scan->conn, offsets_client, table->topic, scan->npartitions,
-					   low, high, ERROR);
+	mesh_reader_offsets(scan->reader, scan->npartitions, low, high, ERROR);
 	scan->ranges = palloc0(sizeof(MeshPartitionRange) * Max(scan->npartitions, 1));
-	scan->done = palloc0(sizeof(bool) * Max(scan->npartitions, 1));
-	scan->next = palloc0(sizeof(int64) * Max(scan->npartitions, 1));
 	{
 		double		messages = 0;
 
@@ -328,8 +198,8 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 	{
 		int64	   *from = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 
-		mesh_offsets_for_time(scan->conn, offsets_client, table->topic,
-							  scan->npartitions, Max(scan->ts_lower_ms, 0), from);
+		mesh_reader_offsets_for_time(scan->reader, scan->npartitions,
+									 Max(scan->ts_lower_ms, 0), from);
 		for (p = 0; p < scan->npartitions; p++)
 		{
 			MeshPartitionRange *r = &scan->ranges[p];
@@ -343,38 +213,15 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 
 	scan->decoder = mesh_decoder_create(table, attrs_needed);
 	if (explain_only)
+	{
+		mesh_reader_close(scan->reader);
+		scan->reader = NULL;
 		return scan;
-
-	scan->queue = rd_kafka_queue_get_consumer(scan->consumer);
-	assign_more(scan);
+	}
+	start_reading(scan);
 	return scan;
 }
 
-/*
- * A partition is done: pause it, so that the consumer stops fetching it
- * while the scan reads the others, or stop fetching altogether after the
- * last one.
- */
-static void
-partition_done(MeshScan *scan, int32 p)
-{
-	if (p >= 0 && p < scan->npartitions && !scan->done[p])
-	{
-		scan->done[p] = true;
-		scan->remaining--;
-		if (scan->consumer == NULL)
-			return;
-		if (scan->remaining > 0)
-		{
-			rd_kafka_topic_partition_list_t *list = one_partition(scan, p);
-
-			rd_kafka_pause_partitions(scan->consumer, list);
-			rd_kafka_topic_partition_list_destroy(list);
-		}
-		else if (scan->next_assign >= scan->npartitions)
-			rd_kafka_assign(scan->consumer, NULL);
-	}
-}
 
 /*
  * The next message of the scan's ranges, or NULL when every partition is
@@ -385,120 +232,10 @@ next_message(MeshScan *scan)
 {
 	for (;;)
 	{
-		rd_kafka_message_t *msg;
-		int32		p;
+		rd_kafka_message_t *msg = mesh_reader_next(scan->reader);
 
-		if (scan->remaining == 0 && scan->next_assign < scan->npartitions)
-			assign_more(scan);
-		if (scan->remaining == 0)
+		if (msg == NULL)
 			return NULL;
-		if (scan->batch_i >= scan->batch_n)
-		{
-			ssize_t		n;
-			long		left = mesh_ms_left(scan->deadline);
-			int64		want = BATCH_SIZE;
-
-			scan->batch_i = scan->batch_n = 0;
-			if (scan->messages_read > 0 && scan->bytes_read > 0)
-				want = Max(1, Min(BATCH_SIZE, BATCH_BYTES * scan->messages_read / scan->bytes_read));
-			/*
-			 * What has arrived, without waiting; else wait for one message:
-			 * consume_batch_queue waits until the batch is full or the
-			 * timeout passes, which would hold up every scan of fewer
-			 * messages (and the tail of every scan) for a whole slice.
-			 */
-#if !MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
-			note_queue_fill(scan);
-#endif
-			n = rd_kafka_consume_batch_queue(scan->queue, 0, scan->batch, (size_t) want);
-#if !MESH_RDKAFKA_HAS_FETCH_QUEUE_BACKOFF
-			if (n == 0 && scan->fetcher_may_stall)
-				wake_fetcher(scan);
-#endif
-			if (n == 0)
-				n = rd_kafka_consume_batch_queue(scan->queue,
-												 (int) Max(1, Min(left, MESH_WAIT_SLICE_MS)),
-												 scan->batch, 1);
-			if (n < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_ERROR),
-						 errmsg("could not read %s", mesh_table_describe(scan->table)),
-						 errdetail("%s", rd_kafka_err2str(rd_kafka_last_error()))));
-			if (n == 0)
-			{
-				mesh_drain_client(scan->conn);
-				CHECK_FOR_INTERRUPTS();
-				if (mesh_ms_left(scan->deadline) <= 0)
-				{
-					StringInfoData parts;
-
-					initStringInfo(&parts);
-					for (p = 0; p < scan->npartitions; p++)
-						if (!scan->done[p])
-							appendStringInfo(&parts, "%s%d", parts.len ? ", " : "", p);
-					ereport(ERROR,
-							(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
-							 errmsg("reading %s stalled", mesh_table_describe(scan->table)),
-							 errdetail("No message or end of partition came from partitions %s within %d ms.",
-									   parts.data, scan->conn->opts.connect_timeout_ms),
-							 errhint("Check that the brokers are running, or raise the server option \"connect_timeout_ms\".")));
-				}
-				continue;
-			}
-			scan->batch_n = (int) n;
-			scan->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-														 scan->conn->opts.connect_timeout_ms);
-		}
-
-		msg = scan->batch[scan->batch_i++];
-		p = msg->partition;
-		if (msg->err)
-		{
-			rd_kafka_resp_err_t err = msg->err;
-			int64		offset = msg->offset;
-			char		reason[256];
-
-			strlcpy(reason, rd_kafka_message_errstr(msg), sizeof(reason));
-			rd_kafka_message_destroy(msg);
-			if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
-			{
-				/*
-				 * The partition's end (for read_committed, its last stable
-				 * offset): nothing more to read now.  One below where the
-				 * scan started is a leftover of the consumer's last use.
-				 */
-				if (p >= 0 && p < scan->npartitions && !scan->done[p] &&
-					offset >= scan->ranges[p].start)
-					partition_done(scan, p);
-				continue;
-			}
-			if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-				err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
-				err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
-				err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
-				err == RD_KAFKA_RESP_ERR__FATAL)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_ERROR),
-						 errmsg("could not read partition %d of %s", p,
-								mesh_table_describe(scan->table)),
-						 errdetail("%s", reason)));
-			continue;			/* transient: librdkafka retries */
-		}
-		if (p < 0 || p >= scan->npartitions || scan->done[p] ||
-			msg->offset < scan->ranges[p].start)
-		{
-			rd_kafka_message_destroy(msg);
-			continue;
-		}
-		if (msg->offset >= scan->ranges[p].end)
-		{
-			partition_done(scan, p);
-			rd_kafka_message_destroy(msg);
-			continue;
-		}
-		if (msg->offset + 1 >= scan->ranges[p].end)
-			partition_done(scan, p);
-
 		/* past an upper bound on _timestamp: with LogAppendTime, so is the rest */
 		if (scan->ts_upper_ms != PG_INT64_MAX)
 		{
@@ -507,14 +244,12 @@ next_message(MeshScan *scan)
 
 			if (tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME && ts > scan->ts_upper_ms)
 			{
-				partition_done(scan, p);
+				mesh_reader_partition_done(scan->reader, msg->partition);
 				rd_kafka_message_destroy(msg);
 				continue;
 			}
 		}
 		scan->messages_read++;
-		scan->bytes_read += msg->len + msg->key_len;
-		scan->next[p] = msg->offset + 1;
 		return msg;
 	}
 }
@@ -850,7 +585,7 @@ mesh_scan_sample(MeshTable *table, HeapTuple *rows, int targrows,
 
 	/* restart it, reading only each partition's tail */
 	scan->explain_only = false;
-	scan->consumer = mesh_checkout_consumer(scan->conn, false);
+	scan->reader = mesh_reader_open(scan->conn, table->topic, mesh_table_describe(table), false);
 	for (p = 0; p < scan->npartitions; p++)
 	{
 		MeshPartitionRange *r = &scan->ranges[p];
@@ -858,8 +593,7 @@ mesh_scan_sample(MeshTable *table, HeapTuple *rows, int targrows,
 
 		r->start = Max(r->low, r->high - share);
 	}
-	scan->queue = rd_kafka_queue_get_consumer(scan->consumer);
-	assign_more(scan);
+	start_reading(scan);
 	/* bad messages are left out of the sample whatever on_error says */
 	table->on_error = MESH_ON_ERROR_SKIP;
 	while (nrows < targrows)

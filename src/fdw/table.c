@@ -13,7 +13,17 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "fdw/table.h"
+
+#include "core/avro_decode.h"
+#include "core/avro_schema.h"
+#include "kafka/client.h"
+#include "mesh/catalog.h"
+#include "mesh/convert.h"
+#include "mesh/product.h"
+#include "mesh/type_map.h"
 
 #include "access/table.h"
 #include "catalog/pg_type.h"
@@ -209,7 +219,7 @@ mesh_table_load(Oid relid, int elevel)
 		strcmp(on_error, "skip") == 0 ? MESH_ON_ERROR_SKIP :
 		strcmp(on_error, "null") == 0 ? MESH_ON_ERROR_NULL : MESH_ON_ERROR_ERROR;
 	table->transactional = transactional ? parse_bool(transactional, &table->transactional) && table->transactional :
-		table->conn->opts.transactional;
+		mesh_connection_options(table->conn)->transactional;
 
 	rel = table_open(relid, NoLock);
 	tupdesc = RelationGetDescr(rel);

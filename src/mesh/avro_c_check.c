@@ -15,6 +15,8 @@
  */
 #include "postgres.h"
 
+#include "mesh/avro_c_check.h"
+
 #include <avro.h>
 
 extern bool mesh_avro_c_check(const char *json, size_t len, char *errbuf,

@@ -20,9 +20,23 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "fdw/decode.h"
+
+#include "core/avro_decode.h"
+#include "core/avro_schema.h"
+#include "core/core.h"
+#include "core/json.h"
+#include "fdw/table.h"
+#include "kafka/reader.h"
+#include "kafka/registry.h"
+#include "mesh/catalog.h"
+#include "mesh/convert.h"
+#include "mesh/product.h"
 
 #include "catalog/pg_type.h"
+#include "utils/hsearch.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -131,12 +145,6 @@ mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
 	d->key_target.nslots = 1;
 	d->key_target.slots = &d->key_slot;
 	return d;
-}
-
-TimestampTz
-mesh_kafka_timestamp(int64 ms)
-{
-	return (TimestampTz) ((ms - (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * 86400000) * 1000);
 }
 
 /* ------------------------------------------------------------------------

@@ -12,12 +12,20 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "kafka/registry.h"
+
+#include "core/json.h"
+#include "kafka/client.h"
+#include "kafka/internal.h"
+#include "kafka/settings.h"
 
 #include <curl/curl.h>
 
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/hsearch.h"
 #include "utils/json.h"
 #include "utils/memutils.h"
 

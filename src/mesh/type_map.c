@@ -7,7 +7,12 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "mesh/type_map.h"
+
+#include "core/avro_schema.h"
+#include "mesh/convert.h"
 
 #include "lib/stringinfo.h"
 #include "utils/array.h"

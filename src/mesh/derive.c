@@ -16,7 +16,23 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "core/avro_decode.h"
+#include "core/avro_encode.h"
+#include "core/avro_schema.h"
+#include "core/core.h"
+#include "core/options.h"
+#include "kafka/admin.h"
+#include "kafka/client.h"
+#include "kafka/producer.h"
+#include "kafka/registry.h"
+#include "mesh/catalog.h"
+#include "mesh/datum_avro.h"
+#include "mesh/product.h"
+#include "mesh/publish.h"
+#include "mesh/record.h"
+#include "mesh/servers.h"
 
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -366,7 +382,7 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 
 	/* its topic, and the schema in the registry */
 	mesh_ensure_topic(conn, p.topic, partitions, false);
-	if (conn->opts.schema_registry)
+	if (mesh_connection_options(conn)->schema_registry)
 	{
 		schema->has_registry = true;
 		schema->registry_subject = psprintf("%s-value", p.topic);
@@ -450,11 +466,11 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	}
 	SPI_cursor_close(portal);
 
-	mesh_ensure_topic(conn, conn->opts.catalog_topic, 1, true);
+	mesh_ensure_topic(conn, mesh_connection_options(conn)->catalog_topic, 1, true);
 	{
 		char	   *record = mesh_build_catalog_record(&p, NULL);
 
-		mesh_produce(conn, producer, conn->opts.catalog_topic, RD_KAFKA_PARTITION_UA,
+		mesh_produce(conn, producer, mesh_connection_options(conn)->catalog_topic, RD_KAFKA_PARTITION_UA,
 					 p.qualified_name, strlen(p.qualified_name), record, strlen(record),
 					 0, NULL);
 	}

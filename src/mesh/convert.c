@@ -40,7 +40,14 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "mesh/convert.h"
+
+#include "core/avro_decode.h"
+#include "core/avro_schema.h"
+#include "core/core.h"
+#include "core/json.h"
 
 #include <ctype.h>
 #include <errno.h>

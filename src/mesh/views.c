@@ -9,7 +9,16 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "core/avro_schema.h"
+#include "kafka/admin.h"
+#include "kafka/client.h"
+#include "kafka/reader.h"
+#include "mesh/catalog.h"
+#include "mesh/product.h"
+#include "mesh/servers.h"
+#include "mesh/type_map.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -27,56 +36,8 @@
 #include "utils/array.h"
 #include "utils/jsonb.h"
 
-static int
-compare_servers(const ListCell *a, const ListCell *b)
-{
-	ForeignServer *sa = (ForeignServer *) lfirst(a);
-	ForeignServer *sb = (ForeignServer *) lfirst(b);
-
-	return strcmp(sa->servername, sb->servername);
-}
-
-/*
- * The mesh_fdw servers the current user has USAGE on, by name.
- */
-List *
-mesh_usable_servers(void)
-{
-	ForeignDataWrapper *fdw = GetForeignDataWrapperByName("mesh_fdw", false);
-	Relation	rel;
-	SysScanDesc scan;
-	HeapTuple	tuple;
-	List	   *servers = NIL;
-
-	rel = table_open(ForeignServerRelationId, AccessShareLock);
-	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
-	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
-	{
-		Form_pg_foreign_server form = (Form_pg_foreign_server) GETSTRUCT(tuple);
-
-		if (form->srvfdw != fdw->fdwid)
-			continue;
-		if (pg_foreign_server_aclcheck(form->oid, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
-			continue;
-		servers = lappend(servers, GetForeignServer(form->oid));
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-
-	list_sort(servers, compare_servers);
-	return servers;
-}
-
-/* The client for a server as the current user sees it. */
-MeshConnection *
-mesh_connection_for(ForeignServer *server)
-{
-	return mesh_get_connection(server,
-							   mesh_find_user_mapping(GetUserId(), server->serverid));
-}
-
 /* A text Datum from UTF-8 text coming from Kafka. */
-Datum
+static Datum
 mesh_text_datum(const char *utf8)
 {
 	char	   *converted = pg_any_to_server(utf8, strlen(utf8), PG_UTF8);
@@ -412,7 +373,7 @@ event_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshConnection *conn,
 	ListCell   *lc;
 	static const char *const actions[] = {"publish", "update", "unpublish"};
 
-	foreach(lc, catalog->events)
+	foreach(lc, mesh_catalog_events(catalog))
 	{
 		MeshCatalogEvent *e = lfirst(lc);
 		Datum		values[7];
@@ -444,6 +405,54 @@ mesh_data_product_events(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The timestamp of the latest message of each partition (-1 if it has
+ * none).  The message at high-1 may be a transaction marker or aborted,
+ * so look back further when the tail holds no message.
+ */
+static void
+read_latest_timestamps(MeshReader *reader, int n, const int64 *low,
+					   const int64 *high, int64 *latest_ms)
+{
+	static const int64 lookback[] = {1, 16, 256};
+	int64	   *start = palloc(sizeof(int64) * Max(n, 1));
+	int64	   *end = palloc(sizeof(int64) * Max(n, 1));
+	int			round;
+	int			p;
+
+	for (p = 0; p < n; p++)
+		latest_ms[p] = -1;
+	for (round = 0; round < (int) lengthof(lookback); round++)
+	{
+		bool		any = false;
+
+		for (p = 0; p < n; p++)
+		{
+			start[p] = Max(low[p], high[p] - lookback[round]);
+			end[p] = high[p];
+			/* already found, or the last round already read from low */
+			if (latest_ms[p] >= 0 ||
+				(round > 0 && high[p] - lookback[round - 1] <= low[p]))
+				start[p] = end[p];
+			any |= start[p] < end[p];
+		}
+		if (!any)
+			break;
+		{
+			rd_kafka_message_t *msg;
+
+			mesh_reader_start(reader, n, start, end, -1);
+			/* offsets only grow: the last message read is the latest */
+			while ((msg = mesh_reader_next(reader)) != NULL)
+			{
+				latest_ms[msg->partition] = rd_kafka_message_timestamp(msg, NULL);
+				rd_kafka_message_destroy(msg);
+			}
+		}
+	}
+}
+
+
+/*
  * mesh.topic_partitions(server, topic): live watermarks of each partition
  * and the timestamp of its latest message.  The data_product_partitions
  * view calls it LATERAL per product, so a query about one product touches
@@ -457,7 +466,7 @@ mesh_topic_partitions(PG_FUNCTION_ARGS)
 	ForeignServer *server = mesh_pick_server(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	char	   *topic = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	MeshConnection *conn = mesh_connection_for(server);
-	rd_kafka_t *consumer;
+	MeshReader *reader;
 	int			npartitions = 0;
 	int64	   *low;
 	int64	   *high;
@@ -468,14 +477,14 @@ mesh_topic_partitions(PG_FUNCTION_ARGS)
 	if (!mesh_topic_exists(conn, topic, &npartitions))
 		return (Datum) 0;
 
-	consumer = mesh_get_catalog_consumer(conn);
+	reader = mesh_reader_open(conn, topic, psprintf("topic \"%s\" on server \"%s\"",
+													topic, server->servername), true);
 	low = palloc(sizeof(int64) * npartitions);
 	high = palloc(sizeof(int64) * npartitions);
 	latest_ms = palloc(sizeof(int64) * npartitions);
-	for (p = 0; p < npartitions; p++)
-		mesh_query_watermarks(conn, consumer, topic, p, &low[p], &high[p], ERROR);
-
-	mesh_read_latest_timestamps(conn, consumer, topic, npartitions, low, high, latest_ms);
+	mesh_reader_offsets(reader, npartitions, low, high, ERROR);
+	read_latest_timestamps(reader, npartitions, low, high, latest_ms);
+	mesh_reader_close(reader);
 
 	for (p = 0; p < npartitions; p++)
 	{
@@ -487,8 +496,7 @@ mesh_topic_partitions(PG_FUNCTION_ARGS)
 		values[2] = Int64GetDatum(high[p]);
 		values[3] = Int64GetDatum(high[p] - low[p]);
 		if (latest_ms[p] >= 0)
-			values[4] = TimestampTzGetDatum((TimestampTz)
-											((latest_ms[p] - ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * 86400000)) * 1000));
+			values[4] = TimestampTzGetDatum(mesh_kafka_timestamp(latest_ms[p]));
 		else
 			nulls[4] = true;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

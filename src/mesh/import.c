@@ -10,7 +10,19 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "mesh/import.h"
+
+#include "core/avro_decode.h"
+#include "core/avro_schema.h"
+#include "core/core.h"
+#include "core/json.h"
+#include "fdw/table.h"
+#include "kafka/client.h"
+#include "mesh/catalog.h"
+#include "mesh/product.h"
+#include "mesh/type_map.h"
 
 #include "access/table.h"
 #include "catalog/pg_type.h"

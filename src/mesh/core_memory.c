@@ -7,7 +7,9 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "core/core.h"
 
 void *
 mesh_alloc(size_t size)

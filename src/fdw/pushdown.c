@@ -27,7 +27,12 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "fdw/pushdown.h"
+
+#include "fdw/table.h"
+#include "mesh/convert.h"
 
 #include "access/stratnum.h"
 #include "catalog/pg_am.h"

@@ -1,0 +1,419 @@
+/*-------------------------------------------------------------------------
+ *
+ * insert.c
+ *		  INSERT: each row encoded by the table's value format and produced;
+ *		  DELETE's tombstones.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fdw/insert.h"
+
+#include "core/avro_decode.h"
+#include "core/avro_encode.h"
+#include "core/core.h"
+#include "core/json.h"
+#include "fdw/table.h"
+#include "kafka/admin.h"
+#include "kafka/client.h"
+#include "kafka/producer.h"
+#include "kafka/registry.h"
+#include "mesh/datum_avro.h"
+
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "mesh/product.h"
+
+/* ------------------------------------------------------------------------
+ * INSERT
+ * ------------------------------------------------------------------------
+ */
+
+struct MeshInsert
+{
+	MeshTable  *table;
+	MeshConnection *conn;
+	MeshProducer *producer;
+	MeshDeliveryMark mark;		/* the producer's counts when it began */
+	uint64		sent;
+	MeshAvroEncoder *encoder;
+	MeshAvroValue *values;		/* one per target slot */
+	char		header[10];		/* the Avro framing */
+	int			header_len;
+	MeshBuf		buf;
+	MemoryContext rowcxt;
+	TupleDesc	tupdesc;
+};
+
+/*
+ * The writer schema and framing of an Avro table: Confluent with the
+ * registry's id when the server has a registry, single-object otherwise.
+ */
+static void
+setup_avro(MeshInsert *ins)
+{
+	MeshTable  *table = ins->table;
+	MeshProductSchema *current = NULL;
+	char		errbuf[512];
+	int			i;
+
+	if (table->reader_schema == NULL || table->product == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("cannot INSERT into foreign table \"%s\": it has no Avro schema",
+						table->relname),
+				 errhint("Tables on a data product write with the product's schema; publish one with mesh.publish_data_product().")));
+	if (table->product_schemas)
+		current = llast(table->product_schemas);
+
+	ins->encoder = mesh_avro_encoder_create(table->reader_schema, &table->target,
+											errbuf, sizeof(errbuf));
+	if (ins->encoder == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("cannot INSERT into foreign table \"%s\"", table->relname),
+				 errdetail("%s", errbuf),
+				 errhint("Add a column for the field, or give the field a default in the product's schema.")));
+	ins->values = palloc0(sizeof(MeshAvroValue) * Max(table->target.nslots, 1));
+
+	if (mesh_connection_options(table->conn)->schema_registry != NULL)
+	{
+		int			id;
+
+		if (current->has_registry && current->registry_id > 0)
+			id = current->registry_id;
+		else
+			id = mesh_registry_register(table->conn, psprintf("%s-value", table->topic),
+										current->definition);
+		ins->header[0] = 0x00;
+		ins->header[1] = (id >> 24) & 0xff;
+		ins->header[2] = (id >> 16) & 0xff;
+		ins->header[3] = (id >> 8) & 0xff;
+		ins->header[4] = id & 0xff;
+		ins->header_len = 5;
+	}
+	else
+	{
+		ins->header[0] = (char) 0xC3;
+		ins->header[1] = 0x01;
+		for (i = 0; i < 8; i++)
+			ins->header[2 + i] = (current->fingerprint >> (8 * i)) & 0xff;
+		ins->header_len = 10;
+	}
+}
+
+MeshInsert *
+mesh_insert_begin(Relation rel)
+{
+	MeshInsert *ins = palloc0(sizeof(MeshInsert));
+	MeshTable  *table = mesh_table_load(RelationGetRelid(rel), ERROR);
+
+	ins->table = table;
+	ins->conn = table->conn;
+	ins->tupdesc = RelationGetDescr(rel);
+	if (!mesh_topic_exists(ins->conn, table->topic, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
+						table->topic, table->relname, table->server->servername)));
+	if (table->value_format == MESH_FORMAT_AVRO)
+		setup_avro(ins);
+	ins->producer = mesh_get_producer(ins->conn, table->transactional);
+	ins->mark = mesh_producer_mark(ins->producer);
+	mesh_buf_init(&ins->buf);
+	ins->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "mesh_fdw insert row",
+										ALLOCSET_DEFAULT_SIZES);
+	return ins;
+}
+
+static void
+refuse_row(MeshInsert *ins, const char *reason)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("row does not fit %s", mesh_table_describe(ins->table)),
+			 errdetail("%s", reason)));
+}
+
+/* The bytes of the key column by key_format. */
+static void
+key_bytes(MeshInsert *ins, MeshColumn *col, Datum value, const char **key, size_t *keylen)
+{
+	Oid			typid = col->type.typid;
+
+	if (typid == BYTEAOID || typid == TEXTOID || typid == VARCHAROID)
+	{
+		/* bytes as they are; text is UTF-8 already (a UTF8 database) */
+		bytea	   *b = DatumGetByteaPP(value);
+
+		*key = VARDATA_ANY(b);
+		*keylen = VARSIZE_ANY_EXHDR(b);
+		if (typid != BYTEAOID && GetDatabaseEncoding() != PG_UTF8)
+		{
+			*key = pg_server_to_any(*key, *keylen, PG_UTF8);
+			*keylen = strlen(*key);
+		}
+	}
+	else if (typid == JSONBOID)
+	{
+		char	   *json = JsonbToCString(NULL, &DatumGetJsonbP(value)->root, -1);
+
+		*key = json;
+		*keylen = strlen(json);
+	}
+	else
+	{
+		Oid			output;
+		bool		varlena;
+		char	   *text;
+
+		getTypeOutputInfo(typid, &output, &varlena);
+		text = OidOutputFunctionCall(output, value);
+		*key = text;
+		*keylen = strlen(text);
+	}
+	if (ins->table->key_format == MESH_FORMAT_AVRO)
+		refuse_row(ins, "writing Avro keys is not supported; use key_format 'text', 'json' or 'bytes'");
+}
+
+/*
+ * _headers: a jsonb object of names to strings ("\\x..." for bytes) or
+ * null, as scans show them.
+ */
+static rd_kafka_headers_t *
+headers_from(MeshInsert *ins, Datum value)
+{
+	char	   *json = JsonbToCString(NULL, &DatumGetJsonbP(value)->root, -1);
+	char		errbuf[256];
+	MeshJson   *obj = mesh_json_parse(json, strlen(json), 0, errbuf, sizeof(errbuf));
+	rd_kafka_headers_t *headers;
+	int			i;
+
+	if (obj == NULL || obj->type != MJ_OBJECT)
+		refuse_row(ins, "column \"_headers\" must be a JSON object of header names to strings");
+	headers = rd_kafka_headers_new(obj->count);
+	for (i = 0; i < obj->count; i++)
+	{
+		MeshJson   *v = obj->items[i];
+		const char *name = obj->keys[i];
+
+		if (v->type == MJ_NULL)
+			rd_kafka_header_add(headers, name, -1, NULL, 0);
+		else if (v->type == MJ_STRING && v->string_len >= 2 && v->string[0] == '\\' &&
+				 v->string[1] == 'x')
+		{
+			size_t		n = (v->string_len - 2) / 2;
+			char	   *bytes = palloc(Max(n, 1));
+			size_t		j;
+
+			for (j = 0; j < n; j++)
+			{
+				unsigned int byte;
+
+				if (sscanf(v->string + 2 + 2 * j, "%2x", &byte) != 1)
+				{
+					rd_kafka_headers_destroy(headers);
+					refuse_row(ins, psprintf("header \"%s\" is not valid \\x hex", name));
+				}
+				bytes[j] = (char) byte;
+			}
+			rd_kafka_header_add(headers, name, -1, bytes, n);
+		}
+		else if (v->type == MJ_STRING)
+			rd_kafka_header_add(headers, name, -1, v->string, v->string_len);
+		else
+		{
+			rd_kafka_headers_destroy(headers);
+			refuse_row(ins, psprintf("header \"%s\" must be a string or null", name));
+		}
+	}
+	return headers;
+}
+
+/*
+ * One row into one message.  Everything about the row is checked before
+ * anything of it is sent.
+ */
+void
+mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
+{
+	MeshTable  *table = ins->table;
+	MemoryContext oldcxt = MemoryContextSwitchTo(ins->rowcxt);
+	int32		partition = RD_KAFKA_PARTITION_UA;
+	int64		timestamp_ms = 0;
+	const char *key = NULL;
+	size_t		keylen = 0;
+	const char *value = NULL;
+	size_t		len = 0;
+	bool		has_value = false;
+	rd_kafka_headers_t *headers = NULL;
+	StringInfoData json;
+	int			i;
+
+	slot_getallattrs(slot);
+	ins->buf.len = 0;
+	if (table->value_format == MESH_FORMAT_AVRO)
+		mesh_buf_append(&ins->buf, ins->header, ins->header_len);
+	else if (table->value_format == MESH_FORMAT_JSON)
+	{
+		initStringInfo(&json);
+		appendStringInfoChar(&json, '{');
+	}
+
+	for (i = 0; i < table->natts; i++)
+	{
+		MeshColumn *col = &table->columns[i];
+		Datum		d = slot->tts_values[i];
+		bool		isnull = slot->tts_isnull[i];
+
+		switch (col->kind)
+		{
+			case MESH_COLUMN_PARTITION:
+				if (!isnull)
+				{
+					int64		p = col->type.typid == INT8OID ? DatumGetInt64(d) :
+						col->type.typid == INT2OID ? DatumGetInt16(d) : DatumGetInt32(d);
+
+					if (p < 0 || p > PG_INT32_MAX)
+						refuse_row(ins, psprintf("_partition %lld is not a partition", (long long) p));
+					partition = (int32) p;
+				}
+				break;
+			case MESH_COLUMN_TIMESTAMP:
+				if (!isnull)
+					timestamp_ms = DatumGetTimestampTz(d) / 1000 +
+						(int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * 86400000;
+				break;
+			case MESH_COLUMN_KEY:
+				if (!isnull)
+					key_bytes(ins, col, d, &key, &keylen);
+				break;
+			case MESH_COLUMN_HEADERS:
+				if (!isnull)
+					headers = headers_from(ins, d);
+				break;
+			case MESH_COLUMN_OFFSET:
+				if (!isnull)
+					refuse_row(ins, "_offset is set by Kafka; leave it out or NULL");
+				break;
+			case MESH_COLUMN_VALUE:
+				if (!isnull)
+				{
+					if (col->type.typid == BYTEAOID)
+					{
+						bytea	   *b = DatumGetByteaPP(d);
+
+						value = VARDATA_ANY(b);
+						len = VARSIZE_ANY_EXHDR(b);
+					}
+					else
+					{
+						Oid			output;
+						bool		varlena;
+
+						getTypeOutputInfo(col->type.typid, &output, &varlena);
+						value = OidOutputFunctionCall(output, d);
+						len = strlen(value);
+					}
+					has_value = true;
+				}
+				break;
+			case MESH_COLUMN_FIELD:
+				if (table->value_format == MESH_FORMAT_AVRO)
+				{
+					MeshAvroValue *v = &ins->values[col->slot];
+
+					if (isnull)
+					{
+						memset(v, 0, sizeof(*v));
+						v->present = true;
+						v->is_null = true;
+					}
+					else
+						mesh_datum_to_avro(d, col->type.typid, v, ins->rowcxt);
+				}
+				else if (table->value_format == MESH_FORMAT_JSON)
+				{
+					if (json.len > 1)
+						appendStringInfoChar(&json, ',');
+					escape_json(&json, col->field);
+					appendStringInfoChar(&json, ':');
+					if (isnull)
+						appendStringInfoString(&json, "null");
+					else
+						mesh_append_json_datum(&json, d, col->type.typid);
+				}
+				break;
+			default:
+				break;
+		}
+	}
+
+	switch (table->value_format)
+	{
+		case MESH_FORMAT_AVRO:
+			{
+				char		errbuf[512];
+
+				if (!mesh_avro_encode(ins->encoder, ins->values, &ins->buf, errbuf, sizeof(errbuf)))
+				{
+					if (headers)
+						rd_kafka_headers_destroy(headers);
+					refuse_row(ins, errbuf);
+				}
+				value = ins->buf.data;
+				len = ins->buf.len;
+				has_value = true;
+				break;
+			}
+		case MESH_FORMAT_JSON:
+			appendStringInfoChar(&json, '}');
+			value = json.data;
+			len = json.len;
+			has_value = true;
+			break;
+		default:
+			break;
+	}
+
+	mesh_produce(ins->conn, ins->producer, table->topic, partition, key, keylen,
+				 has_value ? value : NULL, has_value ? len : 0, timestamp_ms, headers);
+	if (headers)
+		rd_kafka_headers_destroy(headers);
+	ins->sent++;
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(ins->rowcxt);
+}
+
+/*
+ * The statement is done: wait until every message is acknowledged.  In a
+ * Kafka transaction they become visible at COMMIT.
+ */
+void
+mesh_insert_end(MeshInsert *ins)
+{
+	mesh_producer_wait(ins->conn, ins->producer, &ins->mark, ins->sent,
+					   psprintf("INSERT into \"%s\"", ins->table->relname));
+}
+
+/*
+ * DELETE ... WHERE _key = k (table mode): a tombstone for each key.
+ */
+void
+mesh_produce_tombstone(MeshTable *table, const char *key, size_t keylen)
+{
+	MeshProducer *producer = mesh_get_producer(table->conn, table->transactional);
+	MeshDeliveryMark mark = mesh_producer_mark(producer);
+
+	mesh_produce(table->conn, producer, table->topic, RD_KAFKA_PARTITION_UA,
+				 key, keylen, NULL, 0, 0, NULL);
+	mesh_producer_wait(table->conn, producer, &mark, 1,
+					   psprintf("DELETE from \"%s\"", table->relname));
+}

@@ -1,0 +1,77 @@
+/*-------------------------------------------------------------------------
+ *
+ * fdw/table.h
+ *		  What a foreign table reads: its topic, formats, mode and columns, resolved against its data product
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MESH_FDW_TABLE_H
+#define MESH_FDW_TABLE_H
+
+#include "core/avro_decode.h"
+#include "foreign/foreign.h"
+#include "kafka/client.h"
+#include "mesh/convert.h"
+
+typedef enum MeshFormat
+{
+	MESH_FORMAT_AVRO,
+	MESH_FORMAT_JSON,
+	MESH_FORMAT_TEXT,
+	MESH_FORMAT_BYTES
+} MeshFormat;
+
+typedef enum MeshOnError
+{
+	MESH_ON_ERROR_ERROR,
+	MESH_ON_ERROR_SKIP,
+	MESH_ON_ERROR_NULL
+} MeshOnError;
+
+typedef enum MeshColumnKind
+{
+	MESH_COLUMN_DROPPED,
+	MESH_COLUMN_FIELD,			/* a field of the message value */
+	MESH_COLUMN_VALUE,			/* the whole value (text and bytes formats) */
+	MESH_COLUMN_PARTITION,		/* _partition */
+	MESH_COLUMN_OFFSET,			/* _offset */
+	MESH_COLUMN_TIMESTAMP,		/* _timestamp */
+	MESH_COLUMN_KEY,			/* _key */
+	MESH_COLUMN_HEADERS			/* _headers */
+} MeshColumnKind;
+
+typedef struct MeshColumn
+{
+	MeshColumnKind kind;
+	char	   *name;
+	char	   *field;			/* source field (option "field" or the name) */
+	MeshColumnType type;
+	int			slot;			/* MESH_COLUMN_FIELD: index in target.slots */
+} MeshColumn;
+
+typedef struct MeshTable
+{
+	Oid			relid;
+	char	   *relname;
+	ForeignServer *server;
+	MeshConnection *conn;
+	char	   *product;		/* qualified name, or NULL for a raw topic */
+	char	   *topic;
+	MeshFormat	value_format;
+	MeshFormat	key_format;
+	bool		table_mode;
+	MeshOnError on_error;
+	bool		transactional;
+	int			natts;			/* columns[attnum - 1] */
+	MeshColumn *columns;
+	MeshAvroType *reader_schema;	/* the product's current schema, or NULL */
+	List	   *product_schemas;	/* MeshProductSchema *, all versions */
+	MeshAvroTarget target;		/* one slot per field column */
+} MeshTable;
+
+extern MeshTable *mesh_table_load(Oid relid, int elevel);
+extern const char *mesh_table_describe(const MeshTable *table);
+extern MeshColumnKind mesh_metadata_column_kind(const char *name);
+extern MeshFormat mesh_parse_format(const char *name);
+
+#endif							/* MESH_FDW_TABLE_H */

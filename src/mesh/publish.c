@@ -1,0 +1,389 @@
+/*-------------------------------------------------------------------------
+ *
+ * publish.c
+ *		  Publishing data products: mesh.publish_data_product() and
+ *		  mesh.unpublish_data_product() write catalog records (design.md,
+ *		  "Publishing"), creating the product's topic and the catalog topic
+ *		  when needed.
+ *
+ * A record is produced with acks=all by an idempotent producer and the
+ * call returns only once the brokers acknowledged it: a product is either
+ * in the catalog or the call failed.  Kafka is not part of PostgreSQL's
+ * transaction, so a ROLLBACK does not take a publication back.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "mesh/publish.h"
+
+#include "core/avro_compat.h"
+#include "core/avro_schema.h"
+#include "core/options.h"
+#include "kafka/admin.h"
+#include "kafka/client.h"
+#include "kafka/producer.h"
+#include "kafka/registry.h"
+#include "kafka/settings.h"
+#include "mesh/avro_c_check.h"
+#include "mesh/catalog.h"
+#include "mesh/product.h"
+#include "mesh/record.h"
+#include "mesh/servers.h"
+
+#include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
+
+/*
+ * Produce one record to the catalog topic and wait for the brokers'
+ * acknowledgement (acks=all).  value NULL writes a tombstone.
+ */
+static void
+produce_catalog_record(MeshConnection *conn, const char *key, const char *value,
+					   const char *qualified_name)
+{
+	const MeshServerOptions *opts = mesh_connection_options(conn);
+	int			timeout = Max(opts->connect_timeout_ms, 5000) + 2000;
+	char		reason[512];
+
+	mesh_ensure_topic(conn, opts->catalog_topic, 1, true);
+	switch (mesh_produce_acked(conn, opts->catalog_topic, key, value, timeout,
+							   reason, sizeof(reason)))
+	{
+		case MESH_ACKED:
+			return;
+		case MESH_NOT_ACKED:
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg("no acknowledgement for data product \"%s\" from server \"%s\" within %d ms",
+							qualified_name, opts->servername, timeout),
+					 errdetail("The catalog record may still be written."),
+					 errhint("Check mesh.data_products before publishing again.")));
+			break;
+		case MESH_NOT_WRITTEN:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not publish data product \"%s\" to catalog topic \"%s\" on server \"%s\"",
+							qualified_name, opts->catalog_topic, opts->servername),
+					 errdetail_internal("%s", reason)));
+	}
+}
+
+static char *
+text_arg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+void
+mesh_require_name(const char *what, const char *value)
+{
+	if (value == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a data product needs a %s", what)));
+	if (!mesh_valid_name(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_NAME),
+				 errmsg("invalid %s \"%s\"", what, value),
+				 errdetail("Domain and product names match [a-z][a-z0-9_]* and have at most %d characters.",
+						   MESH_MAX_NAME_LEN)));
+}
+
+/*
+ * What every product needs, published or derived: an owner, a
+ * description, a topic name Kafka takes.
+ */
+void
+mesh_check_product_fields(const MeshProduct *p)
+{
+	if (p->owner == NULL || p->owner[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("data product \"%s\" needs an owner", p->qualified_name),
+				 errhint("Pass owner => '@team' (who answers for the product).")));
+	if (p->description == NULL || p->description[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("data product \"%s\" needs a description", p->qualified_name),
+				 errhint("Pass description => '...' (what the product holds).")));
+	if (!mesh_valid_topic_name(p->topic))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_NAME),
+				 errmsg("\"%s\" is not a Kafka topic name", p->topic),
+				 errhint("Topic names have 1 to 249 characters from a-z, A-Z, 0-9, \".\", \"_\" and \"-\".")));
+}
+
+void
+mesh_check_choice(const char *what, const char *value, const char *const *allowed)
+{
+	const char *const *a;
+	StringInfoData buf;
+
+	for (a = allowed; *a; a++)
+		if (strcmp(value, *a) == 0)
+			return;
+	initStringInfo(&buf);
+	for (a = allowed; *a; a++)
+		appendStringInfo(&buf, "%s%s", a == allowed ? "" : ", ", *a);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown %s \"%s\"", what, value),
+			 errhint("Valid values are: %s.", buf.data)));
+}
+
+/*
+ * Validate an Avro schema given by a user; say where it is invalid.  The
+ * portable parser checks it by the specification; avro-c checks that
+ * another implementation reads it too.
+ */
+MeshAvroType *
+mesh_validate_schema(const char *qualified_name, const char *definition)
+{
+	char		errbuf[512];
+	MeshAvroType *schema = mesh_avro_parse(definition, strlen(definition),
+										   errbuf, sizeof(errbuf));
+
+	if (schema == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid Avro schema for data product \"%s\"", qualified_name),
+				 errdetail("%s", errbuf)));
+	if (!mesh_avro_c_check(definition, strlen(definition), errbuf, sizeof(errbuf)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid Avro schema for data product \"%s\"", qualified_name),
+				 errdetail("Apache Avro C library: %s", errbuf)));
+	return schema;
+}
+
+/*
+ * A new schema must read everything written before: it must be able to
+ * read data written with each schema the product has had (backward
+ * compatibility, by the Avro specification's resolution rules).
+ */
+static void
+check_backward_compatible(const char *qualified_name, const char *definition,
+						  List *old_schemas)
+{
+	char		errbuf[512];
+	MeshAvroType *reader = mesh_avro_parse(definition, strlen(definition),
+										   errbuf, sizeof(errbuf));
+	ListCell   *lc;
+
+	foreach(lc, old_schemas)
+	{
+		MeshProductSchema *old = lfirst(lc);
+		MeshAvroType *writer = mesh_avro_parse_ext(old->definition, strlen(old->definition),
+												   MESH_AVRO_LAX_DEFAULTS,
+												   errbuf, sizeof(errbuf));
+
+		if (writer == NULL || reader == NULL)
+			continue;
+		if (!mesh_avro_can_read(reader, writer, errbuf, sizeof(errbuf)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the new schema of data product \"%s\" cannot read data written with its schema version %d",
+							qualified_name, old->version),
+					 errdetail("%s.", errbuf),
+					 errhint("Give new fields a default, keep removed enum symbols or give the enum a default, or publish a new product.")));
+	}
+}
+
+char *
+mesh_utc_now_iso8601(void)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(GetCurrentTimestamp(), NULL, &tm, &fsec, NULL, NULL) != 0)
+		elog(ERROR, "timestamp out of range");
+	return psprintf("%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year, tm.tm_mon,
+					tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+char *
+mesh_current_publisher(void)
+{
+	return psprintf("%s@%s", GetUserNameFromId(GetUserId(), false),
+					get_database_name(MyDatabaseId));
+}
+
+static List *
+text_array_to_list(ArrayType *array)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			i;
+	List	   *result = NIL;
+
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	for (i = 0; i < n; i++)
+		if (!nulls[i])
+			result = lappend(result, TextDatumGetCString(elems[i]));
+	return result;
+}
+
+/*
+ * mesh.publish_data_product(domain, name, topic, owner, description, sla,
+ *   quality, schema, value_format, key_format, mode, tags, partitions,
+ *   server) returns the product's new version.
+ *
+ * Arguments left NULL keep the values of the product's previous record.
+ */
+PG_FUNCTION_INFO_V1(mesh_publish_data_product);
+Datum
+mesh_publish_data_product(PG_FUNCTION_ARGS)
+{
+	char	   *domain = text_arg(fcinfo, 0);
+	char	   *name = text_arg(fcinfo, 1);
+	char	   *schema_arg = text_arg(fcinfo, 7);
+	ForeignServer *server;
+	MeshConnection *conn;
+	MeshCatalog *catalog;
+	MeshProduct *prev;
+	MeshProduct p;
+	MeshProductSchema *current;
+	MeshProductSchema *newschema = NULL;
+	int			topic_partitions;
+	char	   *record;
+
+	mesh_require_name("domain", domain);
+	mesh_require_name("name", name);
+	server = mesh_pick_server(text_arg(fcinfo, 13));
+	conn = mesh_connection_for(server);
+	catalog = mesh_catalog_get(conn, ERROR);
+
+	memset(&p, 0, sizeof(p));
+	p.domain = domain;
+	p.name = name;
+	p.qualified_name = psprintf("%s.%s", domain, name);
+	prev = mesh_catalog_lookup(catalog, p.qualified_name);
+
+#define MERGE(field, argno, dflt) \
+	p.field = text_arg(fcinfo, argno); \
+	if (p.field == NULL && prev) p.field = prev->field; \
+	if (p.field == NULL) p.field = (dflt)
+
+	MERGE(topic, 2, psprintf("%s.%s", domain, name));
+	MERGE(owner, 3, NULL);
+	MERGE(description, 4, NULL);
+	MERGE(sla, 5, NULL);
+	MERGE(quality, 6, NULL);
+	MERGE(value_format, 8, "avro");
+	MERGE(key_format, 9, "text");
+	MERGE(mode, 10, "stream");
+#undef MERGE
+	p.tags = !PG_ARGISNULL(11) ? text_array_to_list(PG_GETARG_ARRAYTYPE_P(11)) :
+		prev ? prev->tags : NIL;
+	p.inputs = prev ? prev->inputs : NIL;
+	p.schemas = prev ? list_copy(prev->schemas) : NIL;
+	p.version = prev ? prev->version + 1 : 1;
+	p.published_at = mesh_utc_now_iso8601();
+	p.published_by = mesh_current_publisher();
+
+	mesh_check_product_fields(&p);
+	mesh_check_choice("value_format", p.value_format, mesh_value_formats);
+	mesh_check_choice("key_format", p.key_format, mesh_key_formats);
+	mesh_check_choice("mode", p.mode, mesh_modes);
+
+	/* the schema: given, else the registry's latest for <topic>-value */
+	current = p.schemas ? llast(p.schemas) : NULL;
+	if (schema_arg != NULL)
+	{
+		MeshAvroType *avro = mesh_validate_schema(p.qualified_name, schema_arg);
+
+		newschema = palloc0(sizeof(MeshProductSchema));
+		newschema->definition = schema_arg;
+		newschema->fingerprint = mesh_schema_fingerprint(avro);
+	}
+	else if (mesh_connection_options(conn)->schema_registry != NULL)
+	{
+		MeshRegistrySchema reg;
+		char	   *subject = psprintf("%s-value", p.topic);
+
+		if (mesh_registry_latest(conn, subject, &reg))
+		{
+			MeshAvroType *avro = mesh_validate_schema(p.qualified_name, reg.schema);
+
+			newschema = palloc0(sizeof(MeshProductSchema));
+			newschema->definition = reg.schema;
+			newschema->fingerprint = mesh_schema_fingerprint(avro);
+			newschema->has_registry = true;
+			newschema->registry_subject = reg.subject;
+			newschema->registry_version = reg.version;
+			newschema->registry_id = reg.id;
+		}
+	}
+	if (newschema != NULL && (current == NULL || current->fingerprint != newschema->fingerprint))
+	{
+		check_backward_compatible(p.qualified_name, newschema->definition, p.schemas);
+		newschema->version = current ? current->version + 1 : 1;
+		p.schemas = lappend(p.schemas, newschema);
+	}
+	if (p.schemas == NIL && strcmp(p.value_format, "avro") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("data product \"%s\" needs an Avro schema", p.qualified_name),
+				 mesh_connection_options(conn)->schema_registry
+				 ? errhint("Pass schema => '<Avro schema JSON>', or register subject \"%s-value\" in the schema registry.", p.topic)
+				 : errhint("Pass schema => '<Avro schema JSON>'.")));
+
+	/* the topic: it exists, or partitions says to create it */
+	if (!mesh_topic_exists(conn, p.topic, &topic_partitions))
+	{
+		if (PG_ARGISNULL(12))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("topic \"%s\" does not exist on server \"%s\"", p.topic,
+							server->servername),
+					 errhint("Pass partitions => N to create it.")));
+		if (PG_GETARG_INT32(12) < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("partitions must be at least 1")));
+		mesh_ensure_topic(conn, p.topic, PG_GETARG_INT32(12), false);
+	}
+
+	record = mesh_build_catalog_record(&p, prev ? prev->descriptor : NULL);
+	produce_catalog_record(conn, p.qualified_name, record, p.qualified_name);
+	PG_RETURN_INT32(p.version);
+}
+
+/*
+ * mesh.unpublish_data_product(domain, name, server): write the tombstone.
+ */
+PG_FUNCTION_INFO_V1(mesh_unpublish_data_product);
+Datum
+mesh_unpublish_data_product(PG_FUNCTION_ARGS)
+{
+	char	   *domain = text_arg(fcinfo, 0);
+	char	   *name = text_arg(fcinfo, 1);
+	char	   *qualified_name;
+	ForeignServer *server;
+	MeshConnection *conn;
+	MeshCatalog *catalog;
+
+	mesh_require_name("domain", domain);
+	mesh_require_name("name", name);
+	qualified_name = psprintf("%s.%s", domain, name);
+	server = mesh_pick_server(text_arg(fcinfo, 2));
+	conn = mesh_connection_for(server);
+	catalog = mesh_catalog_get(conn, ERROR);
+	if (mesh_catalog_lookup(catalog, qualified_name) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("data product \"%s\" does not exist on server \"%s\"",
+						qualified_name, server->servername)));
+	produce_catalog_record(conn, qualified_name, NULL, qualified_name);
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,97 @@
+/*-------------------------------------------------------------------------
+ *
+ * servers.c
+ *		  Which mesh_fdw servers the current user may use, and which one a
+ *		  function call means.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "mesh/servers.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/pg_foreign_server.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/rel.h"
+
+static int
+compare_servers(const ListCell *a, const ListCell *b)
+{
+	ForeignServer *sa = (ForeignServer *) lfirst(a);
+	ForeignServer *sb = (ForeignServer *) lfirst(b);
+
+	return strcmp(sa->servername, sb->servername);
+}
+
+/*
+ * The mesh_fdw servers the current user has USAGE on, by name.
+ */
+List *
+mesh_usable_servers(void)
+{
+	ForeignDataWrapper *fdw = GetForeignDataWrapperByName("mesh_fdw", false);
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *servers = NIL;
+
+	rel = table_open(ForeignServerRelationId, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_foreign_server form = (Form_pg_foreign_server) GETSTRUCT(tuple);
+
+		if (form->srvfdw != fdw->fdwid)
+			continue;
+		if (pg_foreign_server_aclcheck(form->oid, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+			continue;
+		servers = lappend(servers, GetForeignServer(form->oid));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	list_sort(servers, compare_servers);
+	return servers;
+}
+
+/*
+ * The server a publishing function works on: the one named, else the only
+ * mesh_fdw server the user can use.
+ */
+ForeignServer *
+mesh_pick_server(const char *servername)
+{
+	List	   *servers;
+
+	if (servername != NULL)
+	{
+		ForeignServer *server = GetForeignServerByName(servername, false);
+		ForeignDataWrapper *fdw = GetForeignDataWrapper(server->fdwid);
+		AclResult	aclresult;
+
+		if (strcmp(fdw->fdwname, "mesh_fdw") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("server \"%s\" is not a mesh_fdw server", servername)));
+		aclresult = pg_foreign_server_aclcheck(server->serverid, GetUserId(), ACL_USAGE);
+		if (aclresult != ACLCHECK_OK)
+			aclcheck_error(aclresult, OBJECT_FOREIGN_SERVER, servername);
+		return server;
+	}
+	servers = mesh_usable_servers();
+	if (servers == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("there is no mesh_fdw server you can use"),
+				 errhint("CREATE SERVER ... FOREIGN DATA WRAPPER mesh_fdw OPTIONS (brokers '...'), or ask for USAGE on one.")));
+	if (list_length(servers) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_AMBIGUOUS_PARAMETER),
+				 errmsg("there are %d mesh_fdw servers you can use", list_length(servers)),
+				 errhint("Say which one with server => 'name'.")));
+	return linitial(servers);
+}

@@ -1,0 +1,17 @@
+/*-------------------------------------------------------------------------
+ *
+ * mesh/type_map.h
+ *		  Avro types and the PostgreSQL types they map to
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MESH_MESH_TYPE_MAP_H
+#define MESH_MESH_TYPE_MAP_H
+
+#include "core/avro_schema.h"
+
+extern char *mesh_avro_pg_type(const MeshAvroType *type, bool *nullable);
+extern char *mesh_avro_type_label(const MeshAvroType *type);
+extern const MeshAvroType *mesh_avro_nonnull_branch(const MeshAvroType *type);
+
+#endif							/* MESH_MESH_TYPE_MAP_H */
