@@ -90,6 +90,25 @@ extern bool mesh_valid_topic_name(const char *name);
 extern bool mesh_valid_name(const char *name);
 
 /*
+ * The columns of a foreign table: the metadata columns, recognised by
+ * name, and the others (a field of the value, or the whole value).
+ */
+typedef enum MeshColumnKind
+{
+	MESH_COLUMN_DROPPED,
+	MESH_COLUMN_FIELD,			/* a field of the message value */
+	MESH_COLUMN_VALUE,			/* the whole value (text and bytes formats) */
+	MESH_COLUMN_PARTITION,		/* _partition */
+	MESH_COLUMN_OFFSET,			/* _offset */
+	MESH_COLUMN_TIMESTAMP,		/* _timestamp */
+	MESH_COLUMN_KEY,			/* _key */
+	MESH_COLUMN_HEADERS			/* _headers */
+} MeshColumnKind;
+
+/* MESH_COLUMN_PARTITION for "_partition" and so on; else MESH_COLUMN_FIELD. */
+extern MeshColumnKind mesh_metadata_column_kind(const char *name);
+
+/*
  * librdkafka properties: the ones mesh_fdw sets itself (nobody may set
  * them), the ones a non-superuser may set, and whether a property's value
  * is a credential (never shown; it belongs on a user mapping).  name may

@@ -34,21 +34,6 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
-MeshColumnKind
-mesh_metadata_column_kind(const char *name)
-{
-	if (strcmp(name, "_partition") == 0)
-		return MESH_COLUMN_PARTITION;
-	if (strcmp(name, "_offset") == 0)
-		return MESH_COLUMN_OFFSET;
-	if (strcmp(name, "_timestamp") == 0)
-		return MESH_COLUMN_TIMESTAMP;
-	if (strcmp(name, "_key") == 0)
-		return MESH_COLUMN_KEY;
-	if (strcmp(name, "_headers") == 0)
-		return MESH_COLUMN_HEADERS;
-	return MESH_COLUMN_FIELD;
-}
 
 MeshFormat
 mesh_parse_format(const char *name)

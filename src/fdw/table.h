@@ -9,6 +9,7 @@
 #define MESH_FDW_TABLE_H
 
 #include "core/avro_decode.h"
+#include "core/options.h"
 #include "foreign/foreign.h"
 #include "kafka/client.h"
 #include "mesh/convert.h"
@@ -28,17 +29,6 @@ typedef enum MeshOnError
 	MESH_ON_ERROR_NULL
 } MeshOnError;
 
-typedef enum MeshColumnKind
-{
-	MESH_COLUMN_DROPPED,
-	MESH_COLUMN_FIELD,			/* a field of the message value */
-	MESH_COLUMN_VALUE,			/* the whole value (text and bytes formats) */
-	MESH_COLUMN_PARTITION,		/* _partition */
-	MESH_COLUMN_OFFSET,			/* _offset */
-	MESH_COLUMN_TIMESTAMP,		/* _timestamp */
-	MESH_COLUMN_KEY,			/* _key */
-	MESH_COLUMN_HEADERS			/* _headers */
-} MeshColumnKind;
 
 typedef struct MeshColumn
 {
@@ -71,7 +61,6 @@ typedef struct MeshTable
 
 extern MeshTable *mesh_table_load(Oid relid, int elevel);
 extern const char *mesh_table_describe(const MeshTable *table);
-extern MeshColumnKind mesh_metadata_column_kind(const char *name);
 extern MeshFormat mesh_parse_format(const char *name);
 
 #endif							/* MESH_FDW_TABLE_H */

@@ -1,0 +1,234 @@
+/*-------------------------------------------------------------------------
+ *
+ * table_check.c
+ *		  Checking a foreign table's definition against its data product
+ *		  when it is created or altered (an event trigger).
+ *
+ * Each column must fit its field (bigint for an Avro int is fine, date for
+ * a boolean is not), a column named like no field is refused, metadata
+ * columns have their types, text and bytes tables have one value column,
+ * and on_error 'skip' and 'null' tables only built-in types, so that a
+ * query never meets a definition it cannot read.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fdw/table.h"
+
+#include "access/table.h"
+#include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
+#include "fmgr.h"
+#include "mesh/type_map.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+/* ------------------------------------------------------------------------
+ * Checking a foreign table's definition
+ * ------------------------------------------------------------------------
+ */
+
+static bool
+is_one_of(Oid typid, const Oid *types, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (types[i] == typid)
+			return true;
+	return false;
+}
+
+/*
+ * Can a column of type typid hold values of Avro type field (as mapped by
+ * design.md, or by a widening that loses nothing)?
+ */
+static bool
+column_fits_field(Oid typid, const MeshAvroType *field)
+{
+	const MeshAvroType *t = mesh_avro_nonnull_branch(field);
+	static const Oid anything[] = {TEXTOID, VARCHAROID, BPCHAROID, JSONBOID, JSONOID};
+
+	if (is_one_of(typid, anything, lengthof(anything)))
+		return true;
+	switch (t->logical)
+	{
+		case AVRO_LT_DATE:
+			return typid == DATEOID || typid == TIMESTAMPOID || typid == TIMESTAMPTZOID;
+		case AVRO_LT_TIME_MILLIS:
+		case AVRO_LT_TIME_MICROS:
+			return typid == TIMEOID;
+		case AVRO_LT_TIMESTAMP_MILLIS:
+		case AVRO_LT_TIMESTAMP_MICROS:
+		case AVRO_LT_LOCAL_TIMESTAMP_MILLIS:
+		case AVRO_LT_LOCAL_TIMESTAMP_MICROS:
+			return typid == TIMESTAMPTZOID || typid == TIMESTAMPOID;
+		case AVRO_LT_DECIMAL:
+			return typid == NUMERICOID || typid == FLOAT8OID;
+		case AVRO_LT_UUID:
+			return typid == UUIDOID;
+		default:
+			break;
+	}
+	switch (t->kind)
+	{
+		case AVRO_BOOLEAN:
+			return typid == BOOLOID;
+		case AVRO_INT:
+			return typid == INT4OID || typid == INT8OID || typid == NUMERICOID ||
+				typid == FLOAT8OID || typid == FLOAT4OID;
+		case AVRO_LONG:
+			return typid == INT8OID || typid == NUMERICOID || typid == FLOAT8OID;
+		case AVRO_FLOAT:
+			return typid == FLOAT4OID || typid == FLOAT8OID || typid == NUMERICOID;
+		case AVRO_DOUBLE:
+			return typid == FLOAT8OID || typid == NUMERICOID;
+		case AVRO_STRING:
+		case AVRO_ENUM:
+			/* converted by the column type's input rules */
+			return true;
+		case AVRO_BYTES:
+		case AVRO_FIXED:
+			return typid == BYTEAOID;
+		case AVRO_ARRAY:
+			{
+				bool		nullable;
+				char	   *mapped = mesh_avro_pg_type(t, &nullable);
+
+				return strcmp(mapped, "jsonb") != 0 &&
+					strcmp(format_type_be(typid), psprintf("%s[]", mesh_avro_pg_type(t->items, &nullable))) == 0;
+			}
+		default:
+			return false;
+	}
+}
+
+/*
+ * Check the definition of foreign table relid when it is created or
+ * altered: its product exists, each column's type fits its field (or its
+ * metadata), and on_error 'skip' and 'null' have only columns mesh_fdw
+ * converts without throwing.  When the catalog cannot be read, a WARNING
+ * says the product was not checked.
+ */
+static void
+check_foreign_table(Oid relid)
+{
+	ForeignTable *ft = GetForeignTable(relid);
+	ForeignServer *server = GetForeignServer(ft->serverid);
+	ForeignDataWrapper *fdw = GetForeignDataWrapper(server->fdwid);
+	MeshTable  *table;
+	int			value_columns = 0;
+	int			i;
+
+	if (strcmp(fdw->fdwname, "mesh_fdw") != 0)
+		return;
+	table = mesh_table_load(relid, WARNING);
+	if (table == NULL)
+	{
+		/* the product could not be checked; the table stays */
+		ereport(WARNING,
+				(errmsg("the definition of foreign table \"%s\" was not checked against its data product",
+						get_rel_name(relid))));
+		return;
+	}
+
+	for (i = 0; i < table->natts; i++)
+	{
+		MeshColumn *col = &table->columns[i];
+		Oid			typid = col->type.typid;
+
+		if (col->kind == MESH_COLUMN_DROPPED)
+			continue;
+		if (table->on_error != MESH_ON_ERROR_ERROR && !col->type.checked)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("column \"%s\" of foreign table \"%s\" has type %s, which on_error '%s' cannot convert without errors",
+							col->name, table->relname, format_type_be(typid),
+							table->on_error == MESH_ON_ERROR_SKIP ? "skip" : "null"),
+					 errhint("Use a built-in type (integers, floats, numeric, boolean, text, date, time, timestamps, uuid, bytea, jsonb) or on_error 'error'.")));
+		switch (col->kind)
+		{
+			case MESH_COLUMN_PARTITION:
+				if (typid != INT4OID && typid != INT8OID && typid != INT2OID)
+					goto bad_metadata;
+				break;
+			case MESH_COLUMN_OFFSET:
+				if (typid != INT8OID)
+					goto bad_metadata;
+				break;
+			case MESH_COLUMN_TIMESTAMP:
+				if (typid != TIMESTAMPTZOID)
+					goto bad_metadata;
+				break;
+			case MESH_COLUMN_HEADERS:
+				if (typid != JSONBOID)
+					goto bad_metadata;
+				break;
+			case MESH_COLUMN_KEY:
+				if ((table->key_format == MESH_FORMAT_JSON || table->key_format == MESH_FORMAT_AVRO) &&
+					typid != JSONBOID && typid != JSONOID && typid != TEXTOID)
+					goto bad_metadata;
+				break;
+			case MESH_COLUMN_VALUE:
+				if (++value_columns > 1)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_INVALID_COLUMN_NAME),
+							 errmsg("foreign table \"%s\" reads whole %s messages into one column, but has several",
+									table->relname,
+									table->value_format == MESH_FORMAT_TEXT ? "text" : "bytes"),
+							 errdetail("Column \"%s\" is the second one that is not a metadata column.",
+									   col->name)));
+				break;
+			case MESH_COLUMN_FIELD:
+				if (table->value_format == MESH_FORMAT_AVRO && table->reader_schema != NULL)
+				{
+					MeshAvroSlot *slot = &table->target.slots[col->slot];
+
+					if (slot->reader_type == NULL)
+						ereport(ERROR,
+								(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+								 errmsg("column \"%s\" of foreign table \"%s\" names no field of %s",
+										col->name, table->relname, mesh_table_describe(table)),
+								 errhint("Name the field with the column option \"field\", or see mesh.data_product_fields.")));
+					if (!column_fits_field(typid, slot->reader_type))
+					{
+						bool		nullable;
+
+						ereport(ERROR,
+								(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+								 errmsg("column \"%s\" of foreign table \"%s\" has type %s, which cannot hold field \"%s\"",
+										col->name, table->relname, format_type_be(typid), col->field),
+								 errdetail("The field is Avro %s, which maps to %s.",
+										   mesh_avro_type_label(slot->reader_type),
+										   mesh_avro_pg_type(slot->reader_type, &nullable))));
+					}
+				}
+				break;
+			default:
+				break;
+		}
+		continue;
+
+bad_metadata:
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("metadata column \"%s\" of foreign table \"%s\" cannot have type %s",
+						col->name, table->relname, format_type_be(typid)),
+				 errhint("_partition is integer, _offset bigint, _timestamp timestamptz, _headers jsonb, and _key text, bytea or jsonb by key_format.")));
+	}
+}
+
+/*
+ * mesh.check_foreign_table(oid), run by the extension's event trigger at
+ * the end of CREATE/ALTER FOREIGN TABLE and IMPORT FOREIGN SCHEMA.
+ */
+PG_FUNCTION_INFO_V1(mesh_check_foreign_table);
+Datum
+mesh_check_foreign_table(PG_FUNCTION_ARGS)
+{
+	check_foreign_table(PG_GETARG_OID(0));
+	PG_RETURN_VOID();
+}
