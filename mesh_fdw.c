@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "fdw/insert.h"
+#include "fdw/modify.h"
 #include "fdw/option.h"
 #include "fdw/pushdown.h"
 #include "fdw/scan.h"
@@ -492,51 +493,6 @@ meshEndForeignModify(EState *estate, ResultRelInfo *rinfo)
 		mesh_insert_end(rinfo->ri_FdwState);
 }
 
-/* A clause "_key = value" or "_key = ANY(array)" with a fixed value. */
-static Node *
-key_clause_value(Node *clause, Index relid, MeshTable *table, bool *is_array)
-{
-	List	   *args;
-	Node	   *left;
-	Node	   *right;
-	Oid			opno;
-
-	if (IsA(clause, OpExpr))
-	{
-		args = ((OpExpr *) clause)->args;
-		opno = ((OpExpr *) clause)->opno;
-		*is_array = false;
-	}
-	else if (IsA(clause, ScalarArrayOpExpr) && ((ScalarArrayOpExpr *) clause)->useOr)
-	{
-		args = ((ScalarArrayOpExpr *) clause)->args;
-		opno = ((ScalarArrayOpExpr *) clause)->opno;
-		*is_array = true;
-	}
-	else
-		return NULL;
-	if (list_length(args) != 2)
-		return NULL;
-	left = linitial(args);
-	right = lsecond(args);
-	if (!*is_array && !IsA(left, Var))
-	{
-		Node	   *t = left;
-
-		left = right;
-		right = t;
-	}
-	while (IsA(left, RelabelType))
-		left = (Node *) ((RelabelType *) left)->arg;
-	if (!IsA(left, Var) || ((Var *) left)->varno != (int) relid ||
-		((Var *) left)->varattno < 1 || ((Var *) left)->varattno > table->natts ||
-		table->columns[((Var *) left)->varattno - 1].kind != MESH_COLUMN_KEY ||
-		strcmp(get_opname(opno), "=") != 0 ||
-		contain_var_clause(right) || contain_volatile_functions(right))
-		return NULL;
-	return right;
-}
-
 /*
  * PlanDirectModify: a DELETE whose WHERE names keys becomes tombstones
  * for them, without reading the topic.
@@ -565,7 +521,7 @@ meshPlanDirectModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 	table = mesh_table_load(rte->relid, ERROR);
 	if (!table->table_mode)
 		return false;
-	value = key_clause_value(linitial(fscan->scan.plan.qual), resultRelation, table, &is_array);
+	value = mesh_delete_key_value(linitial(fscan->scan.plan.qual), resultRelation, table, &is_array);
 	if (value == NULL)
 		return false;
 
@@ -598,27 +554,6 @@ meshBeginDirectModify(ForeignScanState *node, int eflags)
 	node->fdw_state = state;
 }
 
-/* The text of a key value for the table's key format. */
-static char *
-key_text(MeshTable *table, Datum value, Oid type, size_t *len)
-{
-	Oid			output;
-	bool		varlena;
-	char	   *text;
-
-	if (type == BYTEAOID)
-	{
-		bytea	   *b = DatumGetByteaPP(value);
-
-		*len = VARSIZE_ANY_EXHDR(b);
-		return VARDATA_ANY(b);
-	}
-	getTypeOutputInfo(type, &output, &varlena);
-	text = OidOutputFunctionCall(output, value);
-	*len = strlen(text);
-	return text;
-}
-
 /*
  * IterateDirectModify: write the tombstones (once) and count them.
  */
@@ -630,40 +565,15 @@ meshIterateDirectModify(ForeignScanState *node)
 	ExprContext *econtext = node->ss.ps.ps_ExprContext;
 	bool		isnull;
 	Datum		value;
-	Oid			type = exprType((Node *) state->value->expr);
-	size_t		len;
-	char	   *key;
 
 	if (state->done)
 		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
 	state->done = true;
 	value = ExecEvalExpr(state->value, econtext, &isnull);
-	if (isnull)
-		return ExecClearTuple(node->ss.ss_ScanTupleSlot);
-	if (state->is_array)
-	{
-		Oid			elemtype;
-		Datum	   *elems;
-		bool	   *nulls;
-		int			n;
-		int			i;
-
-		mesh_array_elements(value, &elemtype, &elems, &nulls, &n);
-		for (i = 0; i < n; i++)
-		{
-			if (nulls[i])
-				continue;
-			key = key_text(state->table, elems[i], elemtype, &len);
-			mesh_produce_tombstone(state->table, key, len);
-			estate->es_processed++;
-		}
-	}
-	else
-	{
-		key = key_text(state->table, value, type, &len);
-		mesh_produce_tombstone(state->table, key, len);
-		estate->es_processed++;
-	}
+	if (!isnull)
+		estate->es_processed += mesh_delete_keys(state->table, value,
+												 exprType((Node *) state->value->expr),
+												 state->is_array);
 	return ExecClearTuple(node->ss.ss_ScanTupleSlot);
 }
 

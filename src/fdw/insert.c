@@ -1,14 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * insert.c
- *		  INSERT: each row encoded by the table's value format and produced;
- *		  DELETE's tombstones.
+ *		  INSERT: each row encoded by the table's value format and produced.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "fdw/insert.h"
+
+#include "fdw/modify.h"
 
 #include "core/avro_decode.h"
 #include "core/avro_encode.h"
@@ -142,46 +143,6 @@ refuse_row(MeshInsert *ins, const char *reason)
 			 errdetail("%s", reason)));
 }
 
-/* The bytes of the key column by key_format. */
-static void
-key_bytes(MeshInsert *ins, MeshColumn *col, Datum value, const char **key, size_t *keylen)
-{
-	Oid			typid = col->type.typid;
-
-	if (typid == BYTEAOID || typid == TEXTOID || typid == VARCHAROID)
-	{
-		/* bytes as they are; text is UTF-8 already (a UTF8 database) */
-		bytea	   *b = DatumGetByteaPP(value);
-
-		*key = VARDATA_ANY(b);
-		*keylen = VARSIZE_ANY_EXHDR(b);
-		if (typid != BYTEAOID && GetDatabaseEncoding() != PG_UTF8)
-		{
-			*key = pg_server_to_any(*key, *keylen, PG_UTF8);
-			*keylen = strlen(*key);
-		}
-	}
-	else if (typid == JSONBOID)
-	{
-		char	   *json = JsonbToCString(NULL, &DatumGetJsonbP(value)->root, -1);
-
-		*key = json;
-		*keylen = strlen(json);
-	}
-	else
-	{
-		Oid			output;
-		bool		varlena;
-		char	   *text;
-
-		getTypeOutputInfo(typid, &output, &varlena);
-		text = OidOutputFunctionCall(output, value);
-		*key = text;
-		*keylen = strlen(text);
-	}
-	if (ins->table->key_format == MESH_FORMAT_AVRO)
-		refuse_row(ins, "writing Avro keys is not supported; use key_format 'text', 'json' or 'bytes'");
-}
 
 /*
  * _headers: a jsonb object of names to strings ("\\x..." for bytes) or
@@ -293,7 +254,13 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 				break;
 			case MESH_COLUMN_KEY:
 				if (!isnull)
-					key_bytes(ins, col, d, &key, &keylen);
+					{
+						char		errbuf[256];
+
+						if (!mesh_encode_key(ins->table, d, col->type.typid, &key, &keylen,
+											 errbuf, sizeof(errbuf)))
+							refuse_row(ins, errbuf);
+					}
 				break;
 			case MESH_COLUMN_HEADERS:
 				if (!isnull)
@@ -403,17 +370,3 @@ mesh_insert_end(MeshInsert *ins)
 					   psprintf("INSERT into \"%s\"", ins->table->relname));
 }
 
-/*
- * DELETE ... WHERE _key = k (table mode): a tombstone for each key.
- */
-void
-mesh_produce_tombstone(MeshTable *table, const char *key, size_t keylen)
-{
-	MeshProducer *producer = mesh_get_producer(table->conn, table->transactional);
-	MeshDeliveryMark mark = mesh_producer_mark(producer);
-
-	mesh_produce(table->conn, producer, table->topic, RD_KAFKA_PARTITION_UA,
-				 key, keylen, NULL, 0, 0, NULL);
-	mesh_producer_wait(table->conn, producer, &mark, 1,
-					   psprintf("DELETE from \"%s\"", table->relname));
-}

@@ -115,11 +115,12 @@ scan_release(void *arg)
 		mesh_reader_close(scan->reader);
 		scan->reader = NULL;
 	}
-	if (scan->sort)
-	{
-		tuplesort_end(scan->sort);
-		scan->sort = NULL;
-	}
+	/*
+	 * The sort's memory is a child of the scan's context, which a reset
+	 * deletes before it calls this: only an explicit end may end the sort
+	 * (its temporary files go with the resource owner).
+	 */
+	scan->sort = NULL;
 }
 
 /* Read the ranges. */
@@ -513,6 +514,8 @@ mesh_scan_next(MeshScan *scan, Datum *values, bool *nulls)
 void
 mesh_scan_end(MeshScan *scan)
 {
+	if (scan->sort)
+		tuplesort_end(scan->sort);
 	scan_release(scan);
 }
 
