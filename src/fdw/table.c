@@ -35,17 +35,34 @@
 #include "utils/rel.h"
 
 
-MeshFormat
-mesh_parse_format(const char *name)
+/*
+ * The index of an option's value among its choices (core/options.c).  The
+ * validator refused other values; one in a definition older than that, or
+ * in a product's record, is an ERROR, never a silent default.
+ */
+static int
+option_choice(const MeshTable *table, const char *option, const char *value,
+			  const char *const *choices)
 {
-	if (strcmp(name, "json") == 0)
-		return MESH_FORMAT_JSON;
-	if (strcmp(name, "text") == 0)
-		return MESH_FORMAT_TEXT;
-	if (strcmp(name, "bytes") == 0)
-		return MESH_FORMAT_BYTES;
-	return MESH_FORMAT_AVRO;
+	int			i = mesh_choice_index(choices, value);
+
+	if (i < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\" of foreign table \"%s\": \"%s\"",
+						option, table->relname, value)));
+	return i;
 }
+
+/* A format by name: MeshFormat follows the order of mesh_value_formats. */
+static MeshFormat
+format_choice(const MeshTable *table, const char *option, const char *value,
+			  const char *const *choices)
+{
+	return (MeshFormat) mesh_choice_index(mesh_value_formats,
+										  choices[option_choice(table, option, value, choices)]);
+}
+
 
 /* "data product "d.n" (topic "t") on server "s"", for messages. */
 const char *
@@ -197,12 +214,14 @@ mesh_table_load(Oid relid, int elevel)
 													   errbuf, sizeof(errbuf));
 		}
 	}
-	table->value_format = mesh_parse_format(value_format ? value_format : "avro");
-	table->key_format = mesh_parse_format(key_format ? key_format : "text");
-	table->table_mode = mode != NULL && strcmp(mode, "table") == 0;
-	table->on_error = on_error == NULL ? MESH_ON_ERROR_ERROR :
-		strcmp(on_error, "skip") == 0 ? MESH_ON_ERROR_SKIP :
-		strcmp(on_error, "null") == 0 ? MESH_ON_ERROR_NULL : MESH_ON_ERROR_ERROR;
+	table->value_format = format_choice(table, "value_format",
+										value_format ? value_format : "avro", mesh_value_formats);
+	table->key_format = format_choice(table, "key_format",
+									  key_format ? key_format : "text", mesh_key_formats);
+	/* mesh_modes: stream, table; mesh_on_error_modes in MeshOnError's order */
+	table->table_mode = option_choice(table, "mode", mode ? mode : "stream", mesh_modes) == 1;
+	table->on_error = (MeshOnError) option_choice(table, "on_error", on_error ? on_error : "error",
+												 mesh_on_error_modes);
 	table->transactional = transactional ? parse_bool(transactional, &table->transactional) && table->transactional :
 		mesh_connection_options(table->conn)->transactional;
 

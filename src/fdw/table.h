@@ -14,6 +14,7 @@
 #include "kafka/client.h"
 #include "mesh/convert.h"
 
+/* In the order of core/options.c's mesh_value_formats. */
 typedef enum MeshFormat
 {
 	MESH_FORMAT_AVRO,
@@ -22,6 +23,7 @@ typedef enum MeshFormat
 	MESH_FORMAT_BYTES
 } MeshFormat;
 
+/* In the order of core/options.c's mesh_on_error_modes. */
 typedef enum MeshOnError
 {
 	MESH_ON_ERROR_ERROR,
@@ -61,6 +63,5 @@ typedef struct MeshTable
 
 extern MeshTable *mesh_table_load(Oid relid, int elevel);
 extern const char *mesh_table_describe(const MeshTable *table);
-extern MeshFormat mesh_parse_format(const char *name);
 
 #endif							/* MESH_FDW_TABLE_H */
