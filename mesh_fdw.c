@@ -50,6 +50,7 @@ typedef struct MeshPlanState
 {
 	MeshTable  *table;
 	double		messages;		/* in the topic now */
+	int64		limit;			/* a LIMIT the scan may honour, or -1 */
 } MeshPlanState;
 
 /* fdw_private of a ForeignScan: a List of these */
@@ -109,6 +110,7 @@ meshGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid
 	MeshPlanState *ps = palloc0(sizeof(MeshPlanState));
 	double		rows;
 
+	ps->limit = -1;
 	ps->table = mesh_table_load(foreigntableid, ERROR);
 	if (!mesh_topic_size(ps->table->conn, ps->table->topic, &ps->messages))
 		ereport(ERROR,
@@ -152,34 +154,39 @@ meshGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 }
 
 /*
- * A LIMIT the scan itself can honour: the query reads only this relation,
- * filters nothing the offset ranges do not already enforce, and neither
- * sorts, groups, aggregates nor expands rows above the scan.
+ * GetForeignUpperPaths: at the final stage, learn a LIMIT the scan itself
+ * can honour, as postgres_fdw does: the query's last step before its
+ * LIMIT is this relation's scan (nothing sorts, groups, aggregates, joins
+ * or expands rows above it), and LIMIT and OFFSET are constants.
+ * GetForeignPlan pushes it when every condition also narrowed what is read
+ * exactly, so that the rows the scan returns are the rows the LIMIT
+ * counts.  No path is added: the Limit node stays, the scan just stops.
  */
-static int64
-pushable_limit(PlannerInfo *root, RelOptInfo *baserel, MeshPushdown *pushdown)
+static void
+meshGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
+						 RelOptInfo *input_rel, RelOptInfo *output_rel, void *extra)
 {
 	Query	   *parse = root->parse;
+	FinalPathExtraData *final = (FinalPathExtraData *) extra;
+	MeshPlanState *ps = input_rel->fdw_private;
 	int64		count;
 	int64		offset = 0;
 
+	if (stage != UPPERREL_FINAL || input_rel->reloptkind != RELOPT_BASEREL || ps == NULL ||
+		!final->limit_needed || parse->hasTargetSRFs || parse->rowMarks != NIL ||
+		parse->limitOption == LIMIT_OPTION_WITH_TIES)
+		return;
 	if (parse->limitCount == NULL || !IsA(parse->limitCount, Const) ||
 		((Const *) parse->limitCount)->constisnull ||
 		(parse->limitOffset != NULL &&
 		 (!IsA(parse->limitOffset, Const) || ((Const *) parse->limitOffset)->constisnull)))
-		return -1;
-	if (!pushdown->exact || bms_membership(root->all_baserels) != BMS_SINGLETON ||
-		parse->sortClause || parse->groupClause || parse->groupingSets ||
-		parse->distinctClause || parse->hasAggs || parse->hasWindowFuncs ||
-		parse->hasTargetSRFs || parse->havingQual || parse->setOperations ||
-		parse->limitOption == LIMIT_OPTION_WITH_TIES || root->hasHavingQual)
-		return -1;
+		return;
 	count = DatumGetInt64(((Const *) parse->limitCount)->constvalue);
 	if (parse->limitOffset)
 		offset = DatumGetInt64(((Const *) parse->limitOffset)->constvalue);
 	if (count < 0 || offset < 0 || count > PG_INT32_MAX - offset)
-		return -1;
-	return count + offset;
+		return;
+	ps->limit = count + offset;
 }
 
 /*
@@ -202,7 +209,7 @@ meshGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	ListCell   *lc;
 
 	pushdown = mesh_pushdown_extract(root, baserel, ps->table, &remaining);
-	limit = pushable_limit(root, baserel, pushdown);
+	limit = pushdown->exact ? ps->limit : -1;
 
 	/* the columns the query reads, in its output and in the local filters */
 	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid, &attrs);
@@ -616,6 +623,7 @@ mesh_fdw_handler(PG_FUNCTION_ARGS)
 	routine->GetForeignRelSize = meshGetForeignRelSize;
 	routine->GetForeignPaths = meshGetForeignPaths;
 	routine->GetForeignPlan = meshGetForeignPlan;
+	routine->GetForeignUpperPaths = meshGetForeignUpperPaths;
 	routine->BeginForeignScan = meshBeginForeignScan;
 	routine->IterateForeignScan = meshIterateForeignScan;
 	routine->ReScanForeignScan = meshReScanForeignScan;
