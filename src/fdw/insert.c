@@ -80,7 +80,7 @@ setup_avro(MeshInsert *ins)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("cannot INSERT into foreign table \"%s\"", table->relname),
-				 errdetail("%s", errbuf),
+				 errdetail_internal("%s", errbuf),
 				 errhint("Add a column for the field, or give the field a default in the product's schema.")));
 	ins->values = palloc0(sizeof(MeshAvroValue) * Max(table->target.nslots, 1));
 
@@ -140,7 +140,7 @@ refuse_row(MeshInsert *ins, const char *reason)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("row does not fit %s", mesh_table_describe(ins->table)),
-			 errdetail("%s", reason)));
+			 errdetail_internal("%s", reason)));
 }
 
 

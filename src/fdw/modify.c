@@ -147,7 +147,7 @@ mesh_delete_keys(MeshTable *table, Datum value, Oid typid, bool is_array)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("cannot DELETE from %s", mesh_table_describe(table)),
-					 errdetail("%s", errbuf)));
+					 errdetail_internal("%s", errbuf)));
 		mesh_produce(table->conn, producer, table->topic, RD_KAFKA_PARTITION_UA,
 					 key, keylen, NULL, 0, 0, NULL);
 		sent++;

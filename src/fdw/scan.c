@@ -275,7 +275,7 @@ bad_message(MeshScan *scan, int32 partition, int64 offset, const char *reason)
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("could not decode the message at partition %d, offset " INT64_FORMAT " of %s",
 							partition, offset, mesh_table_describe(scan->table)),
-					 errdetail("%s", reason),
+					 errdetail_internal("%s", reason),
 					 errhint("Set the table option on_error to 'skip' or 'null' to read past bad messages.")));
 	}
 	return false;

@@ -44,7 +44,7 @@ is_one_of(Oid typid, const Oid *types, int n)
 
 /*
  * Can a column of type typid hold values of Avro type field (as mapped by
- * design.md, or by a widening that loses nothing)?
+ * README's type table, or by a widening that loses nothing)?
  */
 static bool
 column_fits_field(Oid typid, const MeshAvroType *field)

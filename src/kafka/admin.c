@@ -80,7 +80,7 @@ mesh_ensure_topic(MeshConnection *conn, const char *topic, int partitions,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot create topic \"%s\" on server \"%s\"", topic,
 						conn->opts.servername),
-				 errdetail("%s", errstr)));
+				 errdetail_internal("%s", errstr)));
 	if (compacted)
 		rd_kafka_NewTopic_set_config(newtopic, "cleanup.policy", "compact");
 
@@ -131,7 +131,7 @@ mesh_ensure_topic(MeshConnection *conn, const char *topic, int partitions,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("could not create topic \"%s\" on server \"%s\"", topic,
 						conn->opts.servername),
-				 errdetail("%s", errstr)));
+				 errdetail_internal("%s", errstr)));
 
 	/* the controller answered; wait until the brokers serve the topic */
 	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
@@ -289,7 +289,7 @@ list_offsets(MeshConnection *conn, rd_kafka_t *rk, const char *topic, int n,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("could not read the offsets of topic \"%s\" on server \"%s\"",
 						topic, conn->opts.servername),
-				 errdetail("%s", rd_kafka_err2str(err))));
+				 errdetail_internal("%s", rd_kafka_err2str(err))));
 	return false;
 }
 
@@ -462,7 +462,7 @@ mesh_query_watermarks(MeshConnection *conn, rd_kafka_t *rk, const char *topic,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("could not read the offsets of partition %d of topic \"%s\" on server \"%s\"",
 						partition, topic, conn->opts.servername),
-				 errdetail("%s", rd_kafka_err2str(err))));
+				 errdetail_internal("%s", rd_kafka_err2str(err))));
 		return false;
 	}
 	mesh_report_kafka_error(conn, state, "an offsets request", elevel);

@@ -218,7 +218,7 @@ conf_set(rd_kafka_conf_t *conf, const char *name, const char *value,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
 				 errmsg("invalid librdkafka property \"%s\" for server \"%s\"",
 						name, opts->servername),
-				 mesh_option_is_secret(name) ? 0 : errdetail("%s", errstr)));
+				 mesh_option_is_secret(name) ? 0 : errdetail_internal("%s", errstr)));
 	}
 }
 
@@ -288,7 +288,7 @@ mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
 				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
 				 errmsg("could not create a Kafka client for server \"%s\"",
 						opts->servername),
-				 errdetail("%s", errstr)));
+				 errdetail_internal("%s", errstr)));
 	}
 	*logq = rd_kafka_queue_new(rk);
 	rd_kafka_set_log_queue(rk, *logq);
@@ -495,7 +495,7 @@ mesh_report_kafka_error(MeshConnection *conn, MeshClientState *state,
 	mesh_redact_secrets(reason, &conn->opts);
 
 	ereport(elevel,
-			(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+			(errcode(ERRCODE_CONNECTION_FAILURE),
 			 errmsg("could not reach Kafka for server \"%s\"", conn->opts.servername),
 			 reason[0]
 			 ? errdetail("No broker of \"%s\" answered %s within %d ms. Last error: %s.",

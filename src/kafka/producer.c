@@ -66,20 +66,47 @@ wait_slice_interruptible(MeshConnection *conn, MeshProducer *producer)
 	CHECK_FOR_INTERRUPTS();
 }
 
+typedef enum TxnStep
+{
+	TXN_START,					/* init_transactions */
+	TXN_BEGIN,
+	TXN_COMMIT
+} TxnStep;
+
 /* Report a librdkafka transaction error (and free it). */
 static void
-txn_error(MeshConnection *conn, const char *what, rd_kafka_error_t *error)
+txn_error(MeshConnection *conn, TxnStep step, rd_kafka_error_t *error)
 {
 	char		reason[512];
+	bool		fatal = rd_kafka_error_is_fatal(error);
 
 	strlcpy(reason, rd_kafka_error_string(error), sizeof(reason));
 	rd_kafka_error_destroy(error);
 	mesh_redact_secrets(reason, &conn->opts);
-	ereport(ERROR,
-			(errcode(ERRCODE_FDW_ERROR),
-			 errmsg("could not %s the Kafka transaction on server \"%s\"",
-					what, conn->opts.servername),
-			 errdetail("%s", reason)));
+	switch (step)
+	{
+		case TXN_START:
+			ereport(ERROR,
+					(errcode(fatal ? ERRCODE_FDW_ERROR : ERRCODE_CONNECTION_FAILURE),
+					 errmsg("could not start the Kafka transaction on server \"%s\"",
+							conn->opts.servername),
+					 errdetail_internal("%s", reason)));
+			break;
+		case TXN_BEGIN:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not begin the Kafka transaction on server \"%s\"",
+							conn->opts.servername),
+					 errdetail_internal("%s", reason)));
+			break;
+		case TXN_COMMIT:
+			ereport(ERROR,
+					(errcode(ERRCODE_TRANSACTION_ROLLBACK),
+					 errmsg("could not commit the Kafka transaction on server \"%s\"",
+							conn->opts.servername),
+					 errdetail_internal("%s", reason)));
+			break;
+	}
 }
 
 /* A transactional call that timed out or failed retriably may be made again. */
@@ -128,7 +155,7 @@ start_transactional_client(MeshConnection *conn, MeshProducer *producer,
 			if (mesh_ms_left(deadline) <= 0)
 			{
 				mesh_producer_destroy(producer);
-				txn_error(conn, "start", error);
+				txn_error(conn, TXN_START, error);
 			}
 			if (!txn_call_again(error))
 				break;
@@ -251,7 +278,7 @@ mesh_producer_join(MeshConnection *conn, MeshProducer *producer)
 		return;
 	error = rd_kafka_begin_transaction(producer->rk);
 	if (error)
-		txn_error(conn, "begin", error);
+		txn_error(conn, TXN_BEGIN, error);
 	producer->in_txn = true;
 	producer->poisoned = false;
 	producer->produced = 0;
@@ -291,12 +318,16 @@ mesh_producer_wait(MeshConnection *conn, MeshProducer *producer,
 	while (state->delivered + state->failed < expected)
 	{
 		if (mesh_ms_left(deadline) <= 0)
+		{
+			uint64		missing = expected - state->delivered - state->failed;
+
 			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("%s: " UINT64_FORMAT " messages were not acknowledged by server \"%s\" within %d ms",
-							what, expected - state->delivered - state->failed,
-							conn->opts.servername, timeout),
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg_plural("%s: " UINT64_FORMAT " message was not acknowledged by server \"%s\" within %d ms",
+								   "%s: " UINT64_FORMAT " messages were not acknowledged by server \"%s\" within %d ms",
+								   missing, what, missing, conn->opts.servername, timeout),
 					 errdetail("They may still be written.")));
+		}
 		wait_slice_interruptible(conn, producer);
 	}
 	failed = state->failed - mark->failed;
@@ -309,16 +340,19 @@ mesh_producer_wait(MeshConnection *conn, MeshProducer *producer,
 		mesh_redact_secrets(reason, &conn->opts);
 		if (maybe > 0)
 			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("%s: " UINT64_FORMAT " messages were not acknowledged by server \"%s\"",
-							what, failed, conn->opts.servername),
-					 errdetail(UINT64_FORMAT " of them were sent and may have been written; the others were not written. First failure: %s.",
-							   maybe, reason)));
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg_plural("%s: " UINT64_FORMAT " message was not acknowledged by server \"%s\"",
+								   "%s: " UINT64_FORMAT " messages were not acknowledged by server \"%s\"",
+								   failed, what, failed, conn->opts.servername),
+					 errdetail_plural(UINT64_FORMAT " of them was sent and may have been written; the others were not written. First failure: %s.",
+									  UINT64_FORMAT " of them were sent and may have been written; the others were not written. First failure: %s.",
+									  maybe, maybe, reason)));
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("%s: " UINT64_FORMAT " messages were not written to Kafka (server \"%s\")",
-						what, failed, conn->opts.servername),
-				 errdetail("First failure: %s.", reason)));
+				 errmsg_plural("%s: " UINT64_FORMAT " message was not written to Kafka (server \"%s\")",
+							   "%s: " UINT64_FORMAT " messages were not written to Kafka (server \"%s\")",
+							   failed, what, failed, conn->opts.servername),
+				 errdetail_internal("First failure: %s.", reason)));
 	}
 }
 
@@ -344,7 +378,7 @@ mesh_produce(MeshConnection *conn, MeshProducer *producer, const char *topic,
 					(errcode(ERRCODE_FDW_ERROR),
 					 errmsg("could not produce to topic \"%s\" on server \"%s\"",
 							topic, conn->opts.servername),
-					 errdetail("%s", rd_kafka_err2str(rd_kafka_last_error()))));
+					 errdetail_internal("%s", rd_kafka_err2str(rd_kafka_last_error()))));
 		strlcpy(producer->rkt_name, topic, sizeof(producer->rkt_name));
 	}
 	for (;;)
@@ -370,7 +404,7 @@ mesh_produce(MeshConnection *conn, MeshProducer *producer, const char *topic,
 							 ERRCODE_PROGRAM_LIMIT_EXCEEDED : ERRCODE_FDW_ERROR),
 					 errmsg("could not produce to topic \"%s\" on server \"%s\"",
 							topic, conn->opts.servername),
-					 errdetail("%s", rd_kafka_err2str(err))));
+					 errdetail_internal("%s", rd_kafka_err2str(err))));
 		/* full: let acknowledgements drain it */
 		wait_slice_interruptible(conn, producer);
 	}
@@ -461,9 +495,10 @@ mesh_producer_commit(MeshConnection *conn, MeshProducer *producer)
 
 			mesh_producer_abort(conn, producer);
 			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("cannot commit: " UINT64_FORMAT " messages of the transaction were not written to Kafka (server \"%s\")",
-							lost, conn->opts.servername),
+					(errcode(ERRCODE_TRANSACTION_ROLLBACK),
+					 errmsg_plural("cannot commit: " UINT64_FORMAT " message of the transaction was not written to Kafka (server \"%s\")",
+								   "cannot commit: " UINT64_FORMAT " messages of the transaction were not written to Kafka (server \"%s\")",
+								   lost, lost, conn->opts.servername),
 					 errdetail("The Kafka transaction was aborted: none of its messages are visible to read_committed readers.")));
 		}
 	}
@@ -493,7 +528,7 @@ mesh_producer_commit(MeshConnection *conn, MeshProducer *producer)
 			if (abort_error)
 				rd_kafka_error_destroy(abort_error);
 		}
-		txn_error(conn, "commit", error);
+		txn_error(conn, TXN_COMMIT, error);
 	}
 	wait_until_visible(conn, producer);
 }

@@ -265,7 +265,7 @@ assign_more(MeshReader *reader)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("could not read %s", reader->what),
-				 errdetail("%s", rd_kafka_err2str(err))));
+				 errdetail_internal("%s", rd_kafka_err2str(err))));
 	reader->deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 												 reader->conn->opts.connect_timeout_ms);
 }
@@ -381,7 +381,7 @@ mesh_reader_next(MeshReader *reader)
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_ERROR),
 						 errmsg("could not read %s", reader->what),
-						 errdetail("%s", rd_kafka_err2str(rd_kafka_last_error()))));
+						 errdetail_internal("%s", rd_kafka_err2str(rd_kafka_last_error()))));
 			if (n == 0)
 			{
 				mesh_drain_client(reader->conn);
@@ -395,7 +395,7 @@ mesh_reader_next(MeshReader *reader)
 						if (!reader->done[p])
 							appendStringInfo(&parts, "%s%d", parts.len ? ", " : "", p);
 					ereport(ERROR,
-							(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+							(errcode(ERRCODE_CONNECTION_FAILURE),
 							 errmsg("reading %s stalled", reader->what),
 							 errdetail("No message or end of partition came from partitions %s within %d ms.",
 									   parts.data, reader->conn->opts.connect_timeout_ms),
@@ -439,7 +439,7 @@ mesh_reader_next(MeshReader *reader)
 						(errcode(ERRCODE_FDW_ERROR),
 						 errmsg("could not read partition %d of %s", p,
 								reader->what),
-						 errdetail("%s", reason)));
+						 errdetail_internal("%s", reason)));
 			continue;			/* transient: librdkafka retries */
 		}
 		if (p < 0 || p >= reader->npartitions || reader->done[p] ||

@@ -207,10 +207,10 @@ registry_request(MeshConnection *conn, const char *path, const char *post,
 				 errdetail("URL: %s", url)));
 	if (result != CURLE_OK || status == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				(errcode(ERRCODE_CONNECTION_FAILURE),
 				 errmsg("could not reach the schema registry of server \"%s\"",
 						opts->servername),
-				 errdetail("%s %s: %s", post ? "POST" : "GET", url,
+				 errdetail_internal("%s %s: %s", post ? "POST" : "GET", url,
 						   errbuf[0] ? errbuf : curl_easy_strerror(result)),
 				 errhint("Check that the registry at \"%s\" is running, or raise the server option \"connect_timeout_ms\".",
 						 opts->schema_registry)));

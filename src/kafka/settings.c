@@ -76,7 +76,7 @@ mesh_check_kafka_property(const char *property, const char *value,
 					 errmsg("invalid value for librdkafka property \"%s\"",
 							property),
 					 mesh_option_is_secret(property) ? 0 :
-					 errdetail("%s", errstr)));
+					 errdetail_internal("%s", errstr)));
 	}
 }
 

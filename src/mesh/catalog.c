@@ -2,7 +2,7 @@
  *
  * catalog.c
  *		  The mesh catalog: a compacted Kafka topic whose records describe
- *		  the data products (design.md, "The catalog record"), read into a
+ *		  the data products (README, "The catalog record"), read into a
  *		  per-connection cache.
  *
  * Every database pointed at the cluster reads the same topic, so they all

@@ -455,7 +455,7 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("row " UINT64_FORMAT " of the query of data product \"%s\" does not fit its schema",
 								rows + 1, p.qualified_name),
-						 errdetail("%s", errbuf)));
+						 errdetail_internal("%s", errbuf)));
 			mesh_produce(conn, producer, p.topic, RD_KAFKA_PARTITION_UA,
 						 key, key ? strlen(key) : 0, buf.data, buf.len, 0, NULL);
 			rows++;

@@ -2,7 +2,7 @@
  *
  * publish.c
  *		  Publishing data products: mesh.publish_data_product() and
- *		  mesh.unpublish_data_product() write catalog records (design.md,
+ *		  mesh.unpublish_data_product() write catalog records (README,
  *		  "Publishing"), creating the product's topic and the catalog topic
  *		  when needed.
  *
@@ -156,7 +156,7 @@ mesh_validate_schema(const char *qualified_name, const char *definition)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid Avro schema for data product \"%s\"", qualified_name),
-				 errdetail("%s", errbuf)));
+				 errdetail_internal("%s", errbuf)));
 	if (!mesh_avro_c_check(definition, strlen(definition), errbuf, sizeof(errbuf)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -155,7 +155,7 @@ parse_schema_entry(const MeshJson *entry, int index, MeshProductSchema **out,
 
 /*
  * Parse and validate the record stored under key.  Returns NULL with the
- * reason in errbuf when the record breaks design.md's rules.
+ * reason in errbuf when the record breaks the record's rules (README, "The catalog record").
  */
 MeshProduct *
 mesh_parse_catalog_record(const char *key, const char *value, size_t len,
@@ -313,7 +313,7 @@ json_list_member(StringInfo buf, const char *key, List *values)
 	appendStringInfoChar(buf, ']');
 }
 
-/* The catalog record of product p (design.md, "The catalog record"). */
+/* The catalog record of product p (README, "The catalog record"). */
 char *
 mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 {

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * type_map.c
- *		  Avro types and the PostgreSQL types they map to (design.md,
- *		  "Message encoding"), used by the catalog views, IMPORT FOREIGN
+ *		  Avro types and the PostgreSQL types they map to (README,
+ *		  "Reading data products"), used by the catalog views, IMPORT FOREIGN
  *		  SCHEMA and the decoders alike so that they always agree.
  *
  *-------------------------------------------------------------------------
