@@ -31,6 +31,7 @@
 
 #include "fdw/pushdown.h"
 
+#include "core/ranges.h"
 #include "fdw/table.h"
 #include "mesh/convert.h"
 
@@ -47,6 +48,11 @@
 #include "utils/lsyscache.h"
 
 #define PUSH_OR (-1)
+
+/* MeshCompare is numbered as the btree strategies the planner gives */
+StaticAssertDecl(MESH_CMP_LT == BTLessStrategyNumber && MESH_CMP_LE == BTLessEqualStrategyNumber &&
+				 MESH_CMP_EQ == BTEqualStrategyNumber && MESH_CMP_GE == BTGreaterEqualStrategyNumber &&
+				 MESH_CMP_GT == BTGreaterStrategyNumber, "MeshCompare follows the btree strategies");
 
 typedef struct Extractor
 {
@@ -311,55 +317,8 @@ datum_int64(Datum d, Oid type)
 	}
 }
 
-/* Restrict one range by "column <strategy> v". */
-static void
-restrict_range(MeshPartitionRange *r, int strategy, int64 v)
-{
-	switch (strategy)
-	{
-		case BTEqualStrategyNumber:
-			r->start = Max(r->start, v);
-			r->end = Min(r->end, v < PG_INT64_MAX ? v + 1 : v);
-			break;
-		case BTLessStrategyNumber:
-			r->end = Min(r->end, v);
-			break;
-		case BTLessEqualStrategyNumber:
-			r->end = Min(r->end, v < PG_INT64_MAX ? v + 1 : v);
-			break;
-		case BTGreaterStrategyNumber:
-			r->start = Max(r->start, v < PG_INT64_MAX ? v + 1 : v);
-			break;
-		case BTGreaterEqualStrategyNumber:
-			r->start = Max(r->start, v);
-			break;
-	}
-}
 
-static bool
-partition_matches(int p, int strategy, int64 v)
-{
-	switch (strategy)
-	{
-		case BTEqualStrategyNumber:
-			return p == v;
-		case BTLessStrategyNumber:
-			return p < v;
-		case BTLessEqualStrategyNumber:
-			return p <= v;
-		case BTGreaterStrategyNumber:
-			return p > v;
-		case BTGreaterEqualStrategyNumber:
-			return p >= v;
-	}
-	return true;
-}
 
-static void
-empty_range(MeshPartitionRange *r)
-{
-	r->end = r->start;
-}
 
 typedef struct PushValues
 {
@@ -390,7 +349,7 @@ apply_cond(List *cond, PushValues *pv, int n, MeshPartitionRange *ranges,
 	{
 		/* a comparison with NULL is never true */
 		for (p = 0; p < n; p++)
-			empty_range(&ranges[p]);
+			mesh_range_empty(&ranges[p]);
 		return;
 	}
 
@@ -426,7 +385,7 @@ apply_cond(List *cond, PushValues *pv, int n, MeshPartitionRange *ranges,
 				{
 					MeshPartitionRange r = ranges[p];
 
-					restrict_range(&r, BTEqualStrategyNumber, v);
+					mesh_range_restrict(&r, MESH_CMP_EQ, v);
 					if (r.start < r.end)
 					{
 						lo = Min(lo, r.start);
@@ -436,7 +395,7 @@ apply_cond(List *cond, PushValues *pv, int n, MeshPartitionRange *ranges,
 				}
 			}
 			if (!any)
-				empty_range(&ranges[p]);
+				mesh_range_empty(&ranges[p]);
 			else if (kind == MESH_COLUMN_OFFSET)
 			{
 				hull.start = lo;
@@ -470,11 +429,11 @@ apply_cond(List *cond, PushValues *pv, int n, MeshPartitionRange *ranges,
 
 		if (kind == MESH_COLUMN_PARTITION)
 		{
-			if (!partition_matches(p, strategy, v))
-				empty_range(&ranges[p]);
+			if (!mesh_partition_matches(p, strategy, v))
+				mesh_range_empty(&ranges[p]);
 		}
 		else
-			restrict_range(&ranges[p], strategy, v);
+			mesh_range_restrict(&ranges[p], strategy, v);
 	}
 }
 
@@ -511,7 +470,7 @@ mesh_pushdown_apply(List *items, Datum *values, bool *isnull, Oid *types,
 		for (p = 0; p < npartitions; p++)
 		{
 			hull[p] = ranges[p];
-			empty_range(&hull[p]);
+			mesh_range_empty(&hull[p]);
 		}
 		foreach(alc, (List *) lsecond(item))
 		{
@@ -524,30 +483,14 @@ mesh_pushdown_apply(List *items, Datum *values, bool *isnull, Oid *types,
 			foreach(clc, (List *) lfirst(alc))
 				apply_cond(lfirst(clc), &pv, npartitions, arm, &unused_lower, &unused_upper);
 			for (p = 0; p < npartitions; p++)
-			{
-				if (arm[p].start >= arm[p].end)
-					continue;
-				if (hull[p].start >= hull[p].end)
-					hull[p] = arm[p];
-				else
-				{
-					hull[p].start = Min(hull[p].start, arm[p].start);
-					hull[p].end = Max(hull[p].end, arm[p].end);
-				}
-			}
+				mesh_range_hull_add(&hull[p], &arm[p]);
 			pfree(arm);
 		}
 		memcpy(ranges, hull, sizeof(MeshPartitionRange) * npartitions);
 		pfree(hull);
 	}
 	for (p = 0; p < npartitions; p++)
-	{
-		/* keep ranges inside what the partition holds */
-		ranges[p].start = Max(ranges[p].start, ranges[p].low);
-		ranges[p].end = Min(ranges[p].end, ranges[p].high);
-		if (ranges[p].start > ranges[p].end)
-			ranges[p].start = ranges[p].end;
-	}
+		mesh_range_clamp(&ranges[p]);
 }
 
 static void

@@ -8,6 +8,7 @@
 #ifndef MESH_FDW_PUSHDOWN_H
 #define MESH_FDW_PUSHDOWN_H
 
+#include "core/ranges.h"
 #include "fdw/table.h"
 #include "nodes/pathnodes.h"
 
@@ -17,13 +18,6 @@
  * functions such as now()) are evaluated when the scan starts.  Every
  * condition also stays a local filter, so pushdown only ever saves reading.
  */
-typedef struct MeshPartitionRange
-{
-	int64		low;			/* the partition's first offset */
-	int64		high;			/* its last stable offset when the scan began */
-	int64		start;			/* what the scan reads: [start, end) */
-	int64		end;
-} MeshPartitionRange;
 
 typedef struct MeshPushdown
 {

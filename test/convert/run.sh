@@ -1,9 +1,10 @@
 #!/bin/bash
-# Compare src/convert.c with PostgreSQL's input functions (compare.sql) and
+# Compare src/mesh/convert.c with PostgreSQL's input functions (compare.sql) and
 # check its Avro and JSON conversions against expected values (values.sql).
 #
 # Builds a test-only extension "convert_scratch" from a temporary copy of
-# src/convert.c, src/json.c and src/glue.c plus scratch/wrapper.c, installs
+# src/mesh/convert*.c, src/core/json.c and src/mesh/core_memory.c plus
+# scratch/wrapper.c, installs
 # it into the PostgreSQL the cluster runs (under that name only; mesh_fdw's
 # files are never touched), runs everything in databases convert_scratch
 # (UTF8) and convert_scratch_latin1 that it creates and drops, then
@@ -30,7 +31,8 @@ cleanup() {
 trap cleanup EXIT
 
 cp "$here"/scratch/* "$build"/
-cp "$root"/src/convert.c "$root"/src/json.c "$root"/src/glue.c "$build"/
+cp "$root"/src/mesh/convert.c "$root"/src/mesh/convert_values.c "$root"/src/core/json.c \
+	"$root"/src/mesh/core_memory.c "$build"/
 make -s -C "$build" MESH_SRC="$root/src" 2>&1 | { grep -E "warning:|error:" || true; }
 make -s -C "$build" MESH_SRC="$root/src" install >/dev/null
 

@@ -1,10 +1,14 @@
 /*
- * Test-only wrappers around src/convert.c (scratch extension, never
+ * Test-only wrappers around src/mesh/convert.c (scratch extension, never
  * installed with mesh_fdw).  Every call runs in a subtransaction so that
  * an ERROR thrown where none should be is reported as "THROWN: ..." and
  * does not stop the comparison.
  */
-#include "mesh_fdw.h"
+#include "postgres.h"
+
+#include "core/avro_decode.h"
+#include "core/json.h"
+#include "mesh/convert.h"
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
