@@ -20,8 +20,12 @@ OBJS = \
 	src/import.o \
 	src/views.o \
 	src/glue.o \
+	src/core/buf.o \
+	src/core/text.o \
+	src/core/map.o \
 	src/core/json.o \
 	src/core/avro_schema.o \
+	src/core/avro_canonical.o \
 	src/core/avro_decode.o \
 	src/core/avro_encode.o \
 	src/core/avro_compat.o \
