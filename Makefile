@@ -26,6 +26,7 @@ OBJS = \
 	src/core/json.o \
 	src/core/avro_schema.o \
 	src/core/avro_canonical.o \
+	src/core/avro_resolve.o \
 	src/core/avro_decode.o \
 	src/core/avro_encode.o \
 	src/core/avro_compat.o \
