@@ -23,10 +23,14 @@ OBJS = \
 	src/core/buf.o \
 	src/core/text.o \
 	src/core/map.o \
+	src/core/calendar.o \
+	src/core/decimal.o \
 	src/core/json.o \
 	src/core/avro_schema.o \
 	src/core/avro_canonical.o \
 	src/core/avro_resolve.o \
+	src/core/avro_render.o \
+	src/core/avro_compile.o \
 	src/core/avro_decode.o \
 	src/core/avro_encode.o \
 	src/core/avro_compat.o \

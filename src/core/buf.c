@@ -49,7 +49,10 @@ mesh_buf_grow(MeshBuf *buf, size_t extra)
 void
 mesh_buf_append(MeshBuf *buf, const char *data, size_t len)
 {
-	mesh_buf_add(buf, data, len);
+	if (len > 0)
+		mesh_buf_add(buf, data, len);
+	else
+		mesh_buf_reserve(buf, 0);
 	buf->data[buf->len] = '\0';
 }
 
@@ -66,6 +69,13 @@ mesh_buf_append_char(MeshBuf *buf, char c)
 	buf->data[buf->len] = '\0';
 }
 
+/* Bytes that stand for themselves in a JSON string: printable ASCII but '"' and '\\'. */
+static const unsigned char json_plain[256] = {
+	[0x20 ... 0x21] = 1,		/* '"' is 0x22 */
+	[0x23 ... 0x5B] = 1,		/* '\\' is 0x5C */
+	[0x5D ... 0x7F] = 1
+};
+
 void
 mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len)
 {
@@ -79,9 +89,9 @@ mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len)
 	{
 		unsigned char c = u[i];
 		char		esc[6];
-		size_t		n = 2;
+		size_t		n;
 
-		if (MESH_LIKELY(c >= 0x20 && c != '"' && c != '\\' && c < 0x80))
+		if (MESH_LIKELY(json_plain[c]))
 		{
 			i++;
 			continue;

@@ -52,14 +52,13 @@ mesh_buf_reserve(MeshBuf *buf, size_t extra)
 	return buf->data + buf->len;
 }
 
-/* Append len bytes, without the NUL. */
+/* Append len bytes, without the NUL (data must not be NULL, even for 0). */
 static inline void
 mesh_buf_add(MeshBuf *buf, const void *data, size_t len)
 {
 	char	   *p = mesh_buf_reserve(buf, len);
 
-	if (len > 0)
-		memcpy(p, data, len);
+	memcpy(p, data, len);
 	buf->len += len;
 }
 
