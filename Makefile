@@ -31,6 +31,8 @@ OBJS = \
 	src/core/avro_resolve.o \
 	src/core/avro_render.o \
 	src/core/avro_compile.o \
+	src/core/avro_source.o \
+	src/core/avro_write.o \
 	src/core/avro_decode.o \
 	src/core/avro_encode.o \
 	src/core/avro_compat.o \
