@@ -124,51 +124,10 @@ read_varint_slow(Dec *d, uint64_t *out, const char *what)
 }
 
 /*
- * A varint.  Where ten bytes are left, no bounds check is needed before
- * each byte: the common case, unrolled.
- */
-static inline bool
-read_varint(Dec *d, uint64_t *out, const char *what)
-{
-	const uint8_t *p = d->p;
-	uint64_t	v;
-	uint64_t	b;
-
-	if (MESH_UNLIKELY(d->end - p < 10))
-		return read_varint_slow(d, out, what);
-	b = p[0];
-	v = b & 0x7F;
-	if (b < 0x80)
-	{
-		d->p = p + 1;
-		*out = v;
-		return true;
-	}
-#define AD_VARINT_BYTE(i) \
-	b = p[i]; \
-	v |= (b & 0x7F) << (7 * (i)); \
-	if (b < 0x80) \
-	{ \
-		d->p = p + (i) + 1; \
-		*out = v; \
-		return true; \
-	}
-	AD_VARINT_BYTE(1);
-	AD_VARINT_BYTE(2);
-	AD_VARINT_BYTE(3);
-	AD_VARINT_BYTE(4);
-	AD_VARINT_BYTE(5);
-	AD_VARINT_BYTE(6);
-	AD_VARINT_BYTE(7);
-	AD_VARINT_BYTE(8);
-#undef AD_VARINT_BYTE
-	/* the tenth byte holds the top bit only */
-	return read_varint_slow(d, out, what);
-}
-
-/*
- * read_varint for a position held in a local (*pp) rather than in d, for
- * the top-level loop; d->p is left alone but on the slow path.
+ * A varint at *pp, a position held in a local by the top-level loop (or
+ * d->p itself: read_varint); d->p is left alone but on the slow path.
+ * Where ten bytes are left, no bounds check is needed before each byte:
+ * the common case, unrolled.
  */
 static inline __attribute__((always_inline)) bool
 take_varint(const uint8_t **pp, Dec *d, const char *what, uint64_t *out)
@@ -231,6 +190,13 @@ take_varint(const uint8_t **pp, Dec *d, const char *what, uint64_t *out)
 		return false;
 	*pp = d->p;
 	return true;
+}
+
+/* A varint at d->p. */
+static inline bool
+read_varint(Dec *d, uint64_t *out, const char *what)
+{
+	return take_varint(&d->p, d, what, out);
 }
 
 static inline bool
@@ -391,6 +357,45 @@ end_block(Dec *d, const DNode *n, const uint8_t *block_end, const uint8_t *start
 	return true;
 }
 
+/*
+ * The blocks of an array or map, item by item: the specification's block
+ * encoding (a count, with the block's size in bytes when the count is
+ * negative; a count of 0 ends it).  Start with a zeroed Blocks; each call
+ * says whether an item follows (*more).  When one begins a block, count is
+ * that block's item count (else 0), read with the block's header just
+ * before the item.
+ */
+typedef struct Blocks
+{
+	int64_t		left;			/* items left in the block */
+	int64_t		count;			/* a block begun with this item: its count */
+	const uint8_t *block_end;	/* the block's declared end, or NULL */
+	const uint8_t *start;		/* where its items begin; NULL before any */
+} Blocks;
+
+static inline bool
+next_item(Dec *d, const DNode *n, Blocks *b, bool *more)
+{
+	b->count = 0;
+	if (b->left == 0)
+	{
+		if (b->start != NULL && !end_block(d, n, b->block_end, b->start))
+			return false;
+		if (!read_block(d, n, &b->left, &b->block_end))
+			return false;
+		if (b->left == 0)
+		{
+			*more = false;
+			return true;
+		}
+		b->count = b->left;
+		b->start = d->p;
+	}
+	b->left--;
+	*more = true;
+	return true;
+}
+
 static bool skip_node(Dec *d, const DNode *n, int depth);
 static bool scalar_node(Dec *d, const DNode *n, MeshAvroValue *v);
 static bool json_node(Dec *d, const DNode *n, int depth);
@@ -409,23 +414,45 @@ read_key(Dec *d, const DNode *n, const uint8_t **key, size_t *klen, bool validat
 	return !validate || check_utf8(d, *key, *klen, n->what);
 }
 
+/* A boolean: one byte, 0 or 1. */
+static inline bool
+read_boolean(Dec *d, const DNode *n, bool *out)
+{
+	if (!need(d, 1, "boolean", n->what))
+		return false;
+	if (MESH_UNLIKELY(*d->p > 1))
+		return dec_fail(d, d->p, "boolean byte 0x%02x is neither 0 nor 1 for %s",
+						*d->p, n->what);
+	*out = *d->p++ != 0;
+	return true;
+}
+
+/* An enum's index: a long, one of the writer's symbols. */
+static inline bool
+read_enum_index(Dec *d, const DNode *n, int64_t *idx)
+{
+	const uint8_t *at = d->p;
+
+	if (!read_long(d, idx, n->what))
+		return false;
+	if (MESH_UNLIKELY(*idx < 0 || *idx >= n->nsymbols))
+		return dec_fail(d, at, "enum index %lld out of range for %s (%d symbols)",
+						(long long) *idx, n->what, n->nsymbols);
+	return true;
+}
+
 static bool
 skip_node(Dec *d, const DNode *n, int depth)
 {
 	int64_t		v;
+	bool		b;
 
 	switch ((DOp) n->op)
 	{
 		case OP_NULL:
 			return true;
 		case OP_BOOLEAN:
-			if (!need(d, 1, "boolean", n->what))
-				return false;
-			if (*d->p > 1)
-				return dec_fail(d, d->p, "boolean byte 0x%02x is neither 0 nor 1 for %s",
-								*d->p, n->what);
-			d->p++;
-			return true;
+			return read_boolean(d, n, &b);
 		case OP_INT:
 			return read_int(d, &v, n->what);
 		case OP_LONG:
@@ -452,37 +479,25 @@ skip_node(Dec *d, const DNode *n, int depth)
 			d->p += n->size;
 			return true;
 		case OP_ENUM:
-			{
-				const uint8_t *at = d->p;
-
-				if (!read_long(d, &v, n->what))
-					return false;
-				if (v < 0 || v >= n->nsymbols)
-					return dec_fail(d, at, "enum index %lld out of range for %s (%d symbols)",
-									(long long) v, n->what, n->nsymbols);
-				return true;
-			}
+			return read_enum_index(d, n, &v);
 		case OP_UNION:
 			if (!read_union_index(d, n, &v))
 				return false;
 			return skip_node(d, n->branches[v], depth);
 		case OP_ARRAY:
 		case OP_MAP:
-			if (!enter(d, depth + 1, n->what))
-				return false;
-			for (;;)
 			{
-				int64_t		count;
-				const uint8_t *block_end;
-				const uint8_t *start;
+				Blocks		b = {0};
+				bool		more;
 
-				if (!read_block(d, n, &count, &block_end))
+				if (!enter(d, depth + 1, n->what))
 					return false;
-				if (count == 0)
-					return true;
-				start = d->p;
-				while (count-- > 0)
+				for (;;)
 				{
+					if (!next_item(d, n, &b, &more))
+						return false;
+					if (!more)
+						return true;
 					if (n->op == OP_MAP)
 					{
 						int64_t		klen;
@@ -494,8 +509,6 @@ skip_node(Dec *d, const DNode *n, int depth)
 					if (!skip_node(d, n->child, depth + 1))
 						return false;
 				}
-				if (!end_block(d, n, block_end, start))
-					return false;
 			}
 		case OP_RECORD:
 			{
@@ -552,13 +565,7 @@ read_scalar(Dec *d, const DNode *n, MeshAvroValue *v)
 		case OP_NULL:
 			return true;
 		case OP_BOOLEAN:
-			if (!need(d, 1, "boolean", n->what))
-				return false;
-			if (*d->p > 1)
-				return dec_fail(d, d->p, "boolean byte 0x%02x is neither 0 nor 1 for %s",
-								*d->p, n->what);
-			v->boolean = *d->p++ != 0;
-			return true;
+			return read_boolean(d, n, &v->boolean);
 		case OP_INT:
 		case OP_LONG:
 			if (n->op == OP_INT ? !read_int(d, &i, n->what) : !read_long(d, &i, n->what))
@@ -619,11 +626,8 @@ read_scalar(Dec *d, const DNode *n, MeshAvroValue *v)
 			{
 				int			r;
 
-				if (!read_long(d, &i, n->what))
+				if (!read_enum_index(d, n, &i))
 					return false;
-				if (i < 0 || i >= n->nsymbols)
-					return dec_fail(d, at, "enum index %lld out of range for %s (%d symbols)",
-									(long long) i, n->what, n->nsymbols);
 				r = n->enum_map[i];
 				if (r < 0)
 					return dec_fail(d, at, "enum symbol #%lld of %s is not in the reader's enum, which has no default",
@@ -661,6 +665,8 @@ static bool
 items_node(Dec *d, const DNode *n, MeshAvroValue *v, int depth)
 {
 	MeshAvroProgram *prog = d->prog;
+	Blocks		b = {0};
+	bool		more;
 	int64_t		idx;
 	size_t		first;
 
@@ -683,28 +689,22 @@ items_node(Dec *d, const DNode *n, MeshAvroValue *v, int depth)
 	first = prog->nitems;
 	for (;;)
 	{
-		int64_t		count;
-		const uint8_t *block_end;
-		const uint8_t *start;
-
-		if (!read_block(d, n, &count, &block_end))
+		if (!next_item(d, n, &b, &more))
 			return false;
-		if (count == 0)
+		if (!more)
 			break;
-		if ((uint64_t) count > MESH_MAX_ALLOC / sizeof(MeshAvroValue) - prog->nitems)
-			return dec_fail(d, d->p, "too many array items for %s", n->what);
-		prog->items = mesh_grow_array(prog->items, &prog->items_cap,
-								 prog->nitems + (size_t) count,
-								 sizeof(MeshAvroValue));
-		start = d->p;
-		while (count-- > 0)
+		if (b.count > 0)
 		{
-			if (!scalar_node(d, n->child, &prog->items[prog->nitems]))
-				return false;
-			prog->nitems++;
+			/* a block begins: room for its items */
+			if ((uint64_t) b.count > MESH_MAX_ALLOC / sizeof(MeshAvroValue) - prog->nitems)
+				return dec_fail(d, d->p, "too many array items for %s", n->what);
+			prog->items = mesh_grow_array(prog->items, &prog->items_cap,
+										  prog->nitems + (size_t) b.count,
+										  sizeof(MeshAvroValue));
 		}
-		if (!end_block(d, n, block_end, start))
+		if (!scalar_node(d, n->child, &prog->items[prog->nitems]))
 			return false;
+		prog->nitems++;
 	}
 	if (prog->nitems - first > (size_t) INT32_MAX)
 		return dec_fail(d, d->p, "too many array items for %s", n->what);
@@ -952,6 +952,8 @@ json_node(Dec *d, const DNode *n, int depth)
 			return dec_fail(d, d->p, "%s", n->failmsg);
 		case OP_ARRAY:
 			{
+				Blocks		b = {0};
+				bool		more;
 				bool		first = true;
 
 				if (!enter(d, depth + 1, n->what))
@@ -959,24 +961,14 @@ json_node(Dec *d, const DNode *n, int depth)
 				mesh_buf_add_char(o, '[');
 				for (;;)
 				{
-					int64_t		count;
-					const uint8_t *block_end;
-					const uint8_t *start;
-
-					if (!read_block(d, n, &count, &block_end))
+					if (!next_item(d, n, &b, &more))
 						return false;
-					if (count == 0)
+					if (!more)
 						break;
-					start = d->p;
-					while (count-- > 0)
-					{
-						if (!first)
-							mesh_buf_add_char(o, ',');
-						first = false;
-						if (!json_node(d, n->child, depth + 1))
-							return false;
-					}
-					if (!end_block(d, n, block_end, start))
+					if (!first)
+						mesh_buf_add_char(o, ',');
+					first = false;
+					if (!json_node(d, n->child, depth + 1))
 						return false;
 				}
 				mesh_buf_add_char(o, ']');
@@ -984,6 +976,8 @@ json_node(Dec *d, const DNode *n, int depth)
 			}
 		case OP_MAP:
 			{
+				Blocks		b = {0};
+				bool		more;
 				size_t		base = d->nsegs;
 				size_t		start = o->len;
 				size_t		nentries;
@@ -993,42 +987,32 @@ json_node(Dec *d, const DNode *n, int depth)
 				mesh_buf_add_char(o, '{');
 				for (;;)
 				{
-					int64_t		count;
-					const uint8_t *block_end;
-					const uint8_t *bstart;
+					const uint8_t *key;
+					size_t		klen;
+					size_t		si;
 
-					if (!read_block(d, n, &count, &block_end))
+					if (!next_item(d, n, &b, &more))
 						return false;
-					if (count == 0)
+					if (!more)
 						break;
-					bstart = d->p;
-					while (count-- > 0)
-					{
-						const uint8_t *key;
-						size_t		klen;
-						size_t		si;
-
-						if (d->nsegs > base)
-							mesh_buf_add_char(o, ',');
-						if (!read_key(d, n, &key, &klen, true))
-							return false;
-						if (klen > (AD_JSON_LIMIT - o->len) / 6)
-							return dec_fail(d, key, "JSON text of %s exceeds %zu bytes",
-											n->what, AD_JSON_LIMIT);
-						si = d->nsegs;
-						if (!push_seg(d))
-							return false;
-						prog->segs[si].start = o->len;
-						prog->segs[si].key = key;
-						prog->segs[si].key_len = klen;
-						mesh_buf_append_json_string(o, (const char *) key, klen);
-						mesh_buf_add_char(o, ':');
-						if (!json_node(d, n->child, depth + 1))
-							return false;
-						prog->segs[si].end = o->len;
-					}
-					if (!end_block(d, n, block_end, bstart))
+					if (d->nsegs > base)
+						mesh_buf_add_char(o, ',');
+					if (!read_key(d, n, &key, &klen, true))
 						return false;
+					if (klen > (AD_JSON_LIMIT - o->len) / 6)
+						return dec_fail(d, key, "JSON text of %s exceeds %zu bytes",
+										n->what, AD_JSON_LIMIT);
+					si = d->nsegs;
+					if (!push_seg(d))
+						return false;
+					prog->segs[si].start = o->len;
+					prog->segs[si].key = key;
+					prog->segs[si].key_len = klen;
+					mesh_buf_append_json_string(o, (const char *) key, klen);
+					mesh_buf_add_char(o, ':');
+					if (!json_node(d, n->child, depth + 1))
+						return false;
+					prog->segs[si].end = o->len;
 				}
 				mesh_buf_add_char(o, '}');
 				/* a repeated key: the last value wins, as in jsonb */
