@@ -149,7 +149,7 @@ mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len)
 }
 
 void *
-mesh_grow_array(void *array, size_t *cap, size_t need, size_t elemsize)
+mesh_grow_array_realloc(void *array, size_t *cap, size_t need, size_t elemsize)
 {
 	size_t		newcap = *cap > 0 ? *cap : 16;
 	size_t		limit = MESH_MAX_ALLOC / elemsize;

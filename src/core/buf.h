@@ -81,9 +81,18 @@ mesh_buf_terminate(MeshBuf *buf)
 /*
  * Grow a scratch array (elemsize bytes per element, *cap of them) so that
  * it holds at least need; capacity doubles from 16, but stops at
- * MESH_MAX_ALLOC bytes where that is enough.
+ * MESH_MAX_ALLOC bytes where that is enough.  Inline the test, out of line
+ * the growing (mesh_grow_array_realloc).
  */
-extern void *mesh_grow_array(void *array, size_t *cap, size_t need,
-							 size_t elemsize);
+extern void *mesh_grow_array_realloc(void *array, size_t *cap, size_t need,
+									 size_t elemsize);
+
+static inline void *
+mesh_grow_array(void *array, size_t *cap, size_t need, size_t elemsize)
+{
+	if (MESH_LIKELY(need <= *cap))
+		return array;
+	return mesh_grow_array_realloc(array, cap, need, elemsize);
+}
 
 #endif							/* MESH_CORE_BUF_H */

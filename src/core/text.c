@@ -19,8 +19,6 @@
 
 #include <stdio.h>
 
-#include "core/map.h"
-
 const char	mesh_hex_chars[17] = "0123456789abcdef";
 
 /* ------------------------------------------------------------------------
@@ -229,7 +227,8 @@ mesh_hash_pointers(const void *a, const void *b, int tag)
 int
 mesh_find_duplicate(const char *const *strings, int n)
 {
-	MeshMap		seen;
+	size_t		cap = 16;
+	int		   *table;			/* index + 1, 0 when empty */
 	int			dup = -1;
 	int			i;
 	int			j;
@@ -242,14 +241,21 @@ mesh_find_duplicate(const char *const *strings, int n)
 					return i;
 		return -1;
 	}
-	mesh_map_init(&seen, true, (size_t) n);
+	/* a table of its own: a parse of JSON objects uses this per object */
+	while (cap < 2 * (size_t) n)
+		cap *= 2;
+	table = mesh_alloc(cap * sizeof(int));
 	for (i = 0; i < n && dup < 0; i++)
 	{
-		if (mesh_map_get(&seen, strings[i], NULL, 0) != NULL)
+		size_t		h = mesh_hash_string(strings[i]) & (cap - 1);
+
+		while (table[h] != 0 && strcmp(strings[table[h] - 1], strings[i]) != 0)
+			h = (h + 1) & (cap - 1);
+		if (table[h] != 0)
 			dup = i;
 		else
-			mesh_map_put(&seen, strings[i], NULL, 0, (void *) strings[i]);
+			table[h] = i + 1;
 	}
-	mesh_map_free(&seen);
+	mesh_free(table);
 	return dup;
 }
