@@ -1,9 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * bench_decode.c
- *		  Throughput of the Avro decoder (src/core/avro_decode.c) on the common
- *		  case: an 8-field record of ints, longs, doubles, strings and a
- *		  timestamp, as a scan of a Kafka topic decodes it.
+ *		  Throughput of the Avro decoder (src/core/avro_decode.c, with its
+ *		  compiler and renderer) on the common case: an 8-field record of
+ *		  ints, longs, doubles, strings and a timestamp, as a scan of a
+ *		  Kafka topic decodes it.
  *
  * Not a test: run it by hand to see messages per second.
  *

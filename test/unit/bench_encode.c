@@ -1,9 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * bench_encode.c
- *		  Throughput of the Avro encoder (src/core/avro_encode.c) on the common
- *		  case: an 8-field record of ints, longs, doubles, strings and a
- *		  timestamp, as INSERT ... SELECT encodes it row by row.
+ *		  Throughput of the Avro encoder (src/core/avro_encode.c,
+ *		  avro_write.c) on the common case: an 8-field record of ints,
+ *		  longs, doubles, strings and a timestamp, as INSERT ... SELECT
+ *		  encodes it row by row.
  *
  * Not a test: run it by hand to see rows per second.
  *
