@@ -22,10 +22,17 @@
  * - fixed match by name and size; arrays and maps by items and values;
  * - a writer union: each of its branches must resolve against the reader;
  *	 a non-union writer against a reader union: it must resolve to the
- *	 reader branch it would be read into (the first of the same type, else
- *	 the first it can be promoted to, as the Java implementation picks);
+ *	 reader branch the decoder reads it into (the same named type by full
+ *	 name, else the first of the same type, else the first it can be
+ *	 promoted to, as the Java implementation picks);
  * - logical types loosely: decimals of different precision or scale do not
- *	 match; otherwise the underlying types decide.
+ *	 match (stricter than reading, which only needs the scales to agree: a
+ *	 new precision changes the column's type); otherwise the underlying
+ *	 types decide.
+ *
+ * The rules themselves (name matching, promotions, union branches, enum
+ * symbols, field matching) are those of avro_resolve.c, which the
+ * decoder's compiler follows too; this file walks the two schemas.
  *
  * Recursive schemas are cyclic graphs: a pair of records under examination
  * counts as compatible when met again (the other fields decide).  Errors
@@ -42,24 +49,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef PG_PRINTF_ATTRIBUTE
-#define AC_PRINTF_ARCHETYPE PG_PRINTF_ATTRIBUTE
-#else
-#define AC_PRINTF_ARCHETYPE printf
-#endif
+#include "core/avro_resolve.h"
+#include "core/map.h"
+#include "core/text.h"
 
 /* Recursion allowed: a hostile schema must not exhaust the stack. */
 #define AC_MAX_DEPTH	1000
 
 /* Parts of a path kept for messages; deeper ones show as "..." */
 #define AC_PATH_MAX		64
-
-/* A (reader, writer) pair of records under examination or done. */
-typedef struct SeenPair
-{
-	const MeshAvroType *r;
-	const MeshAvroType *w;
-} SeenPair;
 
 typedef struct Compat
 {
@@ -68,36 +66,14 @@ typedef struct Compat
 	int			depth;
 	int			npath;
 	const char *path[AC_PATH_MAX];	/* field names, or "[]" */
-	SeenPair   *seen;			/* open addressing, a power of 2 */
-	size_t		seen_cap;
-	size_t		nseen;
+	MeshMap		seen;			/* (writer, reader) records under
+								 * examination or done */
 } Compat;
 
 /* ------------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------------
  */
-
-/* Drop a character cut in half at the end of a truncated message. */
-static void
-clip_utf8(char *buf)
-{
-	size_t		used = strlen(buf);
-	size_t		start = used;
-	size_t		need;
-	unsigned char c;
-
-	while (start > 0 && ((unsigned char) buf[start - 1] & 0xC0) == 0x80)
-		start--;
-	if (start == 0)
-		return;
-	c = (unsigned char) buf[start - 1];
-	if (c < 0x80)
-		return;
-	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-	if (used - (start - 1) < need)
-		buf[start - 1] = '\0';
-}
 
 /* The path of the field being examined: a.b[].c */
 static const char *
@@ -123,7 +99,7 @@ path_text(const Compat *c, char *buf, size_t buflen)
 }
 
 static bool cfail(Compat *c, const char *fmt,...)
-			__attribute__((format(AC_PRINTF_ARCHETYPE, 2, 3)));
+			__attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
 
 /*
  * Report why not, prefixed with 'field "path": ' below the top level, and
@@ -145,240 +121,33 @@ cfail(Compat *c, const char *fmt,...)
 				 path_text(c, path, sizeof(path)));
 		n = strlen(c->errbuf);
 	}
-	if (n < c->errlen)
-	{
-		va_start(ap, fmt);
-		vsnprintf(c->errbuf + n, c->errlen - n, fmt, ap);
-		va_end(ap);
-	}
-	clip_utf8(c->errbuf);
+	va_start(ap, fmt);
+	mesh_text_vformat(c->errbuf, c->errlen, n, fmt, ap);
+	va_end(ap);
 	return false;
 }
 
-/* How messages name a type: "int", "decimal(10,2)", 'record "a.B"'. */
+/* How messages name a type (mesh_avro_append_label), in buf. */
 static const char *
 type_label(const MeshAvroType *t, char *buf, size_t buflen)
 {
-	switch (t->logical)
-	{
-		case AVRO_LT_DECIMAL:
-			snprintf(buf, buflen, "decimal(%d,%d)", t->precision, t->scale);
-			return buf;
-		case AVRO_LT_UUID:
-			return "uuid";
-		case AVRO_LT_DATE:
-			return "date";
-		case AVRO_LT_TIME_MILLIS:
-			return "time-millis";
-		case AVRO_LT_TIME_MICROS:
-			return "time-micros";
-		case AVRO_LT_TIMESTAMP_MILLIS:
-			return "timestamp-millis";
-		case AVRO_LT_TIMESTAMP_MICROS:
-			return "timestamp-micros";
-		case AVRO_LT_LOCAL_TIMESTAMP_MILLIS:
-			return "local-timestamp-millis";
-		case AVRO_LT_LOCAL_TIMESTAMP_MICROS:
-			return "local-timestamp-micros";
-		default:
-			break;
-	}
-	switch (t->kind)
-	{
-		case AVRO_RECORD:
-		case AVRO_ENUM:
-			snprintf(buf, buflen, "%s \"%s\"", mesh_avro_kind_name(t->kind),
-					 t->fullname);
-			return buf;
-		case AVRO_FIXED:
-			snprintf(buf, buflen, "fixed \"%s\" of %d bytes", t->fullname, t->size);
-			return buf;
-		case AVRO_UNION:
-			{
-				size_t		used;
-				int			i;
+	MeshBuf		label;
 
-				snprintf(buf, buflen, "union [");
-				for (i = 0; i < t->nbranches; i++)
-				{
-					char		b[300];
-
-					used = strlen(buf);
-					if (used + 8 >= buflen)
-						break;
-					snprintf(buf + used, buflen - used, "%s%s", i > 0 ? ", " : "",
-							 type_label(t->branches[i], b, sizeof(b)));
-				}
-				used = strlen(buf);
-				if (used + 2 <= buflen)
-					strcat(buf, "]");
-				return buf;
-			}
-		default:
-			return mesh_avro_kind_name(t->kind);
-	}
+	memset(&label, 0, sizeof(label));
+	mesh_avro_append_label(&label, t);
+	snprintf(buf, buflen, "%s", label.data);
+	mesh_free(label.data);
+	return buf;
 }
 
 static bool
-cannot_read(Compat *c, const MeshAvroType *r, const MeshAvroType *w)
+cannot_read(Compat *c, const MeshAvroType *w, const MeshAvroType *r)
 {
 	char		rl[600];
 	char		wl[600];
 
 	return cfail(c, "writer type %s cannot be read as %s",
 				 type_label(w, wl, sizeof(wl)), type_label(r, rl, sizeof(rl)));
-}
-
-/* ------------------------------------------------------------------------
- * Matching
- * ------------------------------------------------------------------------
- */
-
-static const char *
-short_name(const char *fullname)
-{
-	const char *dot = strrchr(fullname, '.');
-
-	return dot != NULL ? dot + 1 : fullname;
-}
-
-/*
- * Named types match by unqualified name, or by one of the reader's aliases
- * (full names: matched in full, or by their last part), as the decoder
- * matches them.
- */
-static bool
-names_match(const MeshAvroType *r, const MeshAvroType *w)
-{
-	int			i;
-
-	if (strcmp(w->name, r->name) == 0)
-		return true;
-	for (i = 0; i < r->naliases; i++)
-		if (strcmp(r->aliases[i], w->fullname) == 0 ||
-			strcmp(short_name(r->aliases[i]), w->name) == 0)
-			return true;
-	return false;
-}
-
-/* The same type, looking no deeper than names: no promotion needed. */
-static bool
-same_type(const MeshAvroType *r, const MeshAvroType *w)
-{
-	if (r->kind != w->kind)
-		return false;
-	switch (w->kind)
-	{
-		case AVRO_ARRAY:
-			return same_type(r->items, w->items);
-		case AVRO_MAP:
-			return same_type(r->values, w->values);
-		case AVRO_FIXED:
-			return w->size == r->size && names_match(r, w);
-		case AVRO_ENUM:
-		case AVRO_RECORD:
-			return names_match(r, w);
-		default:
-			return true;
-	}
-}
-
-/*
- * Whether the writer's type can be read as the reader's by the
- * specification's rules, looking no deeper than the names of named types.
- */
-static bool
-shallow_match(const MeshAvroType *r, const MeshAvroType *w)
-{
-	if (w->kind == AVRO_UNION || r->kind == AVRO_UNION)
-		return true;
-	switch (w->kind)
-	{
-		case AVRO_INT:
-			return r->kind == AVRO_INT || r->kind == AVRO_LONG ||
-				r->kind == AVRO_FLOAT || r->kind == AVRO_DOUBLE;
-		case AVRO_LONG:
-			return r->kind == AVRO_LONG || r->kind == AVRO_FLOAT ||
-				r->kind == AVRO_DOUBLE;
-		case AVRO_FLOAT:
-			return r->kind == AVRO_FLOAT || r->kind == AVRO_DOUBLE;
-		case AVRO_STRING:
-		case AVRO_BYTES:
-			return r->kind == AVRO_STRING || r->kind == AVRO_BYTES;
-		case AVRO_ARRAY:
-			return r->kind == AVRO_ARRAY && shallow_match(r->items, w->items);
-		case AVRO_MAP:
-			return r->kind == AVRO_MAP && shallow_match(r->values, w->values);
-		case AVRO_FIXED:
-			return r->kind == AVRO_FIXED && w->size == r->size && names_match(r, w);
-		case AVRO_ENUM:
-		case AVRO_RECORD:
-			return r->kind == w->kind && names_match(r, w);
-		default:
-			return r->kind == w->kind;
-	}
-}
-
-/* The branch of a reader's union a non-union writer's type is read into. */
-static const MeshAvroType *
-pick_branch(const MeshAvroType *r, const MeshAvroType *w)
-{
-	int			i;
-
-	for (i = 0; i < r->nbranches; i++)
-		if (same_type(r->branches[i], w))
-			return r->branches[i];
-	for (i = 0; i < r->nbranches; i++)
-		if (shallow_match(r->branches[i], w))
-			return r->branches[i];
-	return NULL;
-}
-
-static size_t
-pair_hash(const MeshAvroType *r, const MeshAvroType *w)
-{
-	uint64_t	h = (uint64_t) (uintptr_t) r * UINT64_C(0x9E3779B97F4A7C15);
-
-	h ^= (uint64_t) (uintptr_t) w * UINT64_C(0xC2B2AE3D27D4EB4F);
-	return (size_t) (h ^ (h >> 29));
-}
-
-/* Add the pair; false if it was there already. */
-static bool
-seen_add(Compat *c, const MeshAvroType *r, const MeshAvroType *w)
-{
-	size_t		h;
-
-	if (2 * (c->nseen + 1) > c->seen_cap)
-	{
-		SeenPair   *old = c->seen;
-		size_t		oldcap = c->seen_cap;
-		size_t		i;
-
-		c->seen_cap = oldcap > 0 ? oldcap * 2 : 32;
-		c->seen = mesh_alloc(c->seen_cap * sizeof(SeenPair));
-		for (i = 0; i < oldcap; i++)
-		{
-			if (old[i].r == NULL)
-				continue;
-			h = pair_hash(old[i].r, old[i].w) & (c->seen_cap - 1);
-			while (c->seen[h].r != NULL)
-				h = (h + 1) & (c->seen_cap - 1);
-			c->seen[h] = old[i];
-		}
-		mesh_free(old);
-	}
-	h = pair_hash(r, w) & (c->seen_cap - 1);
-	while (c->seen[h].r != NULL)
-	{
-		if (c->seen[h].r == r && c->seen[h].w == w)
-			return false;
-		h = (h + 1) & (c->seen_cap - 1);
-	}
-	c->seen[h].r = r;
-	c->seen[h].w = w;
-	c->nseen++;
-	return true;
 }
 
 static void
@@ -394,42 +163,27 @@ path_push(Compat *c, const char *part)
  * ------------------------------------------------------------------------
  */
 
-static bool can_read(Compat *c, const MeshAvroType *r, const MeshAvroType *w);
-
-/* The writer's field a reader field takes: by name, else by its aliases. */
-static int
-writer_field(const MeshAvroType *w, const MeshAvroField *rf)
-{
-	int			i;
-	int			a;
-
-	for (i = 0; i < w->nfields; i++)
-		if (strcmp(w->fields[i].name, rf->name) == 0)
-			return i;
-	for (a = 0; a < rf->naliases; a++)
-		for (i = 0; i < w->nfields; i++)
-			if (strcmp(w->fields[i].name, rf->aliases[a]) == 0)
-				return i;
-	return -1;
-}
+static bool can_read(Compat *c, const MeshAvroType *w, const MeshAvroType *r);
 
 static bool
-records_read(Compat *c, const MeshAvroType *r, const MeshAvroType *w)
+records_read(Compat *c, const MeshAvroType *w, const MeshAvroType *r)
 {
 	int			i;
 
 	/* met again through a cycle: the fields are being examined already */
-	if (!seen_add(c, r, w))
+	if (mesh_map_get(&c->seen, w, r, 0) != NULL)
 		return true;
+	mesh_map_put(&c->seen, w, r, 0, (void *) r);
 	for (i = 0; i < r->nfields; i++)
 	{
 		const MeshAvroField *rf = &r->fields[i];
-		int			wi = writer_field(w, rf);
+		int			wi = mesh_avro_match_field(w, rf->name, rf->aliases,
+											   rf->naliases);
 		bool		ok;
 
 		path_push(c, rf->name);
 		if (wi >= 0)
-			ok = can_read(c, rf->type, w->fields[wi].type);
+			ok = can_read(c, w->fields[wi].type, rf->type);
 		else if (rf->default_value == NULL)
 		{
 			char		path[512];
@@ -450,27 +204,19 @@ records_read(Compat *c, const MeshAvroType *r, const MeshAvroType *w)
 }
 
 static bool
-enums_read(Compat *c, const MeshAvroType *r, const MeshAvroType *w)
+enums_read(Compat *c, const MeshAvroType *w, const MeshAvroType *r)
 {
 	int			i;
-	int			k;
 
-	if (r->enum_default != NULL)
-		return true;
 	for (i = 0; i < w->nsymbols; i++)
-	{
-		for (k = 0; k < r->nsymbols; k++)
-			if (strcmp(w->symbols[i], r->symbols[k]) == 0)
-				break;
-		if (k == r->nsymbols)
+		if (mesh_avro_enum_symbol(w, r, i) < 0)
 			return cfail(c, "symbol \"%s\" is missing and the enum has no default",
 						 w->symbols[i]);
-	}
 	return true;
 }
 
 static bool
-can_read(Compat *c, const MeshAvroType *r, const MeshAvroType *w)
+can_read(Compat *c, const MeshAvroType *w, const MeshAvroType *r)
 {
 	bool		ok = true;
 	int			i;
@@ -483,40 +229,41 @@ can_read(Compat *c, const MeshAvroType *r, const MeshAvroType *w)
 	{
 		/* whichever branch a datum was written with must be readable */
 		for (i = 0; i < w->nbranches && ok; i++)
-			ok = can_read(c, r, w->branches[i]);
+			ok = can_read(c, w->branches[i], r);
 	}
 	else if (r->kind == AVRO_UNION)
 	{
-		const MeshAvroType *rb = pick_branch(r, w);
+		const MeshAvroType *rb = mesh_avro_pick_branch(w, r);
 
-		ok = rb != NULL ? can_read(c, rb, w) : cannot_read(c, r, w);
+		ok = rb != NULL ? can_read(c, w, rb) : cannot_read(c, w, r);
 	}
 	else if ((w->kind == AVRO_ARRAY || w->kind == AVRO_MAP) && r->kind == w->kind)
 	{
 		/* the items or values decide, and say where */
 		path_push(c, "[]");
-		ok = w->kind == AVRO_ARRAY ? can_read(c, r->items, w->items)
-			: can_read(c, r->values, w->values);
+		ok = w->kind == AVRO_ARRAY ? can_read(c, w->items, r->items)
+			: can_read(c, w->values, r->values);
 		if (ok)
 			c->npath--;
 	}
-	else if (!shallow_match(r, w))
-		ok = cannot_read(c, r, w);
-	else if (r->logical == AVRO_LT_DECIMAL && w->logical == AVRO_LT_DECIMAL &&
-			 (r->precision != w->precision || r->scale != w->scale))
-		ok = cannot_read(c, r, w);
+	else if (!mesh_avro_shallow_match(w, r))
+		ok = cannot_read(c, w, r);
+	else if (!mesh_avro_decimals_match(w, r) ||
+			 (r->logical == AVRO_LT_DECIMAL && w->logical == AVRO_LT_DECIMAL &&
+			  r->precision != w->precision))
+		ok = cannot_read(c, w, r);
 	else
 	{
 		switch (w->kind)
 		{
 			case AVRO_RECORD:
-				ok = records_read(c, r, w);
+				ok = records_read(c, w, r);
 				break;
 			case AVRO_ENUM:
-				ok = enums_read(c, r, w);
+				ok = enums_read(c, w, r);
 				break;
 			default:
-				/* primitives and fixed: shallow_match said it all */
+				/* primitives and fixed: the shallow match said it all */
 				break;
 		}
 	}
@@ -535,14 +282,14 @@ mesh_avro_can_read(const MeshAvroType *reader, const MeshAvroType *writer,
 		errbuf[0] = '\0';
 	if (reader == NULL || writer == NULL)
 	{
-		if (errbuf != NULL && errlen > 0)
-			snprintf(errbuf, errlen, "no reader or no writer schema");
+		mesh_text_format(errbuf, errlen, "no reader or no writer schema");
 		return false;
 	}
 	memset(&c, 0, sizeof(c));
 	c.errbuf = errbuf;
 	c.errlen = errlen;
-	ok = can_read(&c, reader, writer);
-	mesh_free(c.seen);
+	mesh_map_init(&c.seen, false, 0);
+	ok = can_read(&c, writer, reader);
+	mesh_map_free(&c.seen);
 	return ok;
 }

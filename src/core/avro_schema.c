@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * avro_schema.c
- *		  Avro schemas (specification 1.11): parsing and validation,
- *		  Parsing Canonical Form, and the CRC-64-AVRO fingerprint.
+ *		  Avro schemas (specification 1.11): parsing and validation.
+ *		  (Parsing Canonical Form and fingerprints: avro_canonical.c.)
  *
  * Schemas reach us from the catalog topic and from schema registries, and
  * every message is decoded with one, so a schema is checked here as fully
@@ -26,11 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef PG_PRINTF_ATTRIBUTE
-#define AV_PRINTF_ARCHETYPE PG_PRINTF_ATTRIBUTE
-#else
-#define AV_PRINTF_ARCHETYPE printf
-#endif
+#include "core/map.h"
+#include "core/text.h"
 
 /*
  * JSON nesting allowed in a schema text.  A nested record costs three
@@ -66,10 +63,9 @@ typedef enum DefaultState
 	DEFAULT_INVALID
 } DefaultState;
 
-/* A defined named type, in the parser's open-addressing table. */
+/* A defined named type, in the parser's table of names. */
 typedef struct NamedEntry
 {
-	const char *fullname;		/* NULL: empty slot */
 	MeshAvroType *type;
 	unsigned char *field_state; /* records: a DefaultState per field */
 } NamedEntry;
@@ -87,9 +83,7 @@ typedef struct AvroParser
 	bool		failed;
 	int			flags;
 
-	NamedEntry *names;
-	size_t		names_cap;		/* a power of 2 */
-	size_t		nnames;
+	MeshMap		names;			/* full name -> NamedEntry */
 
 	/* where we are, for error messages */
 	const MeshAvroType *ctx_type;	/* innermost named type being defined */
@@ -111,9 +105,28 @@ static MeshAvroType *parse_schema(AvroParser *p, const MeshJson *j,
 static bool validate_value(AvroParser *p, const MeshAvroType *t,
 						   const MeshJson *v);
 static void av_error(AvroParser *p, const char *fmt,...)
-			__attribute__((format(AV_PRINTF_ARCHETYPE, 2, 3)));
+			__attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
 static void av_why(AvroParser *p, const char *fmt,...)
-			__attribute__((format(AV_PRINTF_ARCHETYPE, 2, 3)));
+			__attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
+
+/* Logical types: their names and the types they apply to. */
+static const struct
+{
+	const char *name;
+	MeshAvroKind kind;			/* decimal: bytes, or fixed */
+}			logical_types[] = {
+	[AVRO_LT_NONE] = {NULL, AVRO_NULL},
+	[AVRO_LT_DECIMAL] = {"decimal", AVRO_BYTES},
+	[AVRO_LT_UUID] = {"uuid", AVRO_STRING},
+	[AVRO_LT_DATE] = {"date", AVRO_INT},
+	[AVRO_LT_TIME_MILLIS] = {"time-millis", AVRO_INT},
+	[AVRO_LT_TIME_MICROS] = {"time-micros", AVRO_LONG},
+	[AVRO_LT_TIMESTAMP_MILLIS] = {"timestamp-millis", AVRO_LONG},
+	[AVRO_LT_TIMESTAMP_MICROS] = {"timestamp-micros", AVRO_LONG},
+	[AVRO_LT_LOCAL_TIMESTAMP_MILLIS] = {"local-timestamp-millis", AVRO_LONG},
+	[AVRO_LT_LOCAL_TIMESTAMP_MICROS] = {"local-timestamp-micros", AVRO_LONG},
+	[AVRO_LT_DURATION] = {"duration", AVRO_FIXED}	/* of 12 bytes */
+};
 
 const char *
 mesh_avro_kind_name(MeshAvroKind kind)
@@ -123,31 +136,95 @@ mesh_avro_kind_name(MeshAvroKind kind)
 	return kind_names[kind];
 }
 
+const char *
+mesh_avro_logical_name(MeshAvroLogical logical)
+{
+	if ((int) logical <= (int) AVRO_LT_NONE || (int) logical > (int) AVRO_LT_DURATION)
+		return NULL;
+	return logical_types[logical].name;
+}
+
+void
+mesh_avro_append_label(MeshBuf *buf, const MeshAvroType *t)
+{
+	char		num[48];
+	int			i;
+
+	if (t->logical == AVRO_LT_DECIMAL)
+	{
+		snprintf(num, sizeof(num), "decimal(%d,%d)", t->precision, t->scale);
+		mesh_buf_append_str(buf, num);
+		return;
+	}
+	if (t->logical != AVRO_LT_NONE && t->logical != AVRO_LT_DURATION)
+	{
+		mesh_buf_append_str(buf, mesh_avro_logical_name(t->logical));
+		return;
+	}
+	switch (t->kind)
+	{
+		case AVRO_RECORD:
+		case AVRO_ENUM:
+		case AVRO_FIXED:
+			mesh_buf_append_str(buf, mesh_avro_kind_name(t->kind));
+			mesh_buf_append_str(buf, " \"");
+			mesh_buf_append_str(buf, t->fullname);
+			mesh_buf_append_char(buf, '"');
+			if (t->kind == AVRO_FIXED)
+			{
+				snprintf(num, sizeof(num), " of %d bytes", t->size);
+				mesh_buf_append_str(buf, num);
+			}
+			break;
+		case AVRO_UNION:
+			mesh_buf_append_str(buf, "union [");
+			for (i = 0; i < t->nbranches; i++)
+			{
+				if (i > 0)
+					mesh_buf_append_str(buf, ", ");
+				mesh_avro_append_label(buf, t->branches[i]);
+			}
+			mesh_buf_append_char(buf, ']');
+			break;
+		default:
+			mesh_buf_append_str(buf, mesh_avro_kind_name(t->kind));
+			break;
+	}
+}
+
+int64_t
+mesh_avro_json_bytes(const MeshJson *json, char *out)
+{
+	const unsigned char *s = (const unsigned char *) json->string;
+	int64_t		n = 0;
+	size_t		i = 0;
+
+	/* valid UTF-8: U+0000..U+00FF are ASCII, or leads C2 and C3 */
+	while (i < json->string_len)
+	{
+		if (s[i] < 0x80)
+		{
+			if (out != NULL)
+				out[n] = (char) s[i];
+			i++;
+		}
+		else if ((s[i] == 0xC2 || s[i] == 0xC3) && i + 1 < json->string_len)
+		{
+			if (out != NULL)
+				out[n] = (char) (((s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F));
+			i += 2;
+		}
+		else
+			return -1;
+		n++;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------------
  */
-
-/* Drop a character cut in half at the end of a truncated message. */
-static void
-clip_utf8(char *buf)
-{
-	size_t		used = strlen(buf);
-	size_t		start = used;
-	size_t		need;
-	unsigned char c;
-
-	while (start > 0 && ((unsigned char) buf[start - 1] & 0xC0) == 0x80)
-		start--;
-	if (start == 0)
-		return;
-	c = (unsigned char) buf[start - 1];
-	if (c < 0x80)
-		return;
-	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-	if (used - (start - 1) < need)
-		buf[start - 1] = '\0';
-}
 
 /* Record the first error, prefixed with where it is. */
 static void
@@ -169,13 +246,10 @@ av_error(AvroParser *p, const char *fmt,...)
 					 kind_names[p->ctx_type->kind], p->ctx_type->fullname);
 	else
 		n = snprintf(p->errbuf, p->errlen, "at top level: ");
-	if (n >= 0 && (size_t) n < p->errlen)
-	{
-		va_start(ap, fmt);
-		vsnprintf(p->errbuf + n, p->errlen - n, fmt, ap);
-		va_end(ap);
-	}
-	clip_utf8(p->errbuf);
+	va_start(ap, fmt);
+	mesh_text_vformat(p->errbuf, p->errlen, n >= 0 ? (size_t) n : p->errlen,
+					  fmt, ap);
+	va_end(ap);
 }
 
 /* Say why a default does not match its type (reported by the caller). */
@@ -185,30 +259,8 @@ av_why(AvroParser *p, const char *fmt,...)
 	va_list		ap;
 
 	va_start(ap, fmt);
-	vsnprintf(p->why, sizeof(p->why), fmt, ap);
+	mesh_text_vformat(p->why, sizeof(p->why), 0, fmt, ap);
 	va_end(ap);
-	clip_utf8(p->why);
-}
-
-static const char *
-json_type_name(const MeshJson *j)
-{
-	switch (j->type)
-	{
-		case MJ_NULL:
-			return "null";
-		case MJ_BOOL:
-			return "boolean";
-		case MJ_NUMBER:
-			return "number";
-		case MJ_STRING:
-			return "string";
-		case MJ_ARRAY:
-			return "array";
-		case MJ_OBJECT:
-			return "object";
-	}
-	return "?";
 }
 
 /* ------------------------------------------------------------------------
@@ -283,115 +335,20 @@ join_name(const char *ns, const char *name)
 	return full;
 }
 
-static uint32_t
-hash_string(const char *s)
-{
-	uint32_t	h = 2166136261u;	/* FNV-1a */
-
-	while (*s)
-	{
-		h ^= (unsigned char) *s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static NamedEntry *
 lookup_entry(AvroParser *p, const char *fullname)
 {
-	size_t		h;
-
-	if (p->names_cap == 0)
-		return NULL;
-	h = hash_string(fullname) & (p->names_cap - 1);
-	while (p->names[h].fullname != NULL)
-	{
-		if (strcmp(p->names[h].fullname, fullname) == 0)
-			return &p->names[h];
-		h = (h + 1) & (p->names_cap - 1);
-	}
-	return NULL;
+	return mesh_map_get(&p->names, fullname, NULL, 0);
 }
 
 static NamedEntry *
 add_entry(AvroParser *p, MeshAvroType *type)
 {
-	size_t		h;
+	NamedEntry *entry = mesh_alloc(sizeof(NamedEntry));
 
-	/* keep the load at most 1/2 */
-	if (2 * (p->nnames + 1) > p->names_cap)
-	{
-		NamedEntry *old = p->names;
-		size_t		oldcap = p->names_cap;
-		size_t		i;
-
-		p->names_cap = oldcap > 0 ? oldcap * 2 : 32;
-		p->names = mesh_alloc(p->names_cap * sizeof(NamedEntry));
-		for (i = 0; i < oldcap; i++)
-		{
-			if (old[i].fullname == NULL)
-				continue;
-			h = hash_string(old[i].fullname) & (p->names_cap - 1);
-			while (p->names[h].fullname != NULL)
-				h = (h + 1) & (p->names_cap - 1);
-			p->names[h] = old[i];
-		}
-		mesh_free(old);
-	}
-	h = hash_string(type->fullname) & (p->names_cap - 1);
-	while (p->names[h].fullname != NULL)
-		h = (h + 1) & (p->names_cap - 1);
-	p->names[h].fullname = type->fullname;
-	p->names[h].type = type;
-	p->nnames++;
-	return &p->names[h];
-}
-
-/*
- * Index of the first of names[0..n) equal to an earlier one, or -1.
- * Pairwise for a few, through a temporary hash table for many, so that a
- * hostile schema costs linear time.
- */
-static int
-find_duplicate(const char *const *names, int n)
-{
-	int			i;
-	int			j;
-	int			dup = -1;
-
-	if (n <= 16)
-	{
-		for (i = 1; i < n; i++)
-			for (j = 0; j < i; j++)
-				if (strcmp(names[i], names[j]) == 0)
-					return i;
-	}
-	else
-	{
-		size_t		cap = 32;
-		int		   *table;		/* index + 1, 0 when empty */
-
-		while (cap < 2 * (size_t) n)
-			cap *= 2;
-		table = mesh_alloc(cap * sizeof(int));
-		for (i = 0; i < n && dup < 0; i++)
-		{
-			size_t		h = hash_string(names[i]) & (cap - 1);
-
-			while (table[h] != 0)
-			{
-				if (strcmp(names[table[h] - 1], names[i]) == 0)
-				{
-					dup = i;
-					break;
-				}
-				h = (h + 1) & (cap - 1);
-			}
-			table[h] = i + 1;
-		}
-		mesh_free(table);
-	}
-	return dup;
+	entry->type = type;
+	mesh_map_put(&p->names, type->fullname, NULL, 0, entry);
+	return entry;
 }
 
 /*
@@ -443,7 +400,7 @@ get_optional_string(AvroParser *p, const MeshJson *j, const char *attr,
 		return true;
 	if (v->type != MJ_STRING)
 	{
-		av_error(p, "\"%s\" must be a string, not %s", attr, json_type_name(v));
+		av_error(p, "\"%s\" must be a string, not %s", attr, mesh_json_type_name(v));
 		return false;
 	}
 	*out = v->string;
@@ -468,7 +425,7 @@ parse_aliases(AvroParser *p, const MeshJson *j, const char *ns,
 	if (a->type != MJ_ARRAY)
 	{
 		av_error(p, "\"aliases\" must be an array of names, not %s",
-				 json_type_name(a));
+				 mesh_json_type_name(a));
 		return false;
 	}
 	if (a->count > 0)
@@ -481,7 +438,7 @@ parse_aliases(AvroParser *p, const MeshJson *j, const char *ns,
 		if (alias->type != MJ_STRING)
 		{
 			av_error(p, "\"aliases\" must be an array of names, not of %s",
-					 json_type_name(alias));
+					 mesh_json_type_name(alias));
 			return false;
 		}
 		ok = ns != NULL ? valid_dotted_name(alias->string, false)
@@ -526,7 +483,7 @@ parse_record_fields(AvroParser *p, MeshAvroType *t, const MeshJson *j,
 	}
 	if (fields->type != MJ_ARRAY)
 	{
-		av_error(p, "\"fields\" must be an array, not %s", json_type_name(fields));
+		av_error(p, "\"fields\" must be an array, not %s", mesh_json_type_name(fields));
 		return false;
 	}
 	if (fields->count == 0)
@@ -542,7 +499,7 @@ parse_record_fields(AvroParser *p, MeshAvroType *t, const MeshJson *j,
 		if (f->type != MJ_OBJECT)
 		{
 			av_error(p, "field #%d must be an object, not %s", i + 1,
-					 json_type_name(f));
+					 mesh_json_type_name(f));
 			return false;
 		}
 		if (name == NULL || name->type != MJ_STRING)
@@ -557,7 +514,7 @@ parse_record_fields(AvroParser *p, MeshAvroType *t, const MeshJson *j,
 		}
 		names[i] = name->string;
 	}
-	dup = find_duplicate(names, fields->count);
+	dup = mesh_find_duplicate(names, fields->count);
 	if (dup >= 0)
 	{
 		av_error(p, "duplicate field \"%s\"", names[dup]);
@@ -634,7 +591,7 @@ parse_enum_symbols(AvroParser *p, MeshAvroType *t, const MeshJson *j)
 	if (symbols->type != MJ_ARRAY)
 	{
 		av_error(p, "\"symbols\" must be an array, not %s",
-				 json_type_name(symbols));
+				 mesh_json_type_name(symbols));
 		return false;
 	}
 	if (symbols->count > 0)
@@ -646,7 +603,7 @@ parse_enum_symbols(AvroParser *p, MeshAvroType *t, const MeshJson *j)
 		if (s->type != MJ_STRING)
 		{
 			av_error(p, "\"symbols\" must be an array of strings, not of %s",
-					 json_type_name(s));
+					 mesh_json_type_name(s));
 			return false;
 		}
 		if (!valid_name(s->string, s->string_len))
@@ -657,7 +614,7 @@ parse_enum_symbols(AvroParser *p, MeshAvroType *t, const MeshJson *j)
 		t->symbols[i] = s->string;
 	}
 	t->nsymbols = symbols->count;
-	dup = find_duplicate(t->symbols, t->nsymbols);
+	dup = mesh_find_duplicate(t->symbols, t->nsymbols);
 	if (dup >= 0)
 	{
 		av_error(p, "duplicate symbol \"%s\"", t->symbols[dup]);
@@ -669,7 +626,7 @@ parse_enum_symbols(AvroParser *p, MeshAvroType *t, const MeshJson *j)
 		if (def->type != MJ_STRING)
 		{
 			av_error(p, "\"default\" must be a string, not %s",
-					 json_type_name(def));
+					 mesh_json_type_name(def));
 			return false;
 		}
 		for (i = 0; i < t->nsymbols; i++)
@@ -735,7 +692,7 @@ parse_named(AvroParser *p, const MeshJson *j, MeshAvroKind kind, const char *ns)
 		if (nsattr->type != MJ_STRING)
 		{
 			av_error(p, "\"namespace\" must be a string, not %s",
-					 json_type_name(nsattr));
+					 mesh_json_type_name(nsattr));
 			return NULL;
 		}
 		if (!valid_dotted_name(nsattr->string, true))
@@ -840,7 +797,7 @@ parse_union(AvroParser *p, const MeshJson *j, const char *ns)
 		else
 			keys[i] = unnamed_keys[b->kind];
 	}
-	dup = find_duplicate(keys, t->nbranches);
+	dup = mesh_find_duplicate(keys, t->nbranches);
 	if (dup >= 0)
 	{
 		MeshAvroType *b = t->branches[dup];
@@ -913,24 +870,16 @@ apply_logical_type(MeshAvroType *t, const MeshJson *j)
 		t->precision = (int) prec;
 		t->scale = (int) sc;
 	}
-	else if (strcmp(lt, "uuid") == 0 && k == AVRO_STRING)
-		t->logical = AVRO_LT_UUID;
-	else if (strcmp(lt, "date") == 0 && k == AVRO_INT)
-		t->logical = AVRO_LT_DATE;
-	else if (strcmp(lt, "time-millis") == 0 && k == AVRO_INT)
-		t->logical = AVRO_LT_TIME_MILLIS;
-	else if (strcmp(lt, "time-micros") == 0 && k == AVRO_LONG)
-		t->logical = AVRO_LT_TIME_MICROS;
-	else if (strcmp(lt, "timestamp-millis") == 0 && k == AVRO_LONG)
-		t->logical = AVRO_LT_TIMESTAMP_MILLIS;
-	else if (strcmp(lt, "timestamp-micros") == 0 && k == AVRO_LONG)
-		t->logical = AVRO_LT_TIMESTAMP_MICROS;
-	else if (strcmp(lt, "local-timestamp-millis") == 0 && k == AVRO_LONG)
-		t->logical = AVRO_LT_LOCAL_TIMESTAMP_MILLIS;
-	else if (strcmp(lt, "local-timestamp-micros") == 0 && k == AVRO_LONG)
-		t->logical = AVRO_LT_LOCAL_TIMESTAMP_MICROS;
-	else if (strcmp(lt, "duration") == 0 && k == AVRO_FIXED && t->size == 12)
-		t->logical = AVRO_LT_DURATION;
+	else
+	{
+		int			i;
+
+		for (i = AVRO_LT_UUID; i <= AVRO_LT_DURATION; i++)
+			if (strcmp(lt, logical_types[i].name) == 0 &&
+				k == logical_types[i].kind &&
+				(i != AVRO_LT_DURATION || t->size == 12))
+				t->logical = (MeshAvroLogical) i;
+	}
 }
 
 /* Any schema: a type name, a type object or a union. */
@@ -954,7 +903,7 @@ parse_schema(AvroParser *p, const MeshJson *j, const char *ns)
 	if (j->type != MJ_OBJECT)
 	{
 		av_error(p, "a schema must be a string, an object or an array, not %s",
-				 json_type_name(j));
+				 mesh_json_type_name(j));
 		return NULL;
 	}
 
@@ -966,7 +915,7 @@ parse_schema(AvroParser *p, const MeshJson *j, const char *ns)
 	}
 	if (type->type != MJ_STRING)
 	{
-		av_error(p, "\"type\" must be a type name, not %s", json_type_name(type));
+		av_error(p, "\"type\" must be a type name, not %s", mesh_json_type_name(type));
 		return NULL;
 	}
 	tn = type->string;
@@ -1021,26 +970,6 @@ parse_schema(AvroParser *p, const MeshJson *j, const char *ns)
  * ------------------------------------------------------------------------
  */
 
-/* Code points of a default for bytes or fixed (each one byte), or -1. */
-static int64_t
-byte_string_length(const MeshJson *v)
-{
-	const unsigned char *s = (const unsigned char *) v->string;
-	int64_t		n = 0;
-	size_t		i;
-
-	/* valid UTF-8: U+0000..U+00FF are leads below 0xC4 */
-	for (i = 0; i < v->string_len; i++)
-	{
-		if ((s[i] & 0xC0) == 0x80)
-			continue;
-		if (s[i] >= 0xC4)
-			return -1;
-		n++;
-	}
-	return n;
-}
-
 static bool validate_field_default(AvroParser *p,
 								   const MeshAvroType *record, int field);
 
@@ -1052,9 +981,9 @@ expect_json(AvroParser *p, const MeshAvroType *t, const MeshJson *v,
 		return true;
 	if (t->fullname != NULL)
 		av_why(p, "expected %s \"%s\", got %s", kind_names[t->kind],
-			   t->fullname, json_type_name(v));
+			   t->fullname, mesh_json_type_name(v));
 	else
-		av_why(p, "expected %s, got %s", kind_names[t->kind], json_type_name(v));
+		av_why(p, "expected %s, got %s", kind_names[t->kind], mesh_json_type_name(v));
 	return false;
 }
 
@@ -1099,7 +1028,7 @@ validate_value(AvroParser *p, const MeshAvroType *t, const MeshJson *v)
 
 				if (!expect_json(p, t, v, MJ_STRING))
 					return false;
-				n = byte_string_length(v);
+				n = mesh_avro_json_bytes(v, NULL);
 				if (n < 0)
 				{
 					av_why(p, "a %s default may hold only characters U+0000 to U+00FF",
@@ -1258,17 +1187,14 @@ mesh_avro_parse_ext(const char *json, size_t len, int flags,
 	p.errbuf = errbuf;
 	p.errlen = errlen;
 	p.flags = flags;
+	mesh_map_init(&p.names, true, 0);
 	if (errbuf != NULL && errlen > 0)
 		errbuf[0] = '\0';
 
 	j = mesh_json_parse(json, len, AVRO_SCHEMA_MAX_DEPTH, jerr, sizeof(jerr));
 	if (j == NULL)
 	{
-		if (errbuf != NULL && errlen > 0)
-		{
-			snprintf(errbuf, errlen, "invalid JSON: %s", jerr);
-			clip_utf8(errbuf);
-		}
+		mesh_text_format(errbuf, errlen, "invalid JSON: %s", jerr);
 		return NULL;
 	}
 
@@ -1281,9 +1207,17 @@ mesh_avro_parse_ext(const char *json, size_t len, int flags,
 	}
 
 	/* the bookkeeping; the schema and the JSON it points into stay */
-	for (i = 0; i < p.names_cap; i++)
-		mesh_free(p.names[i].field_state);
-	mesh_free(p.names);
+	for (i = 0; i < p.names.cap; i++)
+	{
+		NamedEntry *entry = mesh_map_slot(&p.names, i);
+
+		if (entry != NULL)
+		{
+			mesh_free(entry->field_state);
+			mesh_free(entry);
+		}
+	}
+	mesh_map_free(&p.names);
 	mesh_free(p.pending);
 	return t;
 }
@@ -1292,283 +1226,4 @@ MeshAvroType *
 mesh_avro_parse(const char *json, size_t len, char *errbuf, size_t errlen)
 {
 	return mesh_avro_parse_ext(json, len, 0, errbuf, errlen);
-}
-
-/* ------------------------------------------------------------------------
- * Parsing Canonical Form
- * ------------------------------------------------------------------------
- */
-
-/* The full names already written: later occurrences are just the name. */
-typedef struct NameSet
-{
-	const char **slots;
-	size_t		cap;			/* a power of 2 */
-	size_t		n;
-} NameSet;
-
-/* Add name; false if it was there already. */
-static bool
-nameset_add(NameSet *set, const char *name)
-{
-	size_t		h;
-
-	if (2 * (set->n + 1) > set->cap)
-	{
-		const char **old = set->slots;
-		size_t		oldcap = set->cap;
-		size_t		i;
-
-		set->cap = oldcap > 0 ? oldcap * 2 : 32;
-		set->slots = mesh_alloc(set->cap * sizeof(const char *));
-		for (i = 0; i < oldcap; i++)
-		{
-			if (old[i] == NULL)
-				continue;
-			h = hash_string(old[i]) & (set->cap - 1);
-			while (set->slots[h] != NULL)
-				h = (h + 1) & (set->cap - 1);
-			set->slots[h] = old[i];
-		}
-		mesh_free(old);
-	}
-	h = hash_string(name) & (set->cap - 1);
-	while (set->slots[h] != NULL)
-	{
-		if (strcmp(set->slots[h], name) == 0)
-			return false;
-		h = (h + 1) & (set->cap - 1);
-	}
-	set->slots[h] = name;
-	set->n++;
-	return true;
-}
-
-static void
-append_string(MeshBuf *buf, const char *s)
-{
-	mesh_buf_append_json_string(buf, s, strlen(s));
-}
-
-/*
- * [PRIMITIVES] simple names; [FULLNAMES] full names, no "namespace";
- * [STRIP] and [ORDER] name, type, fields, symbols, items, values, size;
- * [STRINGS] our strings hold no escapes; [INTEGERS] size in decimal;
- * [WHITESPACE] none.
- */
-static void
-canonical_write(MeshBuf *buf, const MeshAvroType *t, NameSet *seen)
-{
-	const char *fullname;
-	int			i;
-	char		num[16];
-
-	switch (t->kind)
-	{
-		case AVRO_NULL:
-		case AVRO_BOOLEAN:
-		case AVRO_INT:
-		case AVRO_LONG:
-		case AVRO_FLOAT:
-		case AVRO_DOUBLE:
-		case AVRO_BYTES:
-		case AVRO_STRING:
-			append_string(buf, kind_names[t->kind]);
-			return;
-		case AVRO_ARRAY:
-			mesh_buf_append_str(buf, "{\"type\":\"array\",\"items\":");
-			canonical_write(buf, t->items, seen);
-			mesh_buf_append_char(buf, '}');
-			return;
-		case AVRO_MAP:
-			mesh_buf_append_str(buf, "{\"type\":\"map\",\"values\":");
-			canonical_write(buf, t->values, seen);
-			mesh_buf_append_char(buf, '}');
-			return;
-		case AVRO_UNION:
-			mesh_buf_append_char(buf, '[');
-			for (i = 0; i < t->nbranches; i++)
-			{
-				if (i > 0)
-					mesh_buf_append_char(buf, ',');
-				canonical_write(buf, t->branches[i], seen);
-			}
-			mesh_buf_append_char(buf, ']');
-			return;
-		case AVRO_RECORD:
-		case AVRO_ENUM:
-		case AVRO_FIXED:
-			break;
-	}
-
-	/* a named type: in full the first time only, which also ends cycles */
-	fullname = t->fullname != NULL ? t->fullname : t->name != NULL ? t->name : "";
-	if (!nameset_add(seen, fullname))
-	{
-		append_string(buf, fullname);
-		return;
-	}
-	mesh_buf_append_str(buf, "{\"name\":");
-	append_string(buf, fullname);
-	mesh_buf_append_str(buf, ",\"type\":");
-	append_string(buf, kind_names[t->kind]);
-	if (t->kind == AVRO_RECORD)
-	{
-		mesh_buf_append_str(buf, ",\"fields\":[");
-		for (i = 0; i < t->nfields; i++)
-		{
-			if (i > 0)
-				mesh_buf_append_char(buf, ',');
-			mesh_buf_append_str(buf, "{\"name\":");
-			append_string(buf, t->fields[i].name);
-			mesh_buf_append_str(buf, ",\"type\":");
-			canonical_write(buf, t->fields[i].type, seen);
-			mesh_buf_append_char(buf, '}');
-		}
-		mesh_buf_append_char(buf, ']');
-	}
-	else if (t->kind == AVRO_ENUM)
-	{
-		mesh_buf_append_str(buf, ",\"symbols\":[");
-		for (i = 0; i < t->nsymbols; i++)
-		{
-			if (i > 0)
-				mesh_buf_append_char(buf, ',');
-			append_string(buf, t->symbols[i]);
-		}
-		mesh_buf_append_char(buf, ']');
-	}
-	else
-	{
-		snprintf(num, sizeof(num), "%d", t->size);
-		mesh_buf_append_str(buf, ",\"size\":");
-		mesh_buf_append_str(buf, num);
-	}
-	mesh_buf_append_char(buf, '}');
-}
-
-char *
-mesh_avro_canonical_form(const MeshAvroType *schema)
-{
-	MeshBuf		buf;
-	NameSet		seen;
-
-	mesh_buf_init(&buf);
-	memset(&seen, 0, sizeof(seen));
-	if (schema != NULL)
-		canonical_write(&buf, schema, &seen);
-	mesh_free(seen.slots);
-	return buf.data;
-}
-
-/* ------------------------------------------------------------------------
- * CRC-64-AVRO
- * ------------------------------------------------------------------------
- */
-
-/*
- * The specification's fingerprint table: entry i is i shifted right 8
- * times, each time XORed with EMPTY (0xc15d213aa4d7a795) when a 1 bit
- * falls off.  Precomputed so that there is no lazy initialization; the
- * unit tests recompute it.
- */
-static const uint64_t crc64_avro_table[256] = {
-	UINT64_C(0x0000000000000000), UINT64_C(0x2cf1cba6b75351fa), UINT64_C(0x59e3974d6ea6a3f4),
-	UINT64_C(0x75125cebd9f5f20e), UINT64_C(0xb3c72e9add4d47e8), UINT64_C(0x9f36e53c6a1e1612),
-	UINT64_C(0xea24b9d7b3ebe41c), UINT64_C(0xc6d5727104b8b5e6), UINT64_C(0xe5341f40f335c0fb),
-	UINT64_C(0xc9c5d4e644669101), UINT64_C(0xbcd7880d9d93630f), UINT64_C(0x902643ab2ac032f5),
-	UINT64_C(0x56f331da2e788713), UINT64_C(0x7a02fa7c992bd6e9), UINT64_C(0x0f10a69740de24e7),
-	UINT64_C(0x23e16d31f78d751d), UINT64_C(0x48d27cf4afc4cedd), UINT64_C(0x6423b75218979f27),
-	UINT64_C(0x1131ebb9c1626d29), UINT64_C(0x3dc0201f76313cd3), UINT64_C(0xfb15526e72898935),
-	UINT64_C(0xd7e499c8c5dad8cf), UINT64_C(0xa2f6c5231c2f2ac1), UINT64_C(0x8e070e85ab7c7b3b),
-	UINT64_C(0xade663b45cf10e26), UINT64_C(0x8117a812eba25fdc), UINT64_C(0xf405f4f93257add2),
-	UINT64_C(0xd8f43f5f8504fc28), UINT64_C(0x1e214d2e81bc49ce), UINT64_C(0x32d0868836ef1834),
-	UINT64_C(0x47c2da63ef1aea3a), UINT64_C(0x6b3311c55849bbc0), UINT64_C(0x91a4f9e95f899dba),
-	UINT64_C(0xbd55324fe8dacc40), UINT64_C(0xc8476ea4312f3e4e), UINT64_C(0xe4b6a502867c6fb4),
-	UINT64_C(0x2263d77382c4da52), UINT64_C(0x0e921cd535978ba8), UINT64_C(0x7b80403eec6279a6),
-	UINT64_C(0x57718b985b31285c), UINT64_C(0x7490e6a9acbc5d41), UINT64_C(0x58612d0f1bef0cbb),
-	UINT64_C(0x2d7371e4c21afeb5), UINT64_C(0x0182ba427549af4f), UINT64_C(0xc757c83371f11aa9),
-	UINT64_C(0xeba60395c6a24b53), UINT64_C(0x9eb45f7e1f57b95d), UINT64_C(0xb24594d8a804e8a7),
-	UINT64_C(0xd976851df04d5367), UINT64_C(0xf5874ebb471e029d), UINT64_C(0x809512509eebf093),
-	UINT64_C(0xac64d9f629b8a169), UINT64_C(0x6ab1ab872d00148f), UINT64_C(0x464060219a534575),
-	UINT64_C(0x33523cca43a6b77b), UINT64_C(0x1fa3f76cf4f5e681), UINT64_C(0x3c429a5d0378939c),
-	UINT64_C(0x10b351fbb42bc266), UINT64_C(0x65a10d106dde3068), UINT64_C(0x4950c6b6da8d6192),
-	UINT64_C(0x8f85b4c7de35d474), UINT64_C(0xa3747f616966858e), UINT64_C(0xd666238ab0937780),
-	UINT64_C(0xfa97e82c07c0267a), UINT64_C(0xa1f3b1a7f6bc745f), UINT64_C(0x8d027a0141ef25a5),
-	UINT64_C(0xf81026ea981ad7ab), UINT64_C(0xd4e1ed4c2f498651), UINT64_C(0x12349f3d2bf133b7),
-	UINT64_C(0x3ec5549b9ca2624d), UINT64_C(0x4bd7087045579043), UINT64_C(0x6726c3d6f204c1b9),
-	UINT64_C(0x44c7aee70589b4a4), UINT64_C(0x68366541b2dae55e), UINT64_C(0x1d2439aa6b2f1750),
-	UINT64_C(0x31d5f20cdc7c46aa), UINT64_C(0xf700807dd8c4f34c), UINT64_C(0xdbf14bdb6f97a2b6),
-	UINT64_C(0xaee31730b66250b8), UINT64_C(0x8212dc9601310142), UINT64_C(0xe921cd535978ba82),
-	UINT64_C(0xc5d006f5ee2beb78), UINT64_C(0xb0c25a1e37de1976), UINT64_C(0x9c3391b8808d488c),
-	UINT64_C(0x5ae6e3c98435fd6a), UINT64_C(0x7617286f3366ac90), UINT64_C(0x03057484ea935e9e),
-	UINT64_C(0x2ff4bf225dc00f64), UINT64_C(0x0c15d213aa4d7a79), UINT64_C(0x20e419b51d1e2b83),
-	UINT64_C(0x55f6455ec4ebd98d), UINT64_C(0x79078ef873b88877), UINT64_C(0xbfd2fc8977003d91),
-	UINT64_C(0x9323372fc0536c6b), UINT64_C(0xe6316bc419a69e65), UINT64_C(0xcac0a062aef5cf9f),
-	UINT64_C(0x3057484ea935e9e5), UINT64_C(0x1ca683e81e66b81f), UINT64_C(0x69b4df03c7934a11),
-	UINT64_C(0x454514a570c01beb), UINT64_C(0x839066d47478ae0d), UINT64_C(0xaf61ad72c32bfff7),
-	UINT64_C(0xda73f1991ade0df9), UINT64_C(0xf6823a3fad8d5c03), UINT64_C(0xd563570e5a00291e),
-	UINT64_C(0xf9929ca8ed5378e4), UINT64_C(0x8c80c04334a68aea), UINT64_C(0xa0710be583f5db10),
-	UINT64_C(0x66a47994874d6ef6), UINT64_C(0x4a55b232301e3f0c), UINT64_C(0x3f47eed9e9ebcd02),
-	UINT64_C(0x13b6257f5eb89cf8), UINT64_C(0x788534ba06f12738), UINT64_C(0x5474ff1cb1a276c2),
-	UINT64_C(0x2166a3f7685784cc), UINT64_C(0x0d976851df04d536), UINT64_C(0xcb421a20dbbc60d0),
-	UINT64_C(0xe7b3d1866cef312a), UINT64_C(0x92a18d6db51ac324), UINT64_C(0xbe5046cb024992de),
-	UINT64_C(0x9db12bfaf5c4e7c3), UINT64_C(0xb140e05c4297b639), UINT64_C(0xc452bcb79b624437),
-	UINT64_C(0xe8a377112c3115cd), UINT64_C(0x2e7605602889a02b), UINT64_C(0x0287cec69fdaf1d1),
-	UINT64_C(0x7795922d462f03df), UINT64_C(0x5b64598bf17c5225), UINT64_C(0xc15d213aa4d7a795),
-	UINT64_C(0xedacea9c1384f66f), UINT64_C(0x98beb677ca710461), UINT64_C(0xb44f7dd17d22559b),
-	UINT64_C(0x729a0fa0799ae07d), UINT64_C(0x5e6bc406cec9b187), UINT64_C(0x2b7998ed173c4389),
-	UINT64_C(0x0788534ba06f1273), UINT64_C(0x24693e7a57e2676e), UINT64_C(0x0898f5dce0b13694),
-	UINT64_C(0x7d8aa9373944c49a), UINT64_C(0x517b62918e179560), UINT64_C(0x97ae10e08aaf2086),
-	UINT64_C(0xbb5fdb463dfc717c), UINT64_C(0xce4d87ade4098372), UINT64_C(0xe2bc4c0b535ad288),
-	UINT64_C(0x898f5dce0b136948), UINT64_C(0xa57e9668bc4038b2), UINT64_C(0xd06cca8365b5cabc),
-	UINT64_C(0xfc9d0125d2e69b46), UINT64_C(0x3a487354d65e2ea0), UINT64_C(0x16b9b8f2610d7f5a),
-	UINT64_C(0x63abe419b8f88d54), UINT64_C(0x4f5a2fbf0fabdcae), UINT64_C(0x6cbb428ef826a9b3),
-	UINT64_C(0x404a89284f75f849), UINT64_C(0x3558d5c396800a47), UINT64_C(0x19a91e6521d35bbd),
-	UINT64_C(0xdf7c6c14256bee5b), UINT64_C(0xf38da7b29238bfa1), UINT64_C(0x869ffb594bcd4daf),
-	UINT64_C(0xaa6e30fffc9e1c55), UINT64_C(0x50f9d8d3fb5e3a2f), UINT64_C(0x7c0813754c0d6bd5),
-	UINT64_C(0x091a4f9e95f899db), UINT64_C(0x25eb843822abc821), UINT64_C(0xe33ef64926137dc7),
-	UINT64_C(0xcfcf3def91402c3d), UINT64_C(0xbadd610448b5de33), UINT64_C(0x962caaa2ffe68fc9),
-	UINT64_C(0xb5cdc793086bfad4), UINT64_C(0x993c0c35bf38ab2e), UINT64_C(0xec2e50de66cd5920),
-	UINT64_C(0xc0df9b78d19e08da), UINT64_C(0x060ae909d526bd3c), UINT64_C(0x2afb22af6275ecc6),
-	UINT64_C(0x5fe97e44bb801ec8), UINT64_C(0x7318b5e20cd34f32), UINT64_C(0x182ba427549af4f2),
-	UINT64_C(0x34da6f81e3c9a508), UINT64_C(0x41c8336a3a3c5706), UINT64_C(0x6d39f8cc8d6f06fc),
-	UINT64_C(0xabec8abd89d7b31a), UINT64_C(0x871d411b3e84e2e0), UINT64_C(0xf20f1df0e77110ee),
-	UINT64_C(0xdefed65650224114), UINT64_C(0xfd1fbb67a7af3409), UINT64_C(0xd1ee70c110fc65f3),
-	UINT64_C(0xa4fc2c2ac90997fd), UINT64_C(0x880de78c7e5ac607), UINT64_C(0x4ed895fd7ae273e1),
-	UINT64_C(0x62295e5bcdb1221b), UINT64_C(0x173b02b01444d015), UINT64_C(0x3bcac916a31781ef),
-	UINT64_C(0x60ae909d526bd3ca), UINT64_C(0x4c5f5b3be5388230), UINT64_C(0x394d07d03ccd703e),
-	UINT64_C(0x15bccc768b9e21c4), UINT64_C(0xd369be078f269422), UINT64_C(0xff9875a13875c5d8),
-	UINT64_C(0x8a8a294ae18037d6), UINT64_C(0xa67be2ec56d3662c), UINT64_C(0x859a8fdda15e1331),
-	UINT64_C(0xa96b447b160d42cb), UINT64_C(0xdc791890cff8b0c5), UINT64_C(0xf088d33678abe13f),
-	UINT64_C(0x365da1477c1354d9), UINT64_C(0x1aac6ae1cb400523), UINT64_C(0x6fbe360a12b5f72d),
-	UINT64_C(0x434ffdaca5e6a6d7), UINT64_C(0x287cec69fdaf1d17), UINT64_C(0x048d27cf4afc4ced),
-	UINT64_C(0x719f7b249309bee3), UINT64_C(0x5d6eb082245aef19), UINT64_C(0x9bbbc2f320e25aff),
-	UINT64_C(0xb74a095597b10b05), UINT64_C(0xc25855be4e44f90b), UINT64_C(0xeea99e18f917a8f1),
-	UINT64_C(0xcd48f3290e9addec), UINT64_C(0xe1b9388fb9c98c16), UINT64_C(0x94ab6464603c7e18),
-	UINT64_C(0xb85aafc2d76f2fe2), UINT64_C(0x7e8fddb3d3d79a04), UINT64_C(0x527e16156484cbfe),
-	UINT64_C(0x276c4afebd7139f0), UINT64_C(0x0b9d81580a22680a), UINT64_C(0xf10a69740de24e70),
-	UINT64_C(0xddfba2d2bab11f8a), UINT64_C(0xa8e9fe396344ed84), UINT64_C(0x8418359fd417bc7e),
-	UINT64_C(0x42cd47eed0af0998), UINT64_C(0x6e3c8c4867fc5862), UINT64_C(0x1b2ed0a3be09aa6c),
-	UINT64_C(0x37df1b05095afb96), UINT64_C(0x143e7634fed78e8b), UINT64_C(0x38cfbd924984df71),
-	UINT64_C(0x4ddde17990712d7f), UINT64_C(0x612c2adf27227c85), UINT64_C(0xa7f958ae239ac963),
-	UINT64_C(0x8b08930894c99899), UINT64_C(0xfe1acfe34d3c6a97), UINT64_C(0xd2eb0445fa6f3b6d),
-	UINT64_C(0xb9d81580a22680ad), UINT64_C(0x9529de261575d157), UINT64_C(0xe03b82cdcc802359),
-	UINT64_C(0xccca496b7bd372a3), UINT64_C(0x0a1f3b1a7f6bc745), UINT64_C(0x26eef0bcc83896bf),
-	UINT64_C(0x53fcac5711cd64b1), UINT64_C(0x7f0d67f1a69e354b), UINT64_C(0x5cec0ac051134056),
-	UINT64_C(0x701dc166e64011ac), UINT64_C(0x050f9d8d3fb5e3a2), UINT64_C(0x29fe562b88e6b258),
-	UINT64_C(0xef2b245a8c5e07be), UINT64_C(0xc3daeffc3b0d5644), UINT64_C(0xb6c8b317e2f8a44a),
-	UINT64_C(0x9a3978b155abf5b0)
-};
-
-uint64_t
-mesh_avro_fingerprint(const char *data, size_t len)
-{
-	const unsigned char *s = (const unsigned char *) data;
-	uint64_t	fp = UINT64_C(0xc15d213aa4d7a795);
-	size_t		i;
-
-	for (i = 0; i < len; i++)
-		fp = (fp >> 8) ^ crc64_avro_table[(fp ^ s[i]) & 0xff];
-	return fp;
 }

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * core/avro_schema.h
- *		  Avro schemas, Parsing Canonical Form, fingerprints
+ *		  Avro schemas: parsing and validation (with core/avro_canonical.h:
+ *		  Parsing Canonical Form, fingerprints)
  *
  *-------------------------------------------------------------------------
  */
@@ -93,12 +94,24 @@ struct MeshAvroType
  */
 extern MeshAvroType *mesh_avro_parse(const char *json, size_t len,
 									 char *errbuf, size_t errlen);
-/* The Parsing Canonical Form of the Avro specification, NUL-terminated. */
-extern char *mesh_avro_canonical_form(const MeshAvroType *schema);
-/* CRC-64-AVRO of the given bytes (the spec's "Rabin" fingerprint). */
-extern uint64_t mesh_avro_fingerprint(const char *data, size_t len);
 /* The type's name as Avro writes it ("int", "record", or a full name). */
 extern const char *mesh_avro_kind_name(MeshAvroKind kind);
+/* A logical type's name as Avro writes it ("timestamp-millis"), or NULL. */
+extern const char *mesh_avro_logical_name(MeshAvroLogical logical);
+
+/*
+ * Append how messages name a type: "int", "decimal(10,2)", "uuid",
+ * 'record "a.B"', 'fixed "a.F" of 16 bytes', "union [null, string]".
+ */
+extern void mesh_avro_append_label(MeshBuf *buf, const MeshAvroType *type);
+
+/*
+ * The bytes of a bytes or fixed value given in a schema's JSON (a field
+ * default: a string whose code points U+0000..U+00FF are one byte each)
+ * into out (room for json->string_len bytes; NULL only counts them).
+ * Returns their number, or -1 when a code point is above U+00FF.
+ */
+extern int64_t mesh_avro_json_bytes(const MeshJson *json, char *out);
 
 /*
  * mesh_avro_parse with flags.  MESH_AVRO_LAX_DEFAULTS: a field default that
@@ -111,5 +124,8 @@ extern const char *mesh_avro_kind_name(MeshAvroKind kind);
 extern MeshAvroType *mesh_avro_parse_ext(const char *json, size_t len,
 										 int flags,
 										 char *errbuf, size_t errlen);
+
+/* Parsing Canonical Form and fingerprints */
+#include "core/avro_canonical.h"
 
 #endif							/* MESH_CORE_AVRO_SCHEMA_H */

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * core/core.h
- *		  The portable core: memory and a growable buffer
+ *		  The portable core: memory, and the growable buffer (core/buf.h)
  *
  *-------------------------------------------------------------------------
  */
@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * The portable core: the parsers, decoders and encoders that read and write
@@ -19,8 +20,7 @@
  * report bad input through return values and an error buffer, so that they
  * can be fuzzed and unit-tested outside the server (test/unit, test/fuzz,
  * built with -DMESH_STANDALONE).  Inside the server they allocate with
- * palloc in the current memory context (mesh_alloc, in
- * src/mesh/core_memory.c).
+ * palloc in the current memory context (mesh_alloc, in src/glue.c).
  */
 /*
  * Memory for the portable core: in the server, palloc in the current
@@ -32,25 +32,25 @@ extern void *mesh_realloc(void *ptr, size_t size);
 extern void mesh_free(void *ptr);
 extern char *mesh_strndup(const char *s, size_t len);
 
-/* A growable byte/char buffer for the portable core (NUL-terminated). */
-typedef struct MeshBuf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-} MeshBuf;
+#ifdef PG_PRINTF_ATTRIBUTE
+#define MESH_PRINTF_ARCHETYPE PG_PRINTF_ATTRIBUTE
+#else
+#define MESH_PRINTF_ARCHETYPE printf
+#endif
 
-extern void mesh_buf_init(MeshBuf *buf);
-extern void mesh_buf_append(MeshBuf *buf, const char *data, size_t len);
-extern void mesh_buf_append_str(MeshBuf *buf, const char *s);
-extern void mesh_buf_append_char(MeshBuf *buf, char c);
-/* append s as a JSON string literal, quotes included */
-extern void mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len);
+#define MESH_LIKELY(x)		__builtin_expect(!!(x), 1)
+#define MESH_UNLIKELY(x)	__builtin_expect(!!(x), 0)
+
+/* The largest block the server allocates (MaxAllocSize). */
+#define MESH_MAX_ALLOC		((size_t) 0x3FFFFFFF)
 
 #ifdef MESH_STANDALONE
 /* test/unit/standalone.c: free all portable-core memory; count live blocks */
 extern void mesh_standalone_reset(void);
 extern size_t mesh_standalone_live_blocks(void);
 #endif
+
+/* MeshBuf, the growable buffer (core/buf.h, which needs the above) */
+#include "core/buf.h"
 
 #endif							/* MESH_CORE_H */

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * json.c
- *		  The portable core's growable buffer, and a strict JSON parser
- *		  (RFC 8259) into a tree with its compact serializer.
+ *		  A strict JSON parser (RFC 8259) into a tree, with its compact
+ *		  serializer.
  *
  * Catalog records, schema registry responses and message values are JSON
  * that comes from outside.  This parser accepts exactly RFC 8259 and
@@ -25,188 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef PG_PRINTF_ATTRIBUTE
-#define MJ_PRINTF_ARCHETYPE PG_PRINTF_ATTRIBUTE
-#else
-#define MJ_PRINTF_ARCHETYPE printf
-#endif
-
-/* ------------------------------------------------------------------------
- * MeshBuf
- * ------------------------------------------------------------------------
- */
-
-#define MESH_BUF_INITIAL_SIZE 64
-
-void
-mesh_buf_init(MeshBuf *buf)
-{
-	buf->cap = MESH_BUF_INITIAL_SIZE;
-	buf->data = mesh_alloc(buf->cap);
-	buf->len = 0;
-}
-
-/* Make room for extra more bytes plus the terminating NUL. */
-static void
-mesh_buf_reserve(MeshBuf *buf, size_t extra)
-{
-	size_t		need = buf->len + extra + 1;
-	size_t		newcap;
-
-	if (need <= buf->cap && buf->data != NULL)
-		return;
-	newcap = buf->cap > 0 ? buf->cap : MESH_BUF_INITIAL_SIZE;
-	while (newcap < need)
-		newcap = newcap > SIZE_MAX / 2 ? need : newcap * 2;
-	/* mesh_realloc accepts NULL, so a zeroed MeshBuf works too */
-	buf->data = mesh_realloc(buf->data, newcap);
-	buf->cap = newcap;
-}
-
-void
-mesh_buf_append(MeshBuf *buf, const char *data, size_t len)
-{
-	mesh_buf_reserve(buf, len);
-	if (len > 0)
-		memcpy(buf->data + buf->len, data, len);
-	buf->len += len;
-	buf->data[buf->len] = '\0';
-}
-
-void
-mesh_buf_append_str(MeshBuf *buf, const char *s)
-{
-	mesh_buf_append(buf, s, strlen(s));
-}
-
-void
-mesh_buf_append_char(MeshBuf *buf, char c)
-{
-	mesh_buf_reserve(buf, 1);
-	buf->data[buf->len++] = c;
-	buf->data[buf->len] = '\0';
-}
-
-/*
- * Length of the well-formed UTF-8 sequence at s (at most avail bytes), or
- * 0 if there is none: overlong forms, UTF-16 surrogates (U+D800..U+DFFF)
- * and code points above U+10FFFF are not well-formed (RFC 3629, table 3-7
- * of the Unicode standard).
- */
-static size_t
-utf8_sequence_length(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80;
-	unsigned char hi = 0xBF;
-	size_t		n;
-	size_t		i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-	{
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;			/* overlong */
-		else if (c == 0xED)
-			hi = 0x9F;			/* surrogates */
-	}
-	else if (c >= 0xF0 && c <= 0xF4)
-	{
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;			/* overlong */
-		else if (c == 0xF4)
-			hi = 0x8F;			/* above U+10FFFF */
-	}
-	else
-		return 0;				/* continuation byte, C0, C1, F5..FF */
-
-	if (avail < n)
-		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return n;
-}
-
-/*
- * Append s as a JSON string literal.  Invalid UTF-8 bytes become U+FFFD,
- * so that the output is always valid JSON; NUL and other control
- * characters are escaped.
- */
-void
-mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *) s;
-	size_t		run = 0;
-	size_t		i = 0;
-
-	mesh_buf_reserve(buf, len + 2);
-	mesh_buf_append_char(buf, '"');
-	while (i < len)
-	{
-		unsigned char c = u[i];
-		size_t		n;
-		char		esc[8];
-
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80)
-		{
-			i++;
-			continue;
-		}
-		if (c >= 0x80 && (n = utf8_sequence_length(u + i, len - i)) > 0)
-		{
-			i += n;
-			continue;
-		}
-
-		/* flush the run of plain characters, then escape this byte */
-		mesh_buf_append(buf, s + run, i - run);
-		switch (c)
-		{
-			case '"':
-				mesh_buf_append(buf, "\\\"", 2);
-				break;
-			case '\\':
-				mesh_buf_append(buf, "\\\\", 2);
-				break;
-			case '\b':
-				mesh_buf_append(buf, "\\b", 2);
-				break;
-			case '\f':
-				mesh_buf_append(buf, "\\f", 2);
-				break;
-			case '\n':
-				mesh_buf_append(buf, "\\n", 2);
-				break;
-			case '\r':
-				mesh_buf_append(buf, "\\r", 2);
-				break;
-			case '\t':
-				mesh_buf_append(buf, "\\t", 2);
-				break;
-			default:
-				if (c >= 0x80)
-					mesh_buf_append(buf, "\\ufffd", 6);
-				else
-				{
-					snprintf(esc, sizeof(esc), "\\u%04x", (unsigned) c);
-					mesh_buf_append(buf, esc, 6);
-				}
-				break;
-		}
-		i++;
-		run = i;
-	}
-	mesh_buf_append(buf, s + run, i - run);
-	mesh_buf_append_char(buf, '"');
-}
+#include "core/text.h"
 
 /* ------------------------------------------------------------------------
  * The parser
@@ -239,7 +58,6 @@ typedef struct JsonParser
 	size_t		items_cap;
 	const char **keys;
 	size_t	   *key_pos;		/* where each key starts, for errors */
-	size_t	   *key_len;		/* each key's length (keys hold no NUL) */
 	size_t		nkeys;
 	size_t		keys_cap;
 	JsonFrame  *frames;
@@ -306,30 +124,7 @@ json_strndup(JsonParser *p, const char *s, size_t len)
 }
 
 static void json_error(JsonParser *p, size_t pos, const char *fmt,...)
-			__attribute__((format(MJ_PRINTF_ARCHETYPE, 3, 4)));
-
-/*
- * Drop a character cut in half at the end of a truncated message, so that
- * the message stays valid UTF-8.
- */
-static void
-clip_utf8(char *buf, size_t used)
-{
-	size_t		start = used;
-	size_t		need;
-	unsigned char c;
-
-	while (start > 0 && ((unsigned char) buf[start - 1] & 0xC0) == 0x80)
-		start--;
-	if (start == 0)
-		return;
-	c = (unsigned char) buf[start - 1];
-	if (c < 0x80)
-		return;
-	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-	if (used - (start - 1) < need)
-		buf[start - 1] = '\0';
-}
+			__attribute__((format(MESH_PRINTF_ARCHETYPE, 3, 4)));
 
 static void
 json_error(JsonParser *p, size_t pos, const char *fmt,...)
@@ -340,13 +135,10 @@ json_error(JsonParser *p, size_t pos, const char *fmt,...)
 	if (p->errbuf == NULL || p->errlen == 0)
 		return;
 	n = snprintf(p->errbuf, p->errlen, "at byte %zu: ", pos);
-	if (n >= 0 && (size_t) n < p->errlen)
-	{
-		va_start(ap, fmt);
-		vsnprintf(p->errbuf + n, p->errlen - n, fmt, ap);
-		va_end(ap);
-	}
-	clip_utf8(p->errbuf, strlen(p->errbuf));
+	va_start(ap, fmt);
+	mesh_text_vformat(p->errbuf, p->errlen, n >= 0 ? (size_t) n : p->errlen,
+					  fmt, ap);
+	va_end(ap);
 }
 
 /* What stands at pos, for error messages. */
@@ -378,18 +170,6 @@ json_skip_ws(JsonParser *p)
 	}
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The 4 hex digits at pos as a code unit, or -1 (error reported). */
 static long
 json_hex4(JsonParser *p, size_t pos, size_t escape_pos)
@@ -406,7 +186,7 @@ json_hex4(JsonParser *p, size_t pos, size_t escape_pos)
 			json_error(p, p->len, "unexpected end of input in \\u escape");
 			return -1;
 		}
-		h = hex_value(p->s[pos + i]);
+		h = mesh_hex_digit(p->s[pos + i]);
 		if (h < 0)
 		{
 			json_error(p, escape_pos, "invalid \\u escape: expected 4 hex digits");
@@ -606,7 +386,7 @@ json_parse_string(JsonParser *p, size_t *out_len)
 			i++;
 		else
 		{
-			size_t		n = utf8_sequence_length(s + i, p->len - i);
+			size_t		n = mesh_utf8_sequence_length(s + i, p->len - i);
 
 			if (n == 0)
 			{
@@ -794,20 +574,6 @@ json_parse_scalar(JsonParser *p)
 	return node;
 }
 
-/* Grow a scratch stack so that it holds at least need elements. */
-static void *
-grow_stack(void *array, size_t *cap, size_t need, size_t elemsize)
-{
-	size_t		newcap = *cap > 0 ? *cap : 16;
-
-	if (need <= *cap)
-		return array;
-	while (newcap < need)
-		newcap *= 2;
-	*cap = newcap;
-	return mesh_realloc(array, newcap * elemsize);
-}
-
 /* The object key at p->pos, then the colon after it. */
 static bool
 json_parse_key(JsonParser *p)
@@ -834,12 +600,10 @@ json_parse_key(JsonParser *p)
 
 		p->keys = mesh_realloc(p->keys, cap * sizeof(const char *));
 		p->key_pos = mesh_realloc(p->key_pos, cap * sizeof(size_t));
-		p->key_len = mesh_realloc(p->key_len, cap * sizeof(size_t));
 		p->keys_cap = cap;
 	}
 	p->keys[p->nkeys] = key;
 	p->key_pos[p->nkeys] = keypos;
-	p->key_len[p->nkeys] = keylen;
 	p->nkeys++;
 
 	json_skip_ws(p);
@@ -853,66 +617,20 @@ json_parse_key(JsonParser *p)
 	return true;
 }
 
-static uint32_t
-hash_string(const char *s)
-{
-	uint32_t	h = 2166136261u;	/* FNV-1a */
-
-	while (*s)
-	{
-		h ^= (unsigned char) *s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /*
  * Reject duplicate keys (RFC 8259 leaves their meaning open, and readers
- * disagree on it).  Small objects compare pairwise, larger ones use a
- * temporary hash table, so that a hostile object costs linear time.
+ * disagree on it), in linear time whatever the object (mesh_find_duplicate).
  */
 static bool
 json_check_duplicates(JsonParser *p, const char **keys, const size_t *pos,
-					  const size_t *lens, size_t n)
+					  size_t n)
 {
-	size_t		i;
-	size_t		j;
+	int			dup = mesh_find_duplicate(keys, (int) n);
 
-	if (n <= 8)
+	if (dup >= 0)
 	{
-		for (i = 1; i < n; i++)
-			for (j = 0; j < i; j++)
-				if (lens[i] == lens[j] && memcmp(keys[i], keys[j], lens[i]) == 0)
-				{
-					json_error(p, pos[i], "duplicate object key \"%s\"", keys[i]);
-					return false;
-				}
-	}
-	else
-	{
-		size_t		cap = 16;
-		size_t	   *table;		/* index + 1, 0 when empty */
-
-		while (cap < 2 * n)
-			cap *= 2;
-		table = mesh_alloc(cap * sizeof(size_t));
-		for (i = 0; i < n; i++)
-		{
-			size_t		h = hash_string(keys[i]) & (cap - 1);
-
-			while (table[h] != 0)
-			{
-				if (strcmp(keys[table[h] - 1], keys[i]) == 0)
-				{
-					json_error(p, pos[i], "duplicate object key \"%s\"", keys[i]);
-					mesh_free(table);
-					return false;
-				}
-				h = (h + 1) & (cap - 1);
-			}
-			table[h] = i + 1;
-		}
-		mesh_free(table);
+		json_error(p, pos[dup], "duplicate object key \"%s\"", keys[dup]);
+		return false;
 	}
 	return true;
 }
@@ -935,7 +653,7 @@ json_open(JsonParser *p)
 	{
 		size_t		cap = (size_t) p->frames_cap;
 
-		p->frames = grow_stack(p->frames, &cap, (size_t) p->nframes + 1,
+		p->frames = mesh_grow_array(p->frames, &cap, (size_t) p->nframes + 1,
 							   sizeof(JsonFrame));
 		p->frames_cap = (int) cap;
 	}
@@ -962,8 +680,7 @@ json_close(JsonParser *p)
 	}
 	if (node->type == MJ_OBJECT && n > 1 &&
 		!json_check_duplicates(p, p->keys + frame->key_base,
-							   p->key_pos + frame->key_base,
-							   p->key_len + frame->key_base, n))
+							   p->key_pos + frame->key_base, n))
 		return NULL;
 	node->count = (int) n;
 	if (n > 0)
@@ -1043,7 +760,7 @@ json_parse_document(JsonParser *p)
 				}
 				return node;
 			}
-			p->items = grow_stack(p->items, &p->items_cap, p->nitems + 1,
+			p->items = mesh_grow_array(p->items, &p->items_cap, p->nitems + 1,
 								  sizeof(MeshJson *));
 			p->items[p->nitems++] = node;
 
@@ -1097,7 +814,6 @@ mesh_json_parse(const char *text, size_t len, int max_depth,
 	mesh_free(p.items);
 	mesh_free(p.keys);
 	mesh_free(p.key_pos);
-	mesh_free(p.key_len);
 	mesh_free(p.frames);
 	mesh_free(p.scratch.data);
 	return result;
@@ -1192,6 +908,27 @@ mesh_json_get_string(const MeshJson *obj, const char *key)
 	MeshJson   *v = mesh_json_get(obj, key);
 
 	return v != NULL && v->type == MJ_STRING ? v->string : NULL;
+}
+
+const char *
+mesh_json_type_name(const MeshJson *json)
+{
+	switch (json->type)
+	{
+		case MJ_NULL:
+			return "null";
+		case MJ_BOOL:
+			return "boolean";
+		case MJ_NUMBER:
+			return "number";
+		case MJ_STRING:
+			return "string";
+		case MJ_ARRAY:
+			return "array";
+		case MJ_OBJECT:
+			return "object";
+	}
+	return "value";
 }
 
 /*

@@ -62,6 +62,8 @@ extern MeshJson *mesh_json_get_next(const MeshJson *obj, const char *key, int *h
 extern double mesh_json_real(const MeshJson *json);
 /* the member's string, or NULL when absent or not a string */
 extern const char *mesh_json_get_string(const MeshJson *obj, const char *key);
+/* the type's name for messages: "null", "boolean", "number", "string"... */
+extern const char *mesh_json_type_name(const MeshJson *json);
 /* serialize compactly (no white space), keys in stored order */
 extern void mesh_json_write(MeshBuf *buf, const MeshJson *json);
 

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_avro_decode.c
- *		  libFuzzer target of the Avro decoder (src/core/avro_decode.c).
+ *		  libFuzzer target of the Avro decoder (src/core/avro_compile.c,
+ *		  avro_decode.c, avro_render.c).
  *
  * The first byte of an input picks one of the writer/reader schema pairs
  * of test/fuzz/avro_pairs.json (written by gen_corpus.py), each with the

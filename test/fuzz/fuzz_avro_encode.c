@@ -2,7 +2,7 @@
  *
  * fuzz_avro_encode.c
  *		  libFuzzer target of the Avro encoder's JSON path
- *		  (src/core/avro_encode.c).
+ *		  (src/core/avro_encode.c, avro_write.c, avro_source.c).
  *
  * JSON text is what the encoder parses and walks itself (jsonb columns,
  * create_data_product's query results), so that is what is fuzzed: the
@@ -10,8 +10,9 @@
  * is handed over (a slot of shape MESH_SHAPE_JSON, or a value of kind
  * MESH_AVRO_JSON); the rest is the JSON text of the record's one field
  * "v".  Beyond not crashing under ASan and UBSan, an encode must keep its
- * promises, checked with the decoder (src/core/avro_decode.c), which shares no
- * code with the encoder:
+ * promises, checked with the decoder (src/core/avro_compile.c, avro_decode.c,
+ * avro_render.c), which shares with the encoder only the core's small
+ * utilities (MeshBuf, UTF-8 checks, uuid text, the calendar's ranges):
  *
  *	 - a refusal appends nothing (the buffer's prefix and NUL are intact)
  *	   and says why in valid UTF-8;
@@ -23,8 +24,8 @@
  *	   but after JSON that does not parse: mesh_json_parse leaves a partial
  *	   tree to the memory context, by design; then everything is reset.
  *
- * Built by test/fuzz/run like the others, with src/core/avro_encode.c added to
- * the sources; seeds in test/fuzz/corpus/fuzz_avro_encode.
+ * Built by test/fuzz/run like the others (with every file of src/core);
+ * seeds in test/fuzz/corpus/fuzz_avro_encode.
  *
  *-------------------------------------------------------------------------
  */

@@ -2,7 +2,7 @@
  *
  * fuzz_avro_schema.c
  *		  libFuzzer target of Avro schemas (src/core/avro_schema.c) and of
- *		  compiling decoders for them (src/core/avro_decode.c).
+ *		  compiling decoders for them (src/core/avro_compile.c).
  *
  * An input is a schema, optionally followed by a NUL byte (which JSON
  * cannot hold) and a datum.  Beyond not crashing under ASan and UBSan:

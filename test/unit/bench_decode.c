@@ -1,15 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * bench_decode.c
- *		  Throughput of the Avro decoder (src/core/avro_decode.c) on the common
- *		  case: an 8-field record of ints, longs, doubles, strings and a
- *		  timestamp, as a scan of a Kafka topic decodes it.
+ *		  Throughput of the Avro decoder (src/core/avro_decode.c, with its
+ *		  compiler and renderer) on the common case: an 8-field record of
+ *		  ints, longs, doubles, strings and a timestamp, as a scan of a
+ *		  Kafka topic decodes it.
  *
  * Not a test: run it by hand to see messages per second.
  *
  *	 cc -std=gnu11 -O2 -DMESH_STANDALONE -Isrc -o /tmp/bench_decode \
- *		test/unit/bench_decode.c test/unit/standalone.c src/core/json.c \
- *		src/core/avro_schema.c src/core/avro_decode.c -lm && /tmp/bench_decode
+ *		test/unit/bench_decode.c test/unit/standalone.c src/core/[a-z]*.c -lm && /tmp/bench_decode
  *
  * It encodes a million distinct messages into one buffer (a few MB, like
  * a batch of fetched Kafka messages: beyond the caches' reach), then

@@ -1,15 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * bench_encode.c
- *		  Throughput of the Avro encoder (src/core/avro_encode.c) on the common
- *		  case: an 8-field record of ints, longs, doubles, strings and a
- *		  timestamp, as INSERT ... SELECT encodes it row by row.
+ *		  Throughput of the Avro encoder (src/core/avro_encode.c,
+ *		  avro_write.c) on the common case: an 8-field record of ints,
+ *		  longs, doubles, strings and a timestamp, as INSERT ... SELECT
+ *		  encodes it row by row.
  *
  * Not a test: run it by hand to see rows per second.
  *
  *	 cc -std=gnu11 -O2 -DMESH_STANDALONE -Isrc -o /tmp/bench_encode \
- *		test/unit/bench_encode.c test/unit/standalone.c src/core/json.c \
- *		src/core/avro_schema.c src/core/avro_decode.c src/core/avro_encode.c -lm && /tmp/bench_encode
+ *		test/unit/bench_encode.c test/unit/standalone.c src/core/[a-z]*.c -lm && /tmp/bench_encode
  *
  * Each row's values are filled in as the backend fills them from a tuple
  * (kind and member per column; strings pointing at their text), then

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * test_decode.c
- *		  Unit tests of the Avro decoder (src/core/avro_decode.c), outside the
- *		  server.
+ *		  Unit tests of the Avro decoder (src/core/avro_compile.c,
+ *		  avro_decode.c, avro_render.c), outside the server.
  *
  * Most cases come from test/data/avro-vectors.json, written by
  * test/unit/gen_vectors.py: Avro binary from fastavro with the writer's and

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * test_encode.c
- *		  Unit tests of the Avro encoder (src/core/avro_encode.c) and of schema
+ *		  Unit tests of the Avro encoder (src/core/avro_encode.c,
+ *		  avro_write.c) and of schema
  *		  compatibility (src/core/avro_compat.c), outside the server.
  *
  * - test/data/avro-encode-vectors.json, written by
