@@ -128,10 +128,12 @@ make_rdkafka_args() {
 }
 
 
-# Root may not run PostgreSQL: use Debian's postgres account then.
+# Root may not run PostgreSQL: use Debian's postgres account then, from /
+# (the current folder, a checkout, may be closed to it); give it absolute
+# paths.
 pg_user() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
 as_pg() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
