@@ -8,7 +8,7 @@
  * begins, as fast as the backend can take the messages, with a few
  * megabytes of them held at most (see the consumers' properties).
  * Messages are taken from librdkafka in batches bounded in count and
- * bytes; partitions that are done are paused.
+ * bytes; partitions that are done leave the assignment.
  *
  *-------------------------------------------------------------------------
  */
@@ -119,7 +119,7 @@ mesh_checkout_consumer(MeshConnection *conn, bool few_rows)
 		 * after the scan ends and delays the next scan's first fetch by
 		 * that long (the client sends one fetch per broker at a time):
 		 * 100 ms made every short query cost 100 ms.  Partitions the scan
-		 * is done with are paused, so this rarely sends a fetch at all.
+		 * is done with leave the assignment, so this rarely sends a fetch at all.
 		 */
 		"fetch.wait.max.ms", "2",
 #if HAS_FETCH_QUEUE_BACKOFF
@@ -257,9 +257,6 @@ assign_more(MeshReader *reader)
 	}
 	err = assignment->cnt > 0 ? rd_kafka_assign(reader->consumer, assignment) :
 		RD_KAFKA_RESP_ERR_NO_ERROR;
-	/* a partition stays paused across assignments: an earlier scan may have */
-	if (!err && assignment->cnt > 0)
-		rd_kafka_resume_partitions(reader->consumer, assignment);
 	rd_kafka_topic_partition_list_destroy(assignment);
 	if (err)
 		ereport(ERROR,
@@ -313,9 +310,13 @@ wake_fetcher(MeshReader *reader)
 #endif
 
 /*
- * A partition is done: pause it, so that the consumer stops fetching it
- * while the scan reads the others, or stop fetching altogether after the
- * last one.
+ * A partition is done: take it out of the assignment, so that the consumer
+ * stops fetching it while the scan reads the others, or stop fetching
+ * altogether after the last one.  Not a pause: a partition stays paused
+ * across assignments, and resuming it in the next scan set a version
+ * barrier that discarded what had been fetched and held the partition
+ * back for a second (every scan but a session's first took a second on a
+ * three-broker cluster).
  */
 void
 mesh_reader_partition_done(MeshReader *reader, int32 p)
@@ -329,8 +330,11 @@ mesh_reader_partition_done(MeshReader *reader, int32 p)
 		if (reader->remaining > 0)
 		{
 			rd_kafka_topic_partition_list_t *list = one_partition(reader, p);
+			rd_kafka_error_t *error = rd_kafka_incremental_unassign(reader->consumer, list);
 
-			rd_kafka_pause_partitions(reader->consumer, list);
+			/* it only fails on a closed consumer; the partition ends anyway */
+			if (error)
+				rd_kafka_error_destroy(error);
 			rd_kafka_topic_partition_list_destroy(list);
 		}
 		else if (reader->next_assign >= reader->npartitions)
