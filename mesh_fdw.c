@@ -19,13 +19,13 @@
 #include "kafka/admin.h"
 #include "mesh/convert.h"
 #include "mesh/import.h"
+#include "pg_compat.h"
 
 #include <math.h>
 
 #include "access/reloptions.h"
 #include "access/table.h"
 #include "catalog/pg_type.h"
-#include "commands/explain.h"
 #include "executor/executor.h"
 #include "fmgr.h"
 #include "foreign/fdwapi.h"
@@ -149,8 +149,8 @@ meshGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 		startup = total + 2.0 * cpu_operator_cost * ps->messages * log2(Max(ps->messages, 2));
 		total = startup + baserel->rows * cpu_tuple_cost;
 	}
-	add_path(baserel, (Path *) create_foreignscan_path(root, baserel, NULL, baserel->rows,
-													   startup, total, NIL, NULL, NULL, NIL));
+	add_path(baserel, (Path *) mesh_foreignscan_path(root, baserel, baserel->rows,
+													 startup, total));
 }
 
 /*

@@ -9,9 +9,9 @@
 #define MESH_FDW_SCAN_H
 
 #include "access/htup.h"
-#include "commands/explain.h"
 #include "fdw/table.h"
 #include "nodes/bitmapset.h"
+#include "pg_compat.h"
 
 typedef struct MeshScan MeshScan;
 

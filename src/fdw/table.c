@@ -20,6 +20,7 @@
 #include "core/avro_decode.h"
 #include "core/avro_schema.h"
 #include "kafka/client.h"
+#include "pg_compat.h"
 #include "mesh/catalog.h"
 #include "mesh/convert.h"
 #include "mesh/product.h"
@@ -162,7 +163,7 @@ mesh_table_load(Oid relid, int elevel)
 	table->relname = get_rel_name(relid);
 	table->server = GetForeignServer(ft->serverid);
 	/* the server's Kafka credentials are used: that takes USAGE on it */
-	if (pg_foreign_server_aclcheck(ft->serverid, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+	if (!mesh_server_usage_allowed(ft->serverid))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for foreign server %s", table->server->servername),

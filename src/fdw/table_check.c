@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include "fdw/table.h"
+#include "pg_compat.h"
 
 #include "access/table.h"
 #include "catalog/pg_type.h"
@@ -142,7 +143,8 @@ check_foreign_table(Oid relid)
 
 		if (col->kind == MESH_COLUMN_DROPPED)
 			continue;
-		if (table->on_error != MESH_ON_ERROR_ERROR && !col->type.checked)
+		if (table->on_error != MESH_ON_ERROR_ERROR && !col->type.checked &&
+			!MESH_HAS_SOFT_INPUT_ERRORS)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("column \"%s\" of foreign table \"%s\" has type %s, which on_error '%s' cannot convert without errors",

@@ -33,6 +33,7 @@
 #include "kafka/client.h"
 #include "kafka/internal.h"
 #include "kafka/settings.h"
+#include "pg_compat.h"
 
 #include "access/xact.h"
 #include "access/xlog.h"
@@ -40,7 +41,6 @@
 #include "common/base64.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "storage/backendid.h"
 #include "storage/ipc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -203,7 +203,7 @@ mesh_get_producer(MeshConnection *conn, bool transactional)
 		producer->transactional_id =
 			psprintf("mesh_fdw-" UINT64_FORMAT "-%u-%u-%u-%d",
 					 GetSystemIdentifier(), MyDatabaseId, conn->serverid,
-					 conn->umid, MyBackendId);
+					 conn->umid, MESH_BACKEND_SLOT);
 	}
 	MemoryContextSwitchTo(oldcxt);
 

@@ -12,8 +12,10 @@
  * does it build the Datum, often by calling the input function on text it
  * has proven valid.  Every function here either fills *out or returns false
  * with a short reason in errbuf, and none throws but for out-of-memory
- * (and for columns of unchecked types, whose input functions may throw; the
- * caller uses those only under on_error 'error').
+ * (and, on PostgreSQL 15, for columns of unchecked types, whose input
+ * functions may throw there; such columns are allowed only under on_error
+ * 'error'.  From 16 their input functions report bad text softly, and
+ * the reason lands in errbuf as for every other type).
  *
  * The rule: for text PostgreSQL's input function accepts, the same Datum;
  * for text it rejects, false.  In a few corners we reject what PostgreSQL
@@ -334,11 +336,9 @@ cv_text_to_datum(const char *str, size_t len, const MeshColumnType *ct,
 	double		d;
 
 	if (!ct->checked)
-	{
-		*out = InputFunctionCall((FmgrInfo *) &ct->input, (char *) str,
-								 ct->ioparam, ct->typmod);
-		return true;
-	}
+		return mesh_input_function_call((FmgrInfo *) &ct->input, (char *) str,
+										ct->ioparam, ct->typmod, out,
+										errbuf, errlen);
 	switch (ct->typid)
 	{
 		case BOOLOID:

@@ -11,6 +11,7 @@
 
 #include "lib/stringinfo.h"
 #include "mesh/convert.h"
+#include "pg_compat.h"
 #include "utils/timestamp.h"
 
 /* Error texts quote at most this many bytes of the offending value. */

@@ -857,9 +857,9 @@ decode_datetime(const char *str, Oid typid, const char *typname,
 	}
 
 	if (dterr == 0 && typid == TIMEOID)
-		dterr = DecodeTimeOnly(field, ftype, nf, dtype, tm, fsec, tz);
+		dterr = MESH_DECODE_TIME_ONLY(field, ftype, nf, dtype, tm, fsec, tz);
 	else if (dterr == 0)
-		dterr = DecodeDateTime(field, ftype, nf, dtype, tm, fsec, tz);
+		dterr = MESH_DECODE_DATETIME(field, ftype, nf, dtype, tm, fsec, tz);
 	if (dterr == DTERR_BAD_FORMAT && unknown != NULL)
 		return cv_fail(errbuf, errlen, "invalid input syntax for type %s: \"%s\" (\"%s\" is neither a date nor a known time zone)",
 					typname, cv_clips(str, cb), cv_clips(unknown, cb2));
@@ -939,9 +939,7 @@ cv_time_datum(const char *str, int32 typmod, Datum *out,
 bool
 cv_timestamp_typmod(Timestamp *ts, int32 typmod, char *errbuf, size_t errlen)
 {
-	bool		error = false;
-
-	if (!AdjustTimestampForTypmodError(ts, typmod, &error) && error)
+	if (!mesh_adjust_timestamp_typmod(ts, typmod))
 		return cv_fail(errbuf, errlen, "timestamp(%d) precision must be between %d and %d",
 					typmod, 0, MAX_TIMESTAMP_PRECISION);
 	if (!TIMESTAMP_NOT_FINITE(*ts) && !IS_VALID_TIMESTAMP(*ts))
@@ -1325,7 +1323,7 @@ cv_literal_append(StringInfo buf, const char *s, bool isnull)
 	appendStringInfoChar(buf, '"');
 }
 
-/* Through an unchecked type's input function, which may throw. */
+/* Through an unchecked type's input function, which throws on 15. */
 bool
 cv_input_datum(const char *str, size_t len, const MeshColumnType *ct,
 			Datum *out, char *errbuf, size_t errlen)
@@ -1335,9 +1333,8 @@ cv_input_datum(const char *str, size_t len, const MeshColumnType *ct,
 	if (!cv_check_text(str, len, errbuf, errlen))
 		return false;
 	copy = str[len] == '\0' ? (char *) str : pnstrdup(str, len);
-	*out = InputFunctionCall((FmgrInfo *) &ct->input, copy, ct->ioparam,
-							 ct->typmod);
-	return true;
+	return mesh_input_function_call((FmgrInfo *) &ct->input, copy, ct->ioparam,
+									ct->typmod, out, errbuf, errlen);
 }
 
 /* Fill errbuf and return false, so that callers can "return cv_fail(...)". */

@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "mesh/servers.h"
+#include "pg_compat.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -47,7 +48,7 @@ mesh_usable_servers(void)
 
 		if (form->srvfdw != fdw->fdwid)
 			continue;
-		if (pg_foreign_server_aclcheck(form->oid, GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+		if (!mesh_server_usage_allowed(form->oid))
 			continue;
 		servers = lappend(servers, GetForeignServer(form->oid));
 	}
@@ -71,15 +72,13 @@ mesh_pick_server(const char *servername)
 	{
 		ForeignServer *server = GetForeignServerByName(servername, false);
 		ForeignDataWrapper *fdw = GetForeignDataWrapper(server->fdwid);
-		AclResult	aclresult;
 
 		if (strcmp(fdw->fdwname, "mesh_fdw") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 					 errmsg("server \"%s\" is not a mesh_fdw server", servername)));
-		aclresult = pg_foreign_server_aclcheck(server->serverid, GetUserId(), ACL_USAGE);
-		if (aclresult != ACLCHECK_OK)
-			aclcheck_error(aclresult, OBJECT_FOREIGN_SERVER, servername);
+		if (!mesh_server_usage_allowed(server->serverid))
+			aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_FOREIGN_SERVER, servername);
 		return server;
 	}
 	servers = mesh_usable_servers();

@@ -95,8 +95,12 @@ def leader(topic, partition):
 
 
 def messages(topic):
+    # read_uncommitted: the high watermark, which counts the messages of
+    # open transactions too (read_committed would give the last stable
+    # offset, which stands still until the transaction ends)
     c = Consumer({"bootstrap.servers": brokers(), "group.id": "faults-cluster",
                   "log_level": 0, "enable.auto.commit": False,
+                  "isolation.level": "read_uncommitted",
                   "allow.auto.create.topics": False})
     try:
         md = c.list_topics(topic=topic, timeout=10).topics.get(topic)
