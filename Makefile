@@ -1,5 +1,7 @@
 # mesh_fdw: PGXS build.  `make && make install`, then `make installcheck`
 # against a running cluster (scripts/stack env sets PGHOST/PGPORT).
+# Builds for another PostgreSQL or librdkafka are made in copies of the
+# sources under .build/ (scripts/lib.sh, build_variant), not here.
 
 MODULE_big = mesh_fdw
 OBJS = \
@@ -10,7 +12,7 @@ EXTENSION = mesh_fdw
 DATA = mesh_fdw--1.0.sql
 PGFILEDESC = "mesh_fdw - data mesh on Apache Kafka"
 
-REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error produce derive security
+REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error produce derive security tls
 
 
 # -Wno-unused-parameter: FDW callbacks have fixed signatures
