@@ -12,7 +12,7 @@ EXTENSION = mesh_fdw
 DATA = mesh_fdw--1.0.sql
 PGFILEDESC = "mesh_fdw - data mesh on Apache Kafka"
 
-REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error produce derive security tls
+REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error input_errors produce derive security tls
 
 
 # -Wno-unused-parameter: FDW callbacks have fixed signatures
@@ -41,3 +41,10 @@ include $(PGXS)
 # --enable-depend): rebuild everything when any of ours changes, so that no
 # object keeps an old struct layout.
 $(OBJS): $(wildcard src/*.h src/*/*.h)
+
+# The tests that need no cluster: the layering of src/ and the portable
+# core's unit tests (test/layers/check, test/unit/run).
+.PHONY: unit
+unit:
+	test/layers/check
+	test/unit/run

@@ -127,6 +127,29 @@ make_rdkafka_args() {
     if [ "$MESH_RDKAFKA" = system ]; then echo RDKAFKA=system; else echo "RDKAFKA_PREFIX=$RDKAFKA_PREFIX"; fi
 }
 
+# build_variant NAME MAKE_ARGS...: build mesh_fdw in .build/NAME, a copy
+# of the checkout's sources, with other make arguments (another
+# PostgreSQL's PG_CONFIG, another librdkafka) than the build in the
+# checkout itself, which it leaves alone.  Files keep their times, so a
+# second call rebuilds only what changed.
+build_variant() {
+    local name=$1 dir=$ROOT/.build/$1
+    shift
+    mkdir -p "$dir"
+    (cd "$ROOT" && git ls-files -c -o --exclude-standard |
+        while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done |
+        tar cf - --no-recursion -T -) | tar xf - -C "$dir" ||
+        die "could not copy the sources to $dir"
+    make -s -C "$dir" -j2 "$@" || die "building mesh_fdw in $dir failed"
+}
+# install_variant NAME MAKE_ARGS...: install what build_variant made
+install_variant() {
+    local name=$1
+    shift
+    as_root make -s -C "$ROOT/.build/$name" install "$@" >/dev/null ||
+        die "installing mesh_fdw from .build/$name failed"
+}
+
 
 # Root may not run PostgreSQL: use Debian's postgres account then, from /
 # (the current folder, a checkout, may be closed to it); give it absolute

@@ -71,9 +71,8 @@ EXPLAIN (COSTS OFF) SELECT * FROM events WHERE _partition = 1 LIMIT 3 OFFSET 2;
 EXPLAIN (COSTS OFF) SELECT * FROM events WHERE amount > 5 LIMIT 5;
 EXPLAIN (COSTS OFF) SELECT * FROM events ORDER BY amount LIMIT 5;
 -- EXPLAIN ANALYZE counts the messages read
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM events LIMIT 5;
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-  SELECT * FROM events WHERE _partition = 2 AND _offset >= 8;
+SELECT explain_analyze('SELECT * FROM events LIMIT 5');
+SELECT explain_analyze('SELECT * FROM events WHERE _partition = 2 AND _offset >= 8');
 
 -- the end of a partition whose last offset is a transaction's commit
 -- marker: offsets 0-4 are messages, 5 the marker, so the scan's captured

@@ -20,3 +20,16 @@ SELECT attname, format_type(atttypid, atttypmod)
 -- every role may look at the mesh
 SELECT has_schema_privilege('public', 'mesh', 'USAGE'),
        has_table_privilege('public', 'mesh.topics', 'SELECT');
+
+-- EXPLAIN ANALYZE as the tests show it, alike on every PostgreSQL version
+-- (18 prints row counts with two decimals)
+CREATE FUNCTION public.explain_analyze(query text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) ' || query
+  LOOP
+    RETURN NEXT regexp_replace(line, 'rows=(\d+)\.00', 'rows=\1', 'g');
+  END LOOP;
+END $$;

@@ -150,7 +150,7 @@ check_foreign_table(Oid relid)
 					 errmsg("column \"%s\" of foreign table \"%s\" has type %s, which on_error '%s' cannot convert without errors",
 							col->name, table->relname, format_type_be(typid),
 							table->on_error == MESH_ON_ERROR_SKIP ? "skip" : "null"),
-					 errhint("Use a built-in type (integers, floats, numeric, boolean, text, date, time, timestamps, uuid, bytea, jsonb) or on_error 'error'.")));
+					 errhint("Use a type mesh_fdw checks itself (integers, floats, numeric, boolean, text, varchar, char, date, time, timestamps, uuid, bytea, json, jsonb, or arrays of them), on_error 'error', or PostgreSQL 16 or later.")));
 		switch (col->kind)
 		{
 			case MESH_COLUMN_PARTITION:

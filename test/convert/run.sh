@@ -3,7 +3,7 @@
 # check its Avro and JSON conversions against expected values (values.sql).
 #
 # Builds a test-only extension "convert_scratch" from a temporary copy of
-# src/mesh/convert*.c, src/core/json.c and src/mesh/core_memory.c plus
+# src/mesh/convert*.c, src/core/*.c and src/mesh/core_memory.c plus
 # scratch/wrapper.c, installs
 # it into the PostgreSQL the cluster runs (under that name only; mesh_fdw's
 # files are never touched), runs everything in databases convert_scratch
@@ -31,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 
 cp "$here"/scratch/* "$build"/
-cp "$root"/src/mesh/convert.c "$root"/src/mesh/convert_values.c "$root"/src/core/json.c \
+cp "$root"/src/mesh/convert.c "$root"/src/mesh/convert_values.c "$root"/src/core/*.c \
 	"$root"/src/mesh/core_memory.c "$build"/
 make -s -C "$build" MESH_SRC="$root/src" 2>&1 | { grep -E "warning:|error:" || true; }
 make -s -C "$build" MESH_SRC="$root/src" install >/dev/null
