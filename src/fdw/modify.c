@@ -18,6 +18,7 @@
 #include "kafka/producer.h"
 #include "mb/pg_wchar.h"
 #include "mesh/convert.h"
+#include "mesh/type_map.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "utils/builtins.h"
@@ -127,23 +128,20 @@ mesh_delete_keys(MeshTable *table, Datum value, Oid typid, bool is_array)
 {
 	MeshProducer *producer = mesh_get_producer(table->conn, table->transactional);
 	MeshDeliveryMark mark = mesh_producer_mark(producer);
-	Datum	   *keys = &value;
-	bool	   *nulls = NULL;
-	int			n = 1;
+	MeshArrayItems keys = {typid, &value, NULL, 1};
 	uint64		sent = 0;
-	int			i;
 
 	if (is_array)
-		mesh_array_elements(value, &typid, &keys, &nulls, &n);
-	for (i = 0; i < n; i++)
+		mesh_array_items(value, &keys);
+	for (int i = 0; i < keys.n; i++)
 	{
 		const char *key;
 		size_t		keylen;
 		char		errbuf[256];
 
-		if (nulls && nulls[i])
+		if (keys.nulls && keys.nulls[i])
 			continue;
-		if (!mesh_encode_key(table, keys[i], typid, &key, &keylen, errbuf, sizeof(errbuf)))
+		if (!mesh_encode_key(table, keys.values[i], keys.elemtype, &key, &keylen, errbuf, sizeof(errbuf)))
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("cannot DELETE from %s", mesh_table_describe(table)),

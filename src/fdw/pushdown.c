@@ -34,6 +34,7 @@
 #include "core/ranges.h"
 #include "fdw/table.h"
 #include "mesh/convert.h"
+#include "mesh/type_map.h"
 
 #include "access/stratnum.h"
 #include "catalog/pg_am.h"
@@ -355,13 +356,9 @@ apply_cond(List *cond, PushValues *pv, int n, MeshPartitionRange *ranges,
 
 	if (is_array)
 	{
-		Oid			elemtype;
-		Datum	   *elems;
-		bool	   *nulls;
-		int			nelems;
-		int			i;
+		MeshArrayItems items;
 
-		mesh_array_elements(value, &elemtype, &elems, &nulls, &nelems);
+		mesh_array_items(value, &items);
 		for (p = 0; p < n; p++)
 		{
 			MeshPartitionRange hull = ranges[p];
@@ -369,13 +366,13 @@ apply_cond(List *cond, PushValues *pv, int n, MeshPartitionRange *ranges,
 			int64		lo = PG_INT64_MAX;
 			int64		hi = PG_INT64_MIN;
 
-			for (i = 0; i < nelems; i++)
+			for (int i = 0; i < items.n; i++)
 			{
 				int64		v;
 
-				if (nulls[i])
+				if (items.nulls[i])
 					continue;
-				v = datum_int64(elems[i], elemtype);
+				v = datum_int64(items.values[i], items.elemtype);
 				if (kind == MESH_COLUMN_PARTITION)
 				{
 					if (v == p)

@@ -410,12 +410,11 @@ bool
 mesh_convert_text(const char *utf8, size_t len, const MeshColumnType *ct,
 				  Datum *out, char *errbuf, size_t errlen)
 {
-	char	   *str;
-
 	if (!cv_check_text(utf8, len, errbuf, errlen))
 		return false;
-	str = pnstrdup(utf8, len);
-	return cv_text_to_datum(str, len, ct, out, errbuf, errlen);
+	/* conversions and input functions want it NUL-terminated */
+	return cv_text_to_datum(utf8[len] == '\0' ? utf8 : pnstrdup(utf8, len), len,
+							ct, out, errbuf, errlen);
 }
 
 /* ========================================================================
@@ -528,7 +527,7 @@ json_array_datum(const MeshJson *json, const MeshColumnType *ct, Datum *out,
 				cv_literal_append(&buf, item->boolean ? "true" : "false", false);
 		}
 		appendStringInfoChar(&buf, '}');
-		return cv_input_datum(buf.data, buf.len, ct, out, errbuf, errlen);
+		return mesh_convert_text(buf.data, buf.len, ct, out, errbuf, errlen);
 	}
 }
 
@@ -559,7 +558,7 @@ json_to_datum(const MeshJson *json, const MeshColumnType *ct, Datum *out,
 		mesh_buf_init(&buf);
 		mesh_json_write(&buf, json);
 		if (!ct->checked)
-			return cv_input_datum(buf.data, buf.len, ct, out, errbuf, errlen);
+			return mesh_convert_text(buf.data, buf.len, ct, out, errbuf, errlen);
 		return cv_json_datum_from_text(buf.data, json, ct->typid == JSONBOID,
 									out, errbuf, errlen);
 	}
@@ -571,15 +570,15 @@ json_to_datum(const MeshJson *json, const MeshColumnType *ct, Datum *out,
 		switch (json->type)
 		{
 			case MJ_STRING:
-				return cv_input_datum(json->string ? json->string : "",
+				return mesh_convert_text(json->string ? json->string : "",
 								   json->string ? json->string_len : 0,
 								   ct, out, errbuf, errlen);
 			case MJ_NUMBER:
 				num = cv_json_number_text(json);
-				return cv_input_datum(num, strlen(num), ct, out, errbuf, errlen);
+				return mesh_convert_text(num, strlen(num), ct, out, errbuf, errlen);
 			case MJ_BOOL:
 				num = json->boolean ? "true" : "false";
-				return cv_input_datum(num, strlen(num), ct, out, errbuf, errlen);
+				return mesh_convert_text(num, strlen(num), ct, out, errbuf, errlen);
 			case MJ_ARRAY:
 				if (OidIsValid(ct->elemtype))
 					return json_array_datum(json, ct, out, depth, errbuf, errlen);
@@ -588,7 +587,7 @@ json_to_datum(const MeshJson *json, const MeshColumnType *ct, Datum *out,
 				/* e.g. a range type: the value as JSON text */
 				mesh_buf_init(&buf);
 				mesh_json_write(&buf, json);
-				return cv_input_datum(buf.data, buf.len, ct, out, errbuf, errlen);
+				return mesh_convert_text(buf.data, buf.len, ct, out, errbuf, errlen);
 		}
 	}
 
@@ -991,12 +990,20 @@ append_hex(StringInfo out, const char *data, size_t len)
  * "\x" hex.  A duration (months, days, milliseconds) is written as
  * interval input ("1 months 2 days 3 milliseconds").
  */
+/* a date, time or timestamp as JSON writes it; true */
+static bool
+append_datetime(StringInfo out, Datum value, Oid typid)
+{
+	char		buf[MAXDATELEN + 1];
+
+	appendStringInfoString(out, JsonEncodeDateTime(buf, value, typid, NULL));
+	return true;
+}
+
 static bool
 avro_scalar_text(const MeshAvroValue *v, StringInfo out,
 				 char *errbuf, size_t errlen)
 {
-	char		buf[MAXDATELEN + 1];
-
 	switch (v->logical)
 	{
 		case AVRO_LT_DECIMAL:
@@ -1008,22 +1015,16 @@ avro_scalar_text(const MeshAvroValue *v, StringInfo out,
 			{
 				DateADT		date = 0;
 
-				if (!avro_date(v, &date, errbuf, errlen))
-					return false;
-				appendStringInfoString(out, JsonEncodeDateTime(buf, DateADTGetDatum(date),
-															   DATEOID, NULL));
-				return true;
+				return avro_date(v, &date, errbuf, errlen) &&
+					append_datetime(out, DateADTGetDatum(date), DATEOID);
 			}
 		case AVRO_LT_TIME_MILLIS:
 		case AVRO_LT_TIME_MICROS:
 			{
 				TimeADT		time = 0;
 
-				if (!avro_time(v, &time, errbuf, errlen))
-					return false;
-				appendStringInfoString(out, JsonEncodeDateTime(buf, TimeADTGetDatum(time),
-															   TIMEOID, NULL));
-				return true;
+				return avro_time(v, &time, errbuf, errlen) &&
+					append_datetime(out, TimeADTGetDatum(time), TIMEOID);
 			}
 		case AVRO_LT_TIMESTAMP_MILLIS:
 		case AVRO_LT_TIMESTAMP_MICROS:
@@ -1032,12 +1033,9 @@ avro_scalar_text(const MeshAvroValue *v, StringInfo out,
 			{
 				Timestamp	ts = 0;
 
-				if (!avro_timestamp(v, &ts, errbuf, errlen))
-					return false;
-				appendStringInfoString(out, JsonEncodeDateTime(buf, TimestampGetDatum(ts),
-															   is_instant(v->logical) ? TIMESTAMPTZOID : TIMESTAMPOID,
-															   NULL));
-				return true;
+				return avro_timestamp(v, &ts, errbuf, errlen) &&
+					append_datetime(out, TimestampGetDatum(ts),
+									is_instant(v->logical) ? TIMESTAMPTZOID : TIMESTAMPOID);
 			}
 		case AVRO_LT_DURATION:
 			if (v->kind == AVRO_FIXED && v->len == 12)
@@ -1069,13 +1067,17 @@ avro_scalar_text(const MeshAvroValue *v, StringInfo out,
 			appendStringInfo(out, INT64_FORMAT, v->integer);
 			return true;
 		case AVRO_FLOAT:
-			float_to_shortest_decimal_buf((float) v->real, buf);
-			appendStringInfoString(out, buf);
-			return true;
 		case AVRO_DOUBLE:
-			double_to_shortest_decimal_buf(v->real, buf);
-			appendStringInfoString(out, buf);
-			return true;
+			{
+				char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+				if (v->kind == AVRO_FLOAT)
+					float_to_shortest_decimal_buf((float) v->real, buf);
+				else
+					double_to_shortest_decimal_buf(v->real, buf);
+				appendStringInfoString(out, buf);
+				return true;
+			}
 		case AVRO_STRING:
 		case AVRO_ENUM:
 			appendBinaryStringInfo(out, v->data ? v->data : "", (int) v->len);
@@ -1183,8 +1185,6 @@ avro_json_datum(const MeshAvroValue *v, const MeshColumnType *ct, Datum *out,
 		*isnull = true;
 		return true;
 	}
-	if (!ct->checked)
-		return cv_input_datum(text, len, ct, out, errbuf, errlen);
 	return mesh_convert_text(text, len, ct, out, errbuf, errlen);
 }
 
@@ -1281,7 +1281,7 @@ avro_array_datum(const MeshAvroValue *v, const MeshColumnType *ct, Datum *out,
 			cv_literal_append(&buf, text.data, false);
 		}
 		appendStringInfoChar(&buf, '}');
-		return cv_input_datum(buf.data, buf.len, ct, out, errbuf, errlen);
+		return mesh_convert_text(buf.data, buf.len, ct, out, errbuf, errlen);
 	}
 }
 
@@ -1323,7 +1323,7 @@ avro_to_datum(const MeshAvroValue *v, const MeshColumnType *ct, Datum *out,
 		initStringInfo(&text);
 		if (!avro_scalar_text(v, &text, errbuf, errlen))
 			return false;
-		return cv_input_datum(text.data, text.len, ct, out, errbuf, errlen);
+		return mesh_convert_text(text.data, text.len, ct, out, errbuf, errlen);
 	}
 
 	/* a string converts as text would, into any checked type but bytea */

@@ -75,8 +75,4 @@ extern bool mesh_convert_bytes(const char *data, size_t len, Datum *out,
 							   char *errbuf, size_t errlen);
 
 
-/* The elements of a one-dimensional array Datum, deconstructed. */
-extern void mesh_array_elements(Datum array, Oid *elemtype, Datum **elems,
-								bool **nulls, int *n);
-
 #endif							/* MESH_MESH_CONVERT_H */

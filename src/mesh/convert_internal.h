@@ -61,7 +61,6 @@ extern bool cv_array_from_literal(const char *str, const MeshColumnType *ct, Dat
 extern bool cv_bytea_datum(const char *str, size_t len, Datum *out, char *errbuf, size_t errlen);
 extern bool cv_date_datum(const char *str, Datum *out, char *errbuf, size_t errlen);
 extern bool cv_float4_from_double(double d, float *f, char *errbuf, size_t errlen);
-extern bool cv_input_datum(const char *str, size_t len, const MeshColumnType *ct, Datum *out, char *errbuf, size_t errlen);
 extern Datum cv_int_datum(Oid typid, int64 v);
 extern int64 cv_int_type_min(Oid typid);
 extern const char * cv_int_type_name(Oid typid);

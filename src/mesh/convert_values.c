@@ -1323,20 +1323,6 @@ cv_literal_append(StringInfo buf, const char *s, bool isnull)
 	appendStringInfoChar(buf, '"');
 }
 
-/* Through an unchecked type's input function, which throws on 15. */
-bool
-cv_input_datum(const char *str, size_t len, const MeshColumnType *ct,
-			Datum *out, char *errbuf, size_t errlen)
-{
-	char	   *copy;
-
-	if (!cv_check_text(str, len, errbuf, errlen))
-		return false;
-	copy = str[len] == '\0' ? (char *) str : pnstrdup(str, len);
-	return mesh_input_function_call((FmgrInfo *) &ct->input, copy, ct->ioparam,
-									ct->typmod, out, errbuf, errlen);
-}
-
 /* Fill errbuf and return false, so that callers can "return cv_fail(...)". */
 bool
 cv_fail(char *errbuf, size_t errlen, const char *fmt,...)

@@ -14,6 +14,7 @@
 #include "core/avro_encode.h"
 #include "core/avro_schema.h"
 #include "mesh/convert.h"
+#include "mesh/type_map.h"
 
 #include "catalog/pg_type.h"
 #include "common/base64.h"
@@ -40,6 +41,24 @@
  * microseconds since midnight; text, numeric, uuid as text; bytea as
  * bytes; arrays of scalars as items; jsonb and anything else as JSON.
  */
+/* a number, of an Avro kind and logical type */
+static void
+set_integer(MeshAvroValue *v, MeshAvroKind kind, MeshAvroLogical logical, int64 n)
+{
+	v->kind = kind;
+	v->logical = logical;
+	v->integer = n;
+}
+
+/* bytes or text that stay where they are, as kind */
+static void
+set_varlena(MeshAvroValue *v, MeshAvroKind kind, struct varlena *p)
+{
+	v->kind = kind;
+	v->data = VARDATA_ANY(p);
+	v->len = VARSIZE_ANY_EXHDR(p);
+}
+
 void
 mesh_datum_to_avro(Datum value, Oid typid, MeshAvroValue *v, MemoryContext cxt)
 {
@@ -52,67 +71,49 @@ mesh_datum_to_avro(Datum value, Oid typid, MeshAvroValue *v, MemoryContext cxt)
 			v->boolean = DatumGetBool(value);
 			return;
 		case INT2OID:
-			v->kind = AVRO_LONG;
-			v->integer = DatumGetInt16(value);
+			set_integer(v, AVRO_LONG, AVRO_LT_NONE, DatumGetInt16(value));
 			return;
 		case INT4OID:
-			v->kind = AVRO_LONG;
-			v->integer = DatumGetInt32(value);
+			set_integer(v, AVRO_LONG, AVRO_LT_NONE, DatumGetInt32(value));
 			return;
 		case INT8OID:
-			v->kind = AVRO_LONG;
-			v->integer = DatumGetInt64(value);
+			set_integer(v, AVRO_LONG, AVRO_LT_NONE, DatumGetInt64(value));
 			return;
 		case FLOAT4OID:
-			v->kind = AVRO_DOUBLE;
-			v->real = DatumGetFloat4(value);
-			return;
 		case FLOAT8OID:
 			v->kind = AVRO_DOUBLE;
-			v->real = DatumGetFloat8(value);
+			v->real = typid == FLOAT4OID ? DatumGetFloat4(value) : DatumGetFloat8(value);
 			return;
 		case DATEOID:
 			if (DATE_NOT_FINITE(DatumGetDateADT(value)))
 				break;			/* as text: the encoder refuses "infinity" */
-			v->kind = AVRO_INT;
-			v->logical = AVRO_LT_DATE;
-			v->integer = (int64) DatumGetDateADT(value) + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE);
+			set_integer(v, AVRO_INT, AVRO_LT_DATE, (int64) DatumGetDateADT(value) +
+						(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE));
 			return;
 		case TIMEOID:
-			v->kind = AVRO_LONG;
-			v->logical = AVRO_LT_TIME_MICROS;
-			v->integer = DatumGetTimeADT(value);
+			set_integer(v, AVRO_LONG, AVRO_LT_TIME_MICROS, DatumGetTimeADT(value));
 			return;
 		case TIMESTAMPTZOID:
 		case TIMESTAMPOID:
 			if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(value)))
 				break;			/* as text: the encoder refuses "infinity" */
-			v->kind = AVRO_LONG;
-			v->logical = typid == TIMESTAMPTZOID ? AVRO_LT_TIMESTAMP_MICROS :
-				AVRO_LT_LOCAL_TIMESTAMP_MICROS;
-			v->integer = DatumGetTimestamp(value) +
-				(int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+			set_integer(v, AVRO_LONG,
+						typid == TIMESTAMPTZOID ? AVRO_LT_TIMESTAMP_MICROS :
+						AVRO_LT_LOCAL_TIMESTAMP_MICROS,
+						DatumGetTimestamp(value) +
+						(int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
 			return;
 		case BYTEAOID:
-			{
-				bytea	   *b = DatumGetByteaPP(value);
-
-				v->kind = AVRO_BYTES;
-				v->data = VARDATA_ANY(b);
-				v->len = VARSIZE_ANY_EXHDR(b);
-				return;
-			}
+			set_varlena(v, AVRO_BYTES, DatumGetByteaPP(value));
+			return;
 		case TEXTOID:
 		case VARCHAROID:
 		case BPCHAROID:
-			{
-				text	   *t = DatumGetTextPP(value);
-
-				v->kind = AVRO_STRING;
-				v->data = VARDATA_ANY(t);
-				v->len = VARSIZE_ANY_EXHDR(t);
-				return;
-			}
+			set_varlena(v, AVRO_STRING, DatumGetTextPP(value));
+			return;
+		case JSONOID:
+			set_varlena(v, MESH_AVRO_JSON, DatumGetTextPP(value));
+			return;
 		case JSONBOID:
 			{
 				MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
@@ -124,41 +125,28 @@ mesh_datum_to_avro(Datum value, Oid typid, MeshAvroValue *v, MemoryContext cxt)
 				v->len = strlen(json);
 				return;
 			}
-		case JSONOID:
-			{
-				text	   *t = DatumGetTextPP(value);
-
-				v->kind = MESH_AVRO_JSON;
-				v->data = VARDATA_ANY(t);
-				v->len = VARSIZE_ANY_EXHDR(t);
-				return;
-			}
 		default:
 			break;
 	}
 
 	if (type_is_array(typid))
 	{
-		Oid			elemtype;
-		Datum	   *elems;
-		bool	   *nulls;
-		int			n;
-		int			i;
+		MeshArrayItems items;
 		MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
 
-		mesh_array_elements(value, &elemtype, &elems, &nulls, &n);
+		mesh_array_items(value, &items);
 		v->kind = AVRO_ARRAY;
-		v->nitems = n;
-		v->items = palloc0(sizeof(MeshAvroValue) * Max(n, 1));
-		for (i = 0; i < n; i++)
+		v->nitems = items.n;
+		v->items = palloc0(sizeof(MeshAvroValue) * Max(items.n, 1));
+		for (int i = 0; i < items.n; i++)
 		{
-			if (nulls[i])
+			if (items.nulls[i])
 			{
 				v->items[i].present = true;
 				v->items[i].is_null = true;
 			}
 			else
-				mesh_datum_to_avro(elems[i], elemtype, &v->items[i], cxt);
+				mesh_datum_to_avro(items.values[i], items.elemtype, &v->items[i], cxt);
 		}
 		MemoryContextSwitchTo(oldcxt);
 		return;
@@ -215,22 +203,18 @@ mesh_append_json_datum(StringInfo buf, Datum value, Oid typid)
 	}
 	if (type_is_array(typid))
 	{
-		Oid			elemtype;
-		Datum	   *elems;
-		bool	   *nulls;
-		int			n;
-		int			i;
+		MeshArrayItems items;
 
-		mesh_array_elements(value, &elemtype, &elems, &nulls, &n);
+		mesh_array_items(value, &items);
 		appendStringInfoChar(buf, '[');
-		for (i = 0; i < n; i++)
+		for (int i = 0; i < items.n; i++)
 		{
 			if (i > 0)
 				appendStringInfoChar(buf, ',');
-			if (nulls[i])
+			if (items.nulls[i])
 				appendStringInfoString(buf, "null");
 			else
-				mesh_append_json_datum(buf, elems[i], elemtype);
+				mesh_append_json_datum(buf, items.values[i], items.elemtype);
 		}
 		appendStringInfoChar(buf, ']');
 		return;

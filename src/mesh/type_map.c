@@ -213,20 +213,17 @@ mesh_avro_type_label(const MeshAvroType *type)
 	return buf.data;
 }
 
-/*
- * The elements of a one-dimensional array Datum, whatever its element
- * type; *elemtype receives that type.
- */
+/* The elements of a one-dimensional array Datum, whatever its element type. */
 void
-mesh_array_elements(Datum array_datum, Oid *elemtype, Datum **elems,
-					bool **nulls, int *n)
+mesh_array_items(Datum array_datum, MeshArrayItems *items)
 {
 	ArrayType  *array = DatumGetArrayTypeP(array_datum);
 	int16		elemlen;
 	bool		elembyval;
 	char		elemalign;
 
-	*elemtype = ARR_ELEMTYPE(array);
-	get_typlenbyvalalign(*elemtype, &elemlen, &elembyval, &elemalign);
-	deconstruct_array(array, *elemtype, elemlen, elembyval, elemalign, elems, nulls, n);
+	items->elemtype = ARR_ELEMTYPE(array);
+	get_typlenbyvalalign(items->elemtype, &elemlen, &elembyval, &elemalign);
+	deconstruct_array(array, items->elemtype, elemlen, elembyval, elemalign,
+					  &items->values, &items->nulls, &items->n);
 }

@@ -14,4 +14,15 @@ extern char *mesh_avro_pg_type(const MeshAvroType *type, bool *nullable);
 extern char *mesh_avro_type_label(const MeshAvroType *type);
 extern const MeshAvroType *mesh_avro_nonnull_branch(const MeshAvroType *type);
 
+/* The elements of a one-dimensional array Datum, deconstructed. */
+typedef struct MeshArrayItems
+{
+	Oid			elemtype;
+	Datum	   *values;
+	bool	   *nulls;
+	int			n;
+} MeshArrayItems;
+
+extern void mesh_array_items(Datum array, MeshArrayItems *items);
+
 #endif							/* MESH_MESH_TYPE_MAP_H */
