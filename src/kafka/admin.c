@@ -188,26 +188,32 @@ offsets_error_is_retriable(rd_kafka_resp_err_t err)
 }
 
 /*
- * Before asking again after a partition error: have rk's metadata cache
- * learn the topic's partitions and leaders as they are now (librdkafka
- * would only refresh it in the background), and pause a little.
+ * An offsets request failed with err: may it be asked again?  When it may,
+ * after a partition error, first have rk's metadata cache learn the
+ * topic's partitions and leaders as they are now (librdkafka would only
+ * refresh it in the background), and pause a little.
  */
-static void
-refresh_before_retry(rd_kafka_t *rk, const char *topic, rd_kafka_resp_err_t err,
-					 TimestampTz deadline)
+static bool
+offsets_retry(MeshConnection *conn, rd_kafka_t *rk, const char *topic,
+			  rd_kafka_resp_err_t err, TimestampTz deadline)
 {
 	rd_kafka_topic_t *rkt;
 	const rd_kafka_metadata_t *md = NULL;
 
+	if (!offsets_error_is_retriable(err) || mesh_ms_left(deadline) <= 0)
+		return false;
+	CHECK_FOR_INTERRUPTS();
+	mesh_drain_client(conn);
 	if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT)
-		return;
+		return true;
 	rkt = rd_kafka_topic_new(rk, topic, NULL);
 	if (rkt == NULL)
-		return;
+		return true;
 	if (rd_kafka_metadata(rk, 0, rkt, &md, MESH_SLICE(deadline)) == RD_KAFKA_RESP_ERR_NO_ERROR)
 		rd_kafka_metadata_destroy(md);
 	rd_kafka_topic_destroy(rkt);
 	pg_usleep(Min(mesh_ms_left(deadline), 100) * 1000L);
+	return true;
 }
 
 /*
@@ -275,11 +281,8 @@ list_offsets(MeshConnection *conn, rd_kafka_t *rk, const char *topic, int n,
 			pfree(seen);
 			return true;
 		}
-		if (!offsets_error_is_retriable(err) || mesh_ms_left(deadline) <= 0)
+		if (!offsets_retry(conn, rk, topic, err, deadline))
 			break;
-		CHECK_FOR_INTERRUPTS();
-		mesh_drain_client(conn);
-		refresh_before_retry(rk, topic, err, deadline);
 	}
 	mesh_drain_client(conn);
 	if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT)
@@ -449,11 +452,8 @@ mesh_query_watermarks(MeshConnection *conn, rd_kafka_t *rk, const char *topic,
 			*high = hi;
 			return true;
 		}
-		if (!offsets_error_is_retriable(err) || mesh_ms_left(deadline) <= 0)
+		if (!offsets_retry(conn, rk, topic, err, deadline))
 			break;
-		CHECK_FOR_INTERRUPTS();
-		mesh_drain_client(conn);
-		refresh_before_retry(rk, topic, err, deadline);
 	}
 	mesh_drain_client(conn);
 	if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && err != RD_KAFKA_RESP_ERR__TRANSPORT)

@@ -24,22 +24,37 @@
  * JSON null and !required.  False (with errbuf) when it has another type
  * or is required and missing or empty.
  */
-static bool
-get_string(const MeshJson *obj, const char *key, bool required, char **out,
+/*
+ * A member of obj, or NULL when it is absent or JSON null; *ok then says
+ * whether that is allowed (errbuf says why not).
+ */
+static const MeshJson *
+get_member(const MeshJson *obj, const char *key, bool required, bool *ok,
 		   char *errbuf, size_t errlen)
 {
 	MeshJson   *v = mesh_json_get(obj, key);
 
-	*out = NULL;
-	if (v == NULL || v->type == MJ_NULL)
+	*ok = true;
+	if (v != NULL && v->type != MJ_NULL)
+		return v;
+	if (required)
 	{
-		if (required)
-		{
-			snprintf(errbuf, errlen, "required field \"%s\" is missing", key);
-			return false;
-		}
-		return true;
+		snprintf(errbuf, errlen, "required field \"%s\" is missing", key);
+		*ok = false;
 	}
+	return NULL;
+}
+
+static bool
+get_string(const MeshJson *obj, const char *key, bool required, char **out,
+		   char *errbuf, size_t errlen)
+{
+	bool		ok;
+	const MeshJson *v = get_member(obj, key, required, &ok, errbuf, errlen);
+
+	*out = NULL;
+	if (v == NULL)
+		return ok;
 	if (v->type != MJ_STRING)
 	{
 		snprintf(errbuf, errlen, "field \"%s\" is not a string", key);
@@ -85,17 +100,11 @@ static bool
 get_int(const MeshJson *obj, const char *key, bool required, int *out,
 		char *errbuf, size_t errlen)
 {
-	MeshJson   *v = mesh_json_get(obj, key);
+	bool		ok;
+	const MeshJson *v = get_member(obj, key, required, &ok, errbuf, errlen);
 
-	if (v == NULL || v->type == MJ_NULL)
-	{
-		if (required)
-		{
-			snprintf(errbuf, errlen, "required field \"%s\" is missing", key);
-			return false;
-		}
-		return true;
-	}
+	if (v == NULL)
+		return ok;
 	if (v->type != MJ_NUMBER || !v->is_integer || v->integer < 0 || v->integer > PG_INT32_MAX)
 	{
 		snprintf(errbuf, errlen, "field \"%s\" is not a non-negative integer", key);

@@ -99,14 +99,15 @@ parse_published_at(const char *text, TimestampTz *result)
 }
 
 /*
- * Run fn for the catalog of every usable server, with the view's rules for
- * servers that do not answer.
+ * Run fn for every usable server, into the function's result set.  A
+ * server that does not answer is an ERROR when it is the only one, else a
+ * WARNING (fn's elevel) and the view shows the others.
  */
-typedef void (*CatalogRowsFn) (ReturnSetInfo *rsinfo, ForeignServer *server,
-							   MeshConnection *conn, MeshCatalog *catalog);
+typedef void (*ServerRowsFn) (ReturnSetInfo *rsinfo, ForeignServer *server,
+							  MeshConnection *conn, int elevel, void *arg);
 
 static void
-for_each_catalog(FunctionCallInfo fcinfo, CatalogRowsFn fn)
+for_each_server(FunctionCallInfo fcinfo, ServerRowsFn fn, void *arg)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *servers;
@@ -119,12 +120,29 @@ for_each_catalog(FunctionCallInfo fcinfo, CatalogRowsFn fn)
 	foreach(lc, servers)
 	{
 		ForeignServer *server = (ForeignServer *) lfirst(lc);
-		MeshConnection *conn = mesh_connection_for(server);
-		MeshCatalog *catalog = mesh_catalog_get(conn, elevel);
 
-		if (catalog != NULL)
-			fn(rsinfo, server, conn, catalog);
+		fn(rsinfo, server, mesh_connection_for(server), elevel, arg);
 	}
+}
+
+/* Run fn for the catalog of every usable server that answers. */
+typedef void (*CatalogRowsFn) (ReturnSetInfo *rsinfo, ForeignServer *server,
+							   MeshConnection *conn, MeshCatalog *catalog);
+
+static void
+catalog_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshConnection *conn,
+			 int elevel, void *arg)
+{
+	MeshCatalog *catalog = mesh_catalog_get(conn, elevel);
+
+	if (catalog != NULL)
+		(*(CatalogRowsFn *) arg) (rsinfo, server, conn, catalog);
+}
+
+static void
+for_each_catalog(FunctionCallInfo fcinfo, CatalogRowsFn fn)
+{
+	for_each_server(fcinfo, catalog_rows, &fn);
 }
 
 typedef struct TopicRow
@@ -143,77 +161,70 @@ compare_topic_rows(const void *a, const void *b)
 /*
  * mesh.topics: one row per topic of every usable server.
  */
+static void
+topic_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshConnection *conn,
+		   int elevel, void *arg)
+{
+	const rd_kafka_metadata_t *md;
+	MeshCatalog *catalog;
+	List	   *products;
+	TopicRow   *rows;
+	int			nrows;
+	int			i;
+
+	md = mesh_fetch_metadata(conn, NULL, elevel);
+	if (md == NULL)
+		return;
+
+	/* copy out what we need, so that md is freed before anything throws */
+	rows = (TopicRow *) palloc0(sizeof(TopicRow) * Max(md->topic_cnt, 1));
+	nrows = 0;
+	for (i = 0; i < md->topic_cnt; i++)
+	{
+		const rd_kafka_metadata_topic_t *t = &md->topics[i];
+		int			rf = 0;
+		int			p;
+
+		if (t->err != RD_KAFKA_RESP_ERR_NO_ERROR && t->partition_cnt == 0)
+			continue;
+		for (p = 0; p < t->partition_cnt; p++)
+			rf = Max(rf, t->partitions[p].replica_cnt);
+		rows[nrows].topic = pstrdup(t->topic);
+		rows[nrows].partitions = t->partition_cnt;
+		rows[nrows].replication_factor = rf;
+		nrows++;
+	}
+	rd_kafka_metadata_destroy(md);
+
+	catalog = mesh_catalog_get(conn, elevel);
+	products = catalog ? mesh_catalog_products(catalog) : NIL;
+
+	qsort(rows, nrows, sizeof(TopicRow), compare_topic_rows);
+	for (i = 0; i < nrows; i++)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false};
+		bool		is_product = false;
+		ListCell   *plc;
+
+		foreach(plc, products)
+			if (strcmp(((MeshProduct *) lfirst(plc))->topic, rows[i].topic) == 0)
+				is_product = true;
+		values[0] = CStringGetTextDatum(server->servername);
+		values[1] = CStringGetTextDatum(rows[i].topic);
+		values[2] = Int32GetDatum(rows[i].partitions);
+		values[3] = Int32GetDatum(rows[i].replication_factor);
+		values[4] = BoolGetDatum(rows[i].topic[0] == '_');
+		values[5] = BoolGetDatum(is_product);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
 PG_FUNCTION_INFO_V1(mesh_topics);
 Datum
 mesh_topics(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	List	   *servers;
-	ListCell   *lc;
-	int			elevel;
-
-	InitMaterializedSRF(fcinfo, 0);
-	servers = mesh_usable_servers();
-	elevel = list_length(servers) > 1 ? WARNING : ERROR;
-
-	foreach(lc, servers)
-	{
-		ForeignServer *server = (ForeignServer *) lfirst(lc);
-		MeshConnection *conn = mesh_connection_for(server);
-		const rd_kafka_metadata_t *md;
-		MeshCatalog *catalog;
-		List	   *products;
-		TopicRow   *rows;
-		int			nrows;
-		int			i;
-
-		md = mesh_fetch_metadata(conn, NULL, elevel);
-		if (md == NULL)
-			continue;
-
-		/* copy out what we need, so that md is freed before anything throws */
-		rows = (TopicRow *) palloc0(sizeof(TopicRow) * Max(md->topic_cnt, 1));
-		nrows = 0;
-		for (i = 0; i < md->topic_cnt; i++)
-		{
-			const rd_kafka_metadata_topic_t *t = &md->topics[i];
-			int			rf = 0;
-			int			p;
-
-			if (t->err != RD_KAFKA_RESP_ERR_NO_ERROR && t->partition_cnt == 0)
-				continue;
-			for (p = 0; p < t->partition_cnt; p++)
-				rf = Max(rf, t->partitions[p].replica_cnt);
-			rows[nrows].topic = pstrdup(t->topic);
-			rows[nrows].partitions = t->partition_cnt;
-			rows[nrows].replication_factor = rf;
-			nrows++;
-		}
-		rd_kafka_metadata_destroy(md);
-
-		catalog = mesh_catalog_get(conn, elevel);
-		products = catalog ? mesh_catalog_products(catalog) : NIL;
-
-		qsort(rows, nrows, sizeof(TopicRow), compare_topic_rows);
-		for (i = 0; i < nrows; i++)
-		{
-			Datum		values[6];
-			bool		nulls[6] = {false};
-			bool		is_product = false;
-			ListCell   *plc;
-
-			foreach(plc, products)
-				if (strcmp(((MeshProduct *) lfirst(plc))->topic, rows[i].topic) == 0)
-					is_product = true;
-			values[0] = CStringGetTextDatum(server->servername);
-			values[1] = CStringGetTextDatum(rows[i].topic);
-			values[2] = Int32GetDatum(rows[i].partitions);
-			values[3] = Int32GetDatum(rows[i].replication_factor);
-			values[4] = BoolGetDatum(rows[i].topic[0] == '_');
-			values[5] = BoolGetDatum(is_product);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
-	}
+	for_each_server(fcinfo, topic_rows, NULL);
 	return (Datum) 0;
 }
 
