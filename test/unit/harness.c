@@ -195,6 +195,30 @@ natural_shape(const MeshAvroType *t)
 	}
 }
 
+MeshAvroTarget *
+reader_target(const MeshAvroType *writer, const MeshAvroType *reader)
+{
+	const MeshAvroType *r = reader != NULL ? reader : writer;
+	MeshAvroTarget *t = mesh_alloc(sizeof(MeshAvroTarget));
+	int			i;
+
+	t->nslots = r->nfields;
+	t->slots = mesh_alloc((r->nfields > 0 ? r->nfields : 1) * sizeof(MeshAvroSlot));
+	for (i = 0; i < r->nfields; i++)
+	{
+		MeshAvroSlot *s = &t->slots[i];
+
+		s->name = r->fields[i].name;
+		s->reader_type = reader != NULL ? r->fields[i].type : NULL;
+		s->aliases = r->fields[i].aliases;
+		s->naliases = r->fields[i].naliases;
+		s->default_value = reader != NULL ? r->fields[i].default_value : NULL;
+		s->needed = true;
+		s->shape = natural_shape(r->fields[i].type);
+	}
+	return t;
+}
+
 bool
 utf8_ok(const char *s, size_t len)
 {

@@ -59,6 +59,14 @@ extern bool decode_exact(MeshAvroProgram *prog, const void *data, size_t len,
  */
 extern MeshAvroShape natural_shape(const MeshAvroType *t);
 
+/*
+ * A decoder's target: a slot for each field of the reader, resolved from
+ * the writer (or, without a reader, for each field of the writer, read as
+ * written); every slot needed, in its natural shape.
+ */
+extern MeshAvroTarget *reader_target(const MeshAvroType *writer,
+									 const MeshAvroType *reader);
+
 /* Well-formed UTF-8 without NUL: an implementation of its own. */
 extern bool utf8_ok(const char *s, size_t len);
 

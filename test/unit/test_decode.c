@@ -34,10 +34,7 @@
  * ------------------------------------------------------------------------
  */
 
-/*
- * A target of the reader's fields (or, without a reader, of the writer's
- * with no reader type), all in one shape or each in its natural one.
- */
+/* reader_target's slots: all as JSON, each in its natural shape, or none needed */
 typedef enum
 {
 	TARGET_JSON,
@@ -48,24 +45,14 @@ typedef enum
 static MeshAvroTarget *
 make_target(const MeshAvroType *writer, const MeshAvroType *reader, TargetKind kind)
 {
-	const MeshAvroType *r = reader != NULL ? reader : writer;
-	MeshAvroTarget *t = mesh_alloc(sizeof(MeshAvroTarget));
+	MeshAvroTarget *t = reader_target(writer, reader);
 	int			i;
 
-	t->nslots = r->nfields;
-	t->slots = mesh_alloc((r->nfields > 0 ? r->nfields : 1) * sizeof(MeshAvroSlot));
-	for (i = 0; i < r->nfields; i++)
+	for (i = 0; i < t->nslots; i++)
 	{
-		MeshAvroSlot *s = &t->slots[i];
-
-		s->name = r->fields[i].name;
-		s->reader_type = reader != NULL ? r->fields[i].type : NULL;
-		s->aliases = r->fields[i].aliases;
-		s->naliases = r->fields[i].naliases;
-		s->default_value = reader != NULL ? r->fields[i].default_value : NULL;
-		s->needed = kind != TARGET_UNNEEDED;
-		s->shape = kind == TARGET_NATURAL ? natural_shape(r->fields[i].type)
-			: MESH_SHAPE_JSON;
+		t->slots[i].needed = kind != TARGET_UNNEEDED;
+		if (kind != TARGET_NATURAL)
+			t->slots[i].shape = MESH_SHAPE_JSON;
 	}
 	return t;
 }
