@@ -20,7 +20,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "core/avro_decode.h"
+#include "../unit/harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,85 +51,18 @@ die(const char *what, const char *detail)
 	abort();
 }
 
-static MeshAvroType *
-schema_of(const MeshJson *j)
-{
-	MeshBuf		buf;
-	char		err[256];
-	MeshAvroType *t;
-
-	mesh_buf_init(&buf);
-	mesh_json_write(&buf, j);
-	t = mesh_avro_parse(buf.data, buf.len, err, sizeof(err));
-	if (t == NULL)
-		die("bad schema in the pairs", err);
-	return t;
-}
-
-/* The shape a slot of this type takes in "natural" mode. */
-static MeshAvroShape
-natural_shape(const MeshAvroType *t)
-{
-	int			i;
-	int			scalars = 0;
-	int			arrays = 0;
-	int			others = 0;
-
-	switch (t->kind)
-	{
-		case AVRO_RECORD:
-		case AVRO_MAP:
-			return MESH_SHAPE_JSON;
-		case AVRO_ARRAY:
-			return natural_shape(t->items) == MESH_SHAPE_SCALAR ?
-				MESH_SHAPE_ARRAY : MESH_SHAPE_JSON;
-		case AVRO_UNION:
-			for (i = 0; i < t->nbranches; i++)
-			{
-				if (t->branches[i]->kind == AVRO_NULL)
-					continue;
-				switch (natural_shape(t->branches[i]))
-				{
-					case MESH_SHAPE_SCALAR:
-						scalars++;
-						break;
-					case MESH_SHAPE_ARRAY:
-						arrays++;
-						break;
-					default:
-						others++;
-						break;
-				}
-			}
-			if (others > 0 || (scalars > 0 && arrays > 0))
-				return MESH_SHAPE_JSON;
-			return arrays > 0 ? MESH_SHAPE_ARRAY : MESH_SHAPE_SCALAR;
-		default:
-			return MESH_SHAPE_SCALAR;
-	}
-}
-
 static void
 load_pairs(void)
 {
 	const char *path = getenv("MESH_FUZZ_PAIRS") ? getenv("MESH_FUZZ_PAIRS") : MESH_PAIRS_PATH;
-	FILE	   *f = fopen(path, "rb");
 	char	   *text;
-	long		n;
+	size_t		n;
 	char		err[256];
 	MeshJson   *doc;
 	MeshJson   *list;
 	int			i;
 
-	if (f == NULL)
-		die("cannot open", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = malloc(n + 1);
-	if (text == NULL || fread(text, 1, n, f) != (size_t) n)
-		die("cannot read", path);
-	fclose(f);
+	text = read_file(path, &n);
 	doc = mesh_json_parse(text, n, 256, err, sizeof(err));
 	free(text);
 	if (doc == NULL)
@@ -140,93 +73,31 @@ load_pairs(void)
 		const MeshJson *pj = list->items[i];
 		const MeshJson *rj = mesh_json_get(pj, "reader");
 		const char *shapes = mesh_json_get_string(pj, "shapes");
-		MeshAvroType *writer = schema_of(mesh_json_get(pj, "writer"));
-		MeshAvroType *reader = rj != NULL && rj->type != MJ_NULL ? schema_of(rj) : NULL;
-		const MeshAvroType *r = reader != NULL ? reader : writer;
+		MeshAvroType *writer = schema_from_json(mesh_json_get(pj, "writer"));
+		MeshAvroType *reader = rj != NULL && rj->type != MJ_NULL ? schema_from_json(rj) : NULL;
 		Pair	   *p = &pairs[npairs];
 		int			k;
 
-		p->target.nslots = r->nfields;
-		p->target.slots = mesh_alloc((r->nfields + 1) * sizeof(MeshAvroSlot));
-		for (k = 0; k < r->nfields; k++)
+		p->target = *reader_target(writer, reader);
+		for (k = 0; k < p->target.nslots; k++)
 		{
 			MeshAvroSlot *s = &p->target.slots[k];
 
-			s->name = r->fields[k].name;
-			s->reader_type = reader != NULL ? r->fields[k].type : NULL;
-			s->aliases = r->fields[k].aliases;
-			s->naliases = r->fields[k].naliases;
-			s->default_value = reader != NULL ? r->fields[k].default_value : NULL;
 			s->needed = strcmp(shapes, "unneeded") != 0 &&
 				!(strcmp(shapes, "mixed") == 0 && k % 3 == 2);
 			if (strcmp(shapes, "json") == 0 || (strcmp(shapes, "mixed") == 0 && k % 3 == 1))
 				s->shape = MESH_SHAPE_JSON;
-			else
-				s->shape = natural_shape(r->fields[k].type);
 		}
 		p->program = mesh_avro_compile(writer, &p->target, err, sizeof(err));
 		if (p->program == NULL)
 			die(mesh_json_get_string(pj, "name"), err);
-		p->values = mesh_alloc((r->nfields + 1) * sizeof(MeshAvroValue));
-		p->again = mesh_alloc((r->nfields + 1) * sizeof(MeshAvroValue));
+		p->values = mesh_alloc((p->target.nslots + 1) * sizeof(MeshAvroValue));
+		p->again = mesh_alloc((p->target.nslots + 1) * sizeof(MeshAvroValue));
 		npairs++;
 	}
 	if (npairs == 0)
 		die(path, "no pairs");
 	base_blocks = mesh_standalone_live_blocks();
-}
-
-/* Well-formed UTF-8 without NUL: an implementation of its own. */
-static bool
-utf8_ok(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *) s;
-	size_t		i = 0;
-
-	while (i < len)
-	{
-		unsigned long cp;
-		size_t		n;
-		size_t		k;
-
-		if (u[i] == 0)
-			return false;
-		if (u[i] < 0x80)
-		{
-			i++;
-			continue;
-		}
-		if ((u[i] & 0xE0) == 0xC0)
-		{
-			n = 2;
-			cp = u[i] & 0x1F;
-		}
-		else if ((u[i] & 0xF0) == 0xE0)
-		{
-			n = 3;
-			cp = u[i] & 0x0F;
-		}
-		else if ((u[i] & 0xF8) == 0xF0)
-		{
-			n = 4;
-			cp = u[i] & 0x07;
-		}
-		else
-			return false;
-		if (len - i < n)
-			return false;
-		for (k = 1; k < n; k++)
-		{
-			if ((u[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (u[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-			cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n;
-	}
-	return true;
 }
 
 /*

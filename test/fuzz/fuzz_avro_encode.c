@@ -31,6 +31,7 @@
  */
 #include "core/avro_encode.h"
 #include "core/avro_compat.h"
+#include "../unit/harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,59 +152,6 @@ setup(void)
 	}
 	base_blocks = mesh_standalone_live_blocks();
 	ready = true;
-}
-
-/* Well-formed UTF-8 without NUL: an implementation of its own. */
-static bool
-utf8_ok(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *) s;
-	size_t		i = 0;
-
-	while (i < len)
-	{
-		unsigned long cp;
-		size_t		n;
-		size_t		k;
-
-		if (u[i] == 0)
-			return false;
-		if (u[i] < 0x80)
-		{
-			i++;
-			continue;
-		}
-		if ((u[i] & 0xE0) == 0xC0)
-		{
-			n = 2;
-			cp = u[i] & 0x1F;
-		}
-		else if ((u[i] & 0xF0) == 0xE0)
-		{
-			n = 3;
-			cp = u[i] & 0x0F;
-		}
-		else if ((u[i] & 0xF8) == 0xF0)
-		{
-			n = 4;
-			cp = u[i] & 0x07;
-		}
-		else
-			return false;
-		if (len - i < n)
-			return false;
-		for (k = 1; k < n; k++)
-		{
-			if ((u[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (u[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-			cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n;
-	}
-	return true;
 }
 
 /* The decoder's JSON rendering of one encoded record, copied into *json. */

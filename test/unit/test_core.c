@@ -11,40 +11,14 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "core/avro_schema.h"
+#include "harness.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int	passed = 0;
-static int	failed = 0;
 static const char *data_dir = "test/data";
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
-
-static void check(bool ok, int line, const char *fmt,...)
-			__attribute__((format(printf, 3, 4)));
-
-static void
-check(bool ok, int line, const char *fmt,...)
-{
-	va_list		ap;
-
-	if (ok)
-	{
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "FAIL (test_core.c:%d): ", line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ------------------------------------------------------------------------
  * Helpers: parse from an exact-size copy, so that ASan sees overreads
@@ -101,11 +75,11 @@ json_ok_n(const char *in, size_t len, const char *expected, int line)
 
 	if (j == NULL)
 	{
-		check(false, line, "JSON %s rejected: %s", in, err);
+		check_at(false, __FILE__, line, "JSON %s rejected: %s", in, err);
 		return;
 	}
-	check(strcmp(json_to_text(j), expected) == 0, line,
-		  "JSON %s wrote %s, expected %s", in, json_to_text(j), expected);
+	check_at(strcmp(json_to_text(j), expected) == 0, __FILE__, line,
+			 "JSON %s wrote %s, expected %s", in, json_to_text(j), expected);
 }
 
 /*
@@ -122,15 +96,15 @@ json_err_n(const char *in, size_t len, const char *expected, int line)
 	j = json_parse_exact(in, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
 	if (j != NULL)
 	{
-		check(false, line, "JSON %s accepted, expected error %s", in, expected);
+		check_at(false, __FILE__, line, "JSON %s accepted, expected error %s", in, expected);
 		return;
 	}
 	if (expected[0] == '~')
-		check(strstr(err, expected + 1) != NULL, line,
-			  "JSON %s: error \"%s\" lacks \"%s\"", in, err, expected + 1);
+		check_at(strstr(err, expected + 1) != NULL, __FILE__, line,
+				 "JSON %s: error \"%s\" lacks \"%s\"", in, err, expected + 1);
 	else
-		check(strcmp(err, expected) == 0, line,
-			  "JSON %s: error \"%s\", expected \"%s\"", in, err, expected);
+		check_at(strcmp(err, expected) == 0, __FILE__, line,
+				 "JSON %s: error \"%s\", expected \"%s\"", in, err, expected);
 }
 
 #define JSON_OK(in, out) json_ok_n((in), strlen(in), (out), __LINE__)
@@ -143,7 +117,7 @@ schema_ok(const char *in, int line)
 	char		err[512];
 	MeshAvroType *t = avro_parse_exact(in, strlen(in), 0, err, sizeof(err));
 
-	check(t != NULL, line, "schema %s rejected: %s", in, t ? "" : err);
+	check_at(t != NULL, __FILE__, line, "schema %s rejected: %s", in, t ? "" : err);
 	return t;
 }
 
@@ -157,15 +131,15 @@ schema_err(const char *in, const char *expected, int line)
 	t = avro_parse_exact(in, strlen(in), 0, err, sizeof(err));
 	if (t != NULL)
 	{
-		check(false, line, "schema %s accepted, expected error %s", in, expected);
+		check_at(false, __FILE__, line, "schema %s accepted, expected error %s", in, expected);
 		return;
 	}
 	if (expected[0] == '~')
-		check(strstr(err, expected + 1) != NULL, line,
-			  "schema %s: error \"%s\" lacks \"%s\"", in, err, expected + 1);
+		check_at(strstr(err, expected + 1) != NULL, __FILE__, line,
+				 "schema %s: error \"%s\" lacks \"%s\"", in, err, expected + 1);
 	else
-		check(strcmp(err, expected) == 0, line,
-			  "schema %s:\n    error    \"%s\"\n    expected \"%s\"", in, err, expected);
+		check_at(strcmp(err, expected) == 0, __FILE__, line,
+				 "schema %s:\n    error    \"%s\"\n    expected \"%s\"", in, err, expected);
 }
 
 static void
@@ -177,8 +151,8 @@ canonical_is(const char *in, const char *expected, int line)
 	if (t == NULL)
 		return;
 	canon = mesh_avro_canonical_form(t);
-	check(strcmp(canon, expected) == 0, line,
-		  "canonical form of %s:\n    got      %s\n    expected %s", in, canon, expected);
+	check_at(strcmp(canon, expected) == 0, __FILE__, line,
+			 "canonical form of %s:\n    got      %s\n    expected %s", in, canon, expected);
 }
 
 #define SCHEMA_OK(in) schema_ok((in), __LINE__)
@@ -1429,7 +1403,5 @@ main(int argc, char **argv)
 
 	mesh_standalone_reset();
 	CHECK(mesh_standalone_live_blocks() == 0, "everything freed");
-
-	printf("test_core: %d passed, %d failed\n", passed, failed);
-	return failed == 0 ? 0 : 1;
+	return test_report("test_core");
 }

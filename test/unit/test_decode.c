@@ -22,181 +22,19 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "core/avro_decode.h"
+#include "harness.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int	passed = 0;
-static int	failed = 0;
-static const char *current = "";
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
-
-static void check(bool ok, int line, const char *fmt,...)
-			__attribute__((format(printf, 3, 4)));
-
-static void
-check(bool ok, int line, const char *fmt,...)
-{
-	va_list		ap;
-
-	if (ok)
-	{
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "FAIL (test_decode.c:%d) [%s]: ", line, current);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ------------------------------------------------------------------------
  * Helpers
  * ------------------------------------------------------------------------
  */
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	long		n;
-
-	if (f == NULL)
-	{
-		perror(path);
-		exit(2);
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n + 1);
-	if (buf == NULL || fread(buf, 1, n, f) != (size_t) n)
-	{
-		perror(path);
-		exit(2);
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = (size_t) n;
-	return buf;
-}
-
-static MeshAvroType *
-schema(const char *text)
-{
-	char		err[256];
-	MeshAvroType *t = mesh_avro_parse(text, strlen(text), err, sizeof(err));
-
-	if (t == NULL)
-	{
-		fprintf(stderr, "bad test schema: %s\n%s\n", err, text);
-		exit(2);
-	}
-	return t;
-}
-
-static MeshAvroType *
-schema_from_json(const MeshJson *j)
-{
-	MeshBuf		buf;
-
-	mesh_buf_init(&buf);
-	mesh_json_write(&buf, j);
-	return schema(buf.data);
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return c - 'A' + 10;
-}
-
-/* hex text to a malloc'd buffer of exactly its length (at least 1 byte) */
-static uint8_t *
-unhex(const char *hex, size_t *len)
-{
-	size_t		n = strlen(hex) / 2;
-	uint8_t    *b = malloc(n > 0 ? n : 1);
-	size_t		i;
-
-	for (i = 0; i < n; i++)
-		b[i] = (uint8_t) (hexval(hex[2 * i]) * 16 + hexval(hex[2 * i + 1]));
-	*len = n;
-	return b;
-}
-
-/*
- * Decode from an exact-size copy so that ASan sees any overread.  Values
- * point into the message, so the copy lives until the next decode.
- */
-static uint8_t *last_copy = NULL;
-
-static bool
-decode_exact(MeshAvroProgram *prog, const uint8_t *data, size_t len,
-			 MeshAvroValue *values, char *err, size_t errlen)
-{
-	free(last_copy);
-	last_copy = malloc(len > 0 ? len : 1);
-	memcpy(last_copy, data, len);
-	return mesh_avro_decode(prog, len > 0 ? last_copy : NULL, len, values, err, errlen);
-}
-
-/* The shape gen_vectors.py's scalar_type gives a type. */
-static MeshAvroShape
-natural_shape(const MeshAvroType *t)
-{
-	int			i;
-	bool		any_scalar = false;
-	bool		any_array = false;
-	bool		any_other = false;
-
-	switch (t->kind)
-	{
-		case AVRO_RECORD:
-		case AVRO_MAP:
-			return MESH_SHAPE_JSON;
-		case AVRO_ARRAY:
-			return natural_shape(t->items) == MESH_SHAPE_SCALAR ?
-				MESH_SHAPE_ARRAY : MESH_SHAPE_JSON;
-		case AVRO_UNION:
-			for (i = 0; i < t->nbranches; i++)
-			{
-				MeshAvroShape s;
-
-				if (t->branches[i]->kind == AVRO_NULL)
-					continue;
-				s = natural_shape(t->branches[i]);
-				if (s == MESH_SHAPE_SCALAR)
-					any_scalar = true;
-				else if (s == MESH_SHAPE_ARRAY)
-					any_array = true;
-				else
-					any_other = true;
-			}
-			if (any_other || (any_scalar && any_array))
-				return MESH_SHAPE_JSON;
-			return any_array ? MESH_SHAPE_ARRAY : MESH_SHAPE_SCALAR;
-		default:
-			return MESH_SHAPE_SCALAR;
-	}
-}
-
-/*
- * A target of the reader's fields (or, without a reader, of the writer's
- * with no reader type), all in one shape or each in its natural one.
- */
+/* reader_target's slots: all as JSON, each in its natural shape, or none needed */
 typedef enum
 {
 	TARGET_JSON,
@@ -207,24 +45,14 @@ typedef enum
 static MeshAvroTarget *
 make_target(const MeshAvroType *writer, const MeshAvroType *reader, TargetKind kind)
 {
-	const MeshAvroType *r = reader != NULL ? reader : writer;
-	MeshAvroTarget *t = mesh_alloc(sizeof(MeshAvroTarget));
+	MeshAvroTarget *t = reader_target(writer, reader);
 	int			i;
 
-	t->nslots = r->nfields;
-	t->slots = mesh_alloc((r->nfields > 0 ? r->nfields : 1) * sizeof(MeshAvroSlot));
-	for (i = 0; i < r->nfields; i++)
+	for (i = 0; i < t->nslots; i++)
 	{
-		MeshAvroSlot *s = &t->slots[i];
-
-		s->name = r->fields[i].name;
-		s->reader_type = reader != NULL ? r->fields[i].type : NULL;
-		s->aliases = r->fields[i].aliases;
-		s->naliases = r->fields[i].naliases;
-		s->default_value = reader != NULL ? r->fields[i].default_value : NULL;
-		s->needed = kind != TARGET_UNNEEDED;
-		s->shape = kind == TARGET_NATURAL ? natural_shape(r->fields[i].type)
-			: MESH_SHAPE_JSON;
+		t->slots[i].needed = kind != TARGET_UNNEEDED;
+		if (kind != TARGET_NATURAL)
+			t->slots[i].shape = MESH_SHAPE_JSON;
 	}
 	return t;
 }
@@ -345,7 +173,7 @@ run_vector(const MeshJson *vec)
 	TargetKind	kinds[] = {TARGET_JSON, TARGET_NATURAL, TARGET_UNNEEDED};
 	int			k;
 
-	current = name;
+	test_case = name;
 	for (k = 0; k < 3; k++)
 	{
 		MeshAvroTarget *target = make_target(writer, reader, kinds[k]);
@@ -460,27 +288,12 @@ run_vector(const MeshJson *vec)
 static void
 test_vectors(const char *dir)
 {
-	char		path[1024];
-	size_t		len;
-	char	   *text;
-	char		err[256];
-	MeshJson   *doc;
-	MeshJson   *vectors;
+	const MeshJson *vectors = read_vectors(dir, "avro-vectors.json");
 	int			i;
 
-	snprintf(path, sizeof(path), "%s/avro-vectors.json", dir);
-	text = read_file(path, &len);
-	doc = mesh_json_parse(text, len, 256, err, sizeof(err));
-	if (doc == NULL)
-	{
-		fprintf(stderr, "%s: %s\n", path, err);
-		exit(2);
-	}
-	vectors = mesh_json_get(doc, "vectors");
 	for (i = 0; i < vectors->count; i++)
 		run_vector(vectors->items[i]);
 	printf("test_decode: %d vectors\n", vectors->count);
-	free(text);
 }
 
 /* ------------------------------------------------------------------------
@@ -548,7 +361,7 @@ test_defaults(void)
 	MeshAvroValue v;
 	char		err[256];
 
-	current = "defaults";
+	test_case = "defaults";
 	CHECK(mesh_avro_default_value(t->fields[1].type, t->fields[1].default_value,
 								  MESH_SHAPE_SCALAR, &v, err, sizeof(err)) &&
 		  v.present && v.is_null, "null default: %s", err);
@@ -618,7 +431,7 @@ test_decimal_text(void)
 	};
 	int			i;
 
-	current = "decimal_text";
+	test_case = "decimal_text";
 	for (i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++)
 	{
 		size_t		n;
@@ -660,7 +473,7 @@ test_slots(void)
 	Msg			m = {{0}, 0};
 	char		err[256];
 
-	current = "slots";
+	test_case = "slots";
 	memset(slots, 0, sizeof(slots));
 	slots[0].name = "xs";
 	slots[0].shape = MESH_SHAPE_ARRAY;
@@ -718,7 +531,7 @@ test_compile_errors(void)
 	MeshAvroTarget target = {1, &slot};
 	char		err[256];
 
-	current = "compile_errors";
+	test_case = "compile_errors";
 	memset(&slot, 0, sizeof(slot));
 	slot.name = "r";
 	slot.shape = MESH_SHAPE_SCALAR;
@@ -757,7 +570,7 @@ test_time_units(void)
 	char		err[256];
 	int			i;
 
-	current = "time_units";
+	test_case = "time_units";
 	memset(slots, 0, sizeof(slots));
 	for (i = 0; i < 8; i++)
 	{
@@ -806,7 +619,7 @@ test_scratch(void)
 	int			i;
 	int			round;
 
-	current = "scratch";
+	test_case = "scratch";
 	memset(slots, 0, sizeof(slots));
 	for (i = 0; i < 4; i++)
 	{
@@ -884,7 +697,7 @@ test_union_fail_branch(void)
 	Msg			m = {{0}, 0};
 	char		err[256];
 
-	current = "union_fail_branch";
+	test_case = "union_fail_branch";
 	memset(&slot, 0, sizeof(slot));
 	slot.name = "u";
 	slot.reader_type = r->fields[0].type;
@@ -914,7 +727,7 @@ test_record_chain(void)
 	int			lengths[] = {900, 5000};
 	int			t;
 
-	current = "record_chain";
+	test_case = "record_chain";
 	for (t = 0; t < 2; t++)
 	{
 		int			n = lengths[t];
@@ -982,21 +795,13 @@ rng(void)
 static void
 test_mutations(const char *dir)
 {
-	char		path[1024];
-	size_t		len;
-	char	   *text;
 	char		err[256];
-	MeshJson   *doc;
-	MeshJson   *vectors;
+	const MeshJson *vectors = read_vectors(dir, "avro-vectors.json");
 	int			i;
 	int			decoded = 0;
 	int			tries = 0;
 
-	current = "mutations";
-	snprintf(path, sizeof(path), "%s/avro-vectors.json", dir);
-	text = read_file(path, &len);
-	doc = mesh_json_parse(text, len, 256, err, sizeof(err));
-	vectors = mesh_json_get(doc, "vectors");
+	test_case = "mutations";
 	for (i = 0; i < vectors->count; i++)
 	{
 		const MeshJson *vec = vectors->items[i];
@@ -1075,7 +880,6 @@ test_mutations(const char *dir)
 		free(data);
 	}
 	printf("test_decode: %d mutations, %d decoded\n", tries, decoded);
-	free(text);
 }
 
 int
@@ -1093,8 +897,5 @@ main(int argc, char **argv)
 	test_union_fail_branch();
 	test_record_chain();
 	test_mutations(dir);
-	free(last_copy);
-	mesh_standalone_reset();
-	printf("test_decode: %d passed, %d failed\n", passed, failed);
-	return failed > 0 ? 1 : 0;
+	return test_report("test_decode");
 }

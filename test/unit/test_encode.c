@@ -26,119 +26,17 @@
  */
 #include "core/avro_encode.h"
 #include "core/avro_compat.h"
+#include "harness.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int	passed = 0;
-static int	failed = 0;
-static const char *current = "";
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
-
-static void check(bool ok, int line, const char *fmt,...)
-			__attribute__((format(printf, 3, 4)));
-
-static void
-check(bool ok, int line, const char *fmt,...)
-{
-	va_list		ap;
-
-	if (ok)
-	{
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "FAIL (test_encode.c:%d) [%s]: ", line, current);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ------------------------------------------------------------------------
  * Helpers
  * ------------------------------------------------------------------------
  */
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	long		n;
-
-	if (f == NULL)
-	{
-		perror(path);
-		exit(2);
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n + 1);
-	if (buf == NULL || fread(buf, 1, n, f) != (size_t) n)
-	{
-		perror(path);
-		exit(2);
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = (size_t) n;
-	return buf;
-}
-
-static MeshAvroType *
-schema(const char *text)
-{
-	char		err[256];
-	MeshAvroType *t = mesh_avro_parse(text, strlen(text), err, sizeof(err));
-
-	if (t == NULL)
-	{
-		fprintf(stderr, "bad test schema: %s\n%s\n", err, text);
-		exit(2);
-	}
-	return t;
-}
-
-static MeshAvroType *
-schema_from_json(const MeshJson *j)
-{
-	MeshBuf		buf;
-
-	mesh_buf_init(&buf);
-	mesh_json_write(&buf, j);
-	return schema(buf.data);
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return c - 'A' + 10;
-}
-
-/* hex text to a malloc'd buffer of exactly its length (at least 1 byte) */
-static uint8_t *
-unhex(const char *hex, size_t *len)
-{
-	size_t		n = strlen(hex) / 2;
-	uint8_t    *b = malloc(n > 0 ? n : 1);
-	size_t		i;
-
-	for (i = 0; i < n; i++)
-		b[i] = (uint8_t) (hexval(hex[2 * i]) * 16 + hexval(hex[2 * i + 1]));
-	*len = n;
-	return b;
-}
 
 static const char *
 tohex(const char *data, size_t len)
@@ -152,19 +50,6 @@ tohex(const char *data, size_t len)
 		snprintf(buf + 2 * i, 3, "%02x", (unsigned char) data[i]);
 	buf[2 * i] = '\0';
 	return buf;
-}
-
-/* Decode from an exact-size copy, so that ASan sees any overread. */
-static uint8_t *last_copy = NULL;
-
-static bool
-decode_exact(MeshAvroProgram *prog, const char *data, size_t len,
-			 MeshAvroValue *values, char *err, size_t errlen)
-{
-	free(last_copy);
-	last_copy = malloc(len > 0 ? len : 1);
-	memcpy(last_copy, data, len);
-	return mesh_avro_decode(prog, len > 0 ? last_copy : NULL, len, values, err, errlen);
 }
 
 /* One slot per field of the record, each in the given shape. */
@@ -391,7 +276,7 @@ run_encode_vector(const MeshJson *vec)
 	int			i;
 	int			r;
 
-	current = name;
+	test_case = name;
 	target.nslots = slots->count;
 	target.slots = mesh_alloc((slots->count + 1) * sizeof(MeshAvroSlot));
 	for (i = 0; i < slots->count; i++)
@@ -486,75 +371,20 @@ run_encode_vector(const MeshJson *vec)
 static void
 test_encode_vectors(const char *dir)
 {
-	char		path[1024];
-	size_t		len;
-	char	   *text;
-	char		err[256];
-	MeshJson   *doc;
-	MeshJson   *vectors;
+	const MeshJson *vectors = read_vectors(dir, "avro-encode-vectors.json");
 	int			i;
 
-	snprintf(path, sizeof(path), "%s/avro-encode-vectors.json", dir);
-	text = read_file(path, &len);
-	doc = mesh_json_parse(text, len, 256, err, sizeof(err));
-	if (doc == NULL)
-	{
-		fprintf(stderr, "%s: %s\n", path, err);
-		exit(2);
-	}
-	vectors = mesh_json_get(doc, "vectors");
 	for (i = 0; i < vectors->count; i++)
 		run_encode_vector(vectors->items[i]);
 	printf("test_encode: %d rows byte-exact with fastavro, %d refused as expected, "
 		   "%d re-encoded from the decoder's JSON to the same bytes\n",
 		   rows_exact, rows_refused, rows_json_same);
-	free(text);
 }
 
 /* ------------------------------------------------------------------------
  * The decoder's vectors, encoded again
  * ------------------------------------------------------------------------
  */
-
-/* The shape the decoder's tests give a type (test_decode.c). */
-static MeshAvroShape
-natural_shape(const MeshAvroType *t)
-{
-	int			i;
-	bool		any_scalar = false;
-	bool		any_array = false;
-	bool		any_other = false;
-
-	switch (t->kind)
-	{
-		case AVRO_RECORD:
-		case AVRO_MAP:
-			return MESH_SHAPE_JSON;
-		case AVRO_ARRAY:
-			return natural_shape(t->items) == MESH_SHAPE_SCALAR ?
-				MESH_SHAPE_ARRAY : MESH_SHAPE_JSON;
-		case AVRO_UNION:
-			for (i = 0; i < t->nbranches; i++)
-			{
-				MeshAvroShape s;
-
-				if (t->branches[i]->kind == AVRO_NULL)
-					continue;
-				s = natural_shape(t->branches[i]);
-				if (s == MESH_SHAPE_SCALAR)
-					any_scalar = true;
-				else if (s == MESH_SHAPE_ARRAY)
-					any_array = true;
-				else
-					any_other = true;
-			}
-			if (any_other || (any_scalar && any_array))
-				return MESH_SHAPE_JSON;
-			return any_array ? MESH_SHAPE_ARRAY : MESH_SHAPE_SCALAR;
-		default:
-			return MESH_SHAPE_SCALAR;
-	}
-}
 
 /*
  * A decoded scalar in the encoder's terms: times and timestamps in
@@ -627,22 +457,14 @@ not_canonical(const char *name)
 static void
 test_decoder_vectors(const char *dir)
 {
-	char		path[1024];
-	size_t		len;
-	char	   *text;
 	char		err[512];
-	MeshJson   *doc;
-	MeshJson   *vectors;
+	const MeshJson *vectors = read_vectors(dir, "avro-vectors.json");
 	int			i;
 	int			json_same = 0;
 	int			scalar_same = 0;
 	int			scalar_semantic = 0;
 	int			total = 0;
 
-	snprintf(path, sizeof(path), "%s/avro-vectors.json", dir);
-	text = read_file(path, &len);
-	doc = mesh_json_parse(text, len, 256, err, sizeof(err));
-	vectors = mesh_json_get(doc, "vectors");
 	for (i = 0; i < vectors->count; i++)
 	{
 		const MeshJson *vec = vectors->items[i];
@@ -660,7 +482,7 @@ test_decoder_vectors(const char *dir)
 		/* the valid ones, read with the writer's schema */
 		if (mesh_json_get(vec, "expect") == NULL || mesh_json_get(vec, "reader") != NULL)
 			continue;
-		current = name;
+		test_case = name;
 		total++;
 		rec = schema_from_json(mesh_json_get(vec, "writer"));
 		data = unhex(mesh_json_get_string(vec, "hex"), &n);
@@ -713,7 +535,6 @@ test_decoder_vectors(const char *dir)
 	printf("test_encode: decoder vectors: %d valid, re-encoded to the same bytes %d from JSON "
 		   "and %d from scalars (%d more the same values in other bytes: not canonical)\n",
 		   total, json_same, scalar_same, scalar_semantic);
-	free(text);
 }
 
 /* ------------------------------------------------------------------------
@@ -794,7 +615,7 @@ test_decimals(void)
 	MeshAvroEncoder *enc;
 	size_t		i;
 
-	current = "decimals";
+	test_case = "decimals";
 	memset(slots, 0, sizeof(slots));
 	slots[0].name = "b";
 	slots[0].needed = true;
@@ -887,7 +708,7 @@ test_buffers(void)
 	char		big[5000];
 	int			i;
 
-	current = "buffers";
+	test_case = "buffers";
 	memset(slots, 0, sizeof(slots));
 	slots[0].name = "a";
 	slots[1].name = "s";
@@ -950,7 +771,7 @@ test_allocations(void)
 	size_t		before;
 	int			i;
 
-	current = "allocations";
+	test_case = "allocations";
 	memset(slots, 0, sizeof(slots));
 	for (i = 0; i < 6; i++)
 	{
@@ -1017,7 +838,7 @@ test_create(void)
 	MeshBuf		out;
 	char		err[256];
 
-	current = "create";
+	test_case = "create";
 	memset(&slot, 0, sizeof(slot));
 	target.nslots = 1;
 	target.slots = &slot;
@@ -1072,12 +893,12 @@ compat_case(const char *reader, const char *writer, const char *expected,
 	strcpy(err, "(unset)");
 	ok = mesh_avro_can_read(r, w, err, sizeof(err));
 	if (expected == NULL)
-		check(ok && err[0] == '\0', line, "reader %s, writer %s: refused: %s",
-			  reader, writer, err);
+		check_at(ok && err[0] == '\0', __FILE__, line, "reader %s, writer %s: refused: %s",
+				 reader, writer, err);
 	else
-		check(!ok && strcmp(err, expected) == 0, line,
-			  "reader %s, writer %s:\n  got      %s\n  expected %s",
-			  reader, writer, ok ? "(compatible)" : err, expected);
+		check_at(!ok && strcmp(err, expected) == 0, __FILE__, line,
+				 "reader %s, writer %s:\n  got      %s\n  expected %s",
+				 reader, writer, ok ? "(compatible)" : err, expected);
 }
 
 #define COMPAT(r, w) compat_case((r), (w), NULL, true, __LINE__)
@@ -1091,7 +912,7 @@ compat_case(const char *reader, const char *writer, const char *expected,
 static void
 test_compat(void)
 {
-	current = "compat";
+	test_case = "compat";
 
 	/* the same schema */
 	COMPAT(F("a", "\"int\"") "," F("b", "\"string\""), F("a", "\"int\"") "," F("b", "\"string\""));
@@ -1334,7 +1155,7 @@ test_random_rows(void)
 	int			k;
 	int			accepted = 0;
 
-	current = "random rows";
+	test_case = "random rows";
 	memset(slots, 0, sizeof(slots));
 	for (k = 0; k < NS; k++)
 	{
@@ -1501,7 +1322,7 @@ test_mutations(void)
 	int			round;
 	static const char alphabet[] = "{}[]\":,0123456789.-+eE \\xnulltruefalseNaNInfinityABZT";
 
-	current = "mutations";
+	test_case = "mutations";
 	memset(&slot, 0, sizeof(slot));
 	slot.name = "v";
 	slot.needed = true;
@@ -1617,8 +1438,5 @@ main(int argc, char **argv)
 	test_random_rows();
 	test_compat();
 	test_mutations();
-	free(last_copy);
-	mesh_standalone_reset();
-	printf("test_encode: %d passed, %d failed\n", passed, failed);
-	return failed > 0 ? 1 : 0;
+	return test_report("test_encode");
 }

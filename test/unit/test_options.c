@@ -12,36 +12,10 @@
  */
 #include "core/options.h"
 #include "core/ranges.h"
+#include "harness.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static int	passed = 0;
-static int	failed = 0;
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
-
-static void check(bool ok, int line, const char *fmt,...)
-			__attribute__((format(printf, 3, 4)));
-
-static void
-check(bool ok, int line, const char *fmt,...)
-{
-	va_list		ap;
-
-	if (ok)
-	{
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "FAIL (test_options.c:%d): ", line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* Check a value of an option; *msg and *hint receive what it says. */
 static bool
@@ -254,7 +228,5 @@ main(void)
 	test_values();
 	test_kafka_properties();
 	test_ranges();
-	printf("test_options: %d passed, %d failed\n", passed, failed);
-	mesh_standalone_reset();
-	return failed == 0 ? 0 : 1;
+	return test_report("test_options");
 }

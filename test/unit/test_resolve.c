@@ -13,52 +13,9 @@
 #include "core/avro_compat.h"
 #include "core/avro_decode.h"
 #include "core/avro_resolve.h"
+#include "harness.h"
 
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-static int	passed = 0;
-static int	failed = 0;
-static const char *current = "";
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
-
-static void check(bool ok, int line, const char *fmt,...)
-			__attribute__((format(printf, 3, 4)));
-
-static void
-check(bool ok, int line, const char *fmt,...)
-{
-	va_list		ap;
-
-	if (ok)
-	{
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "FAIL (test_resolve.c:%d) [%s]: ", line, current);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static MeshAvroType *
-schema(const char *text)
-{
-	char		err[256];
-	MeshAvroType *t = mesh_avro_parse(text, strlen(text), err, sizeof(err));
-
-	if (t == NULL)
-	{
-		fprintf(stderr, "bad test schema: %s\n%s\n", err, text);
-		exit(2);
-	}
-	return t;
-}
 
 /* shallow_match of two schema texts, writer first */
 static bool
@@ -87,7 +44,7 @@ branch(const char *writer, const char *reader_union)
 static void
 test_names(void)
 {
-	current = "names";
+	test_case = "names";
 	CHECK(strcmp(mesh_avro_short_name("a.b.C"), "C") == 0, "short name of a.b.C");
 	CHECK(strcmp(mesh_avro_short_name("C"), "C") == 0, "short name of C");
 
@@ -134,7 +91,7 @@ test_promotions(void)
 	int			w;
 	int			r;
 
-	current = "promotions";
+	test_case = "promotions";
 	for (w = 0; w < 8; w++)
 		for (r = 0; r < 8; r++)
 			CHECK(matches(prims[w], prims[r]) == (table[w][r] == '1'),
@@ -160,7 +117,7 @@ test_promotions(void)
 static void
 test_branches(void)
 {
-	current = "union branches";
+	test_case = "union branches";
 	/* the same type before a promotion, whatever the order */
 	CHECK(branch("\"string\"", "[\"bytes\",\"string\"]") == 1, "string to string");
 	CHECK(branch("\"bytes\"", "[\"string\",\"bytes\"]") == 1, "bytes to bytes");
@@ -199,7 +156,7 @@ test_enums_and_fields(void)
 	int			wfor[4];
 	int			rfor[4];
 
-	current = "enum symbols";
+	test_case = "enum symbols";
 	w = schema("{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\",\"C\"]}");
 	r = schema("{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"C\",\"A\"]}");
 	CHECK(mesh_avro_enum_symbol(w, r, 0) == 1, "A");
@@ -208,7 +165,7 @@ test_enums_and_fields(void)
 	r = schema("{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"C\",\"A\",\"OTHER\"],\"default\":\"OTHER\"}");
 	CHECK(mesh_avro_enum_symbol(w, r, 1) == 2, "B, the default");
 
-	current = "fields";
+	test_case = "fields";
 	w = schema(REC("W", F("a", "\"int\"") "," F("b", "\"int\"") "," F("uid", "\"int\"")));
 	CHECK(mesh_avro_field_index(w, "b") == 1 && mesh_avro_field_index(w, "z") == -1, "by name");
 	{
@@ -253,7 +210,7 @@ test_agreement(void)
 	MeshAvroTarget target;
 	char		err[512];
 
-	current = "agreement";
+	test_case = "agreement";
 	CHECK(mesh_avro_can_read(r, w, err, sizeof(err)), "compat: %s", err);
 	memset(&slot, 0, sizeof(slot));
 	slot.name = "v";
@@ -280,7 +237,5 @@ main(void)
 	test_branches();
 	test_enums_and_fields();
 	test_agreement();
-	mesh_standalone_reset();
-	printf("test_resolve: %d passed, %d failed\n", passed, failed);
-	return failed > 0 ? 1 : 0;
+	return test_report("test_resolve");
 }

@@ -12,38 +12,11 @@
  */
 #include "core/avro_encode.h"
 #include "core/avro_source.h"
+#include "harness.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int	passed = 0;
-static int	failed = 0;
-static const char *current = "";
-
-#define CHECK(cond, ...) check((cond), __LINE__, __VA_ARGS__)
-
-static void check(bool ok, int line, const char *fmt,...)
-			__attribute__((format(printf, 3, 4)));
-
-static void
-check(bool ok, int line, const char *fmt,...)
-{
-	va_list		ap;
-
-	if (ok)
-	{
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "FAIL (test_source.c:%d) [%s]: ", line, current);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static MeshJson *
 json(const char *text)
@@ -75,7 +48,7 @@ test_values(void)
 	MeshSrc		s;
 	MeshSrc		item;
 
-	current = "values";
+	test_case = "values";
 	memset(&v, 0, sizeof(v));
 	v.kind = AVRO_LONG;
 	v.integer = 42;
@@ -146,7 +119,7 @@ test_json(void)
 	MeshSrc		m;
 	MeshSrc		item;
 
-	current = "JSON";
+	test_case = "JSON";
 	mesh_src_from_json(&s, j);
 	CHECK(s.kind == MESH_SRC_OBJECT && s.json && s.count == 5, "an object");
 	CHECK(strcmp(describe(&s, false), "a JSON object") == 0 &&
@@ -236,7 +209,7 @@ test_one_encoder(void)
 	MeshAvroValue v;
 	MeshAvroValue items[2];
 
-	current = "one encoder";
+	test_case = "one encoder";
 	memset(&v, 0, sizeof(v));
 	v.kind = AVRO_LONG;
 	v.integer = 3;
@@ -304,7 +277,5 @@ main(void)
 	test_values();
 	test_json();
 	test_one_encoder();
-	mesh_standalone_reset();
-	printf("test_source: %d passed, %d failed\n", passed, failed);
-	return failed > 0 ? 1 : 0;
+	return test_report("test_source");
 }
