@@ -79,6 +79,8 @@ txn_error(MeshConnection *conn, TxnStep step, rd_kafka_error_t *error)
 {
 	char		reason[512];
 	bool		fatal = rd_kafka_error_is_fatal(error);
+	int			code;
+	const char *msg;
 
 	strlcpy(reason, rd_kafka_error_string(error), sizeof(reason));
 	rd_kafka_error_destroy(error);
@@ -86,27 +88,23 @@ txn_error(MeshConnection *conn, TxnStep step, rd_kafka_error_t *error)
 	switch (step)
 	{
 		case TXN_START:
-			ereport(ERROR,
-					(errcode(fatal ? ERRCODE_FDW_ERROR : ERRCODE_CONNECTION_FAILURE),
-					 errmsg("could not start the Kafka transaction on server \"%s\"",
-							conn->opts.servername),
-					 errdetail_internal("%s", reason)));
+			code = fatal ? ERRCODE_FDW_ERROR : ERRCODE_CONNECTION_FAILURE;
+			msg = gettext_noop("could not start the Kafka transaction on server \"%s\"");
 			break;
 		case TXN_BEGIN:
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("could not begin the Kafka transaction on server \"%s\"",
-							conn->opts.servername),
-					 errdetail_internal("%s", reason)));
+			code = ERRCODE_FDW_ERROR;
+			msg = gettext_noop("could not begin the Kafka transaction on server \"%s\"");
 			break;
 		case TXN_COMMIT:
-			ereport(ERROR,
-					(errcode(ERRCODE_TRANSACTION_ROLLBACK),
-					 errmsg("could not commit the Kafka transaction on server \"%s\"",
-							conn->opts.servername),
-					 errdetail_internal("%s", reason)));
+		default:
+			code = ERRCODE_TRANSACTION_ROLLBACK;
+			msg = gettext_noop("could not commit the Kafka transaction on server \"%s\"");
 			break;
 	}
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg(msg, conn->opts.servername),
+			 errdetail_internal("%s", reason)));
 }
 
 /* A transactional call that timed out or failed retriably may be made again. */

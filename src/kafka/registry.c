@@ -248,6 +248,42 @@ bad_status(MeshConnection *conn, const char *path, long status, StringInfo body)
 }
 
 /*
+ * The registry's JSON answer to GET path (POST request, when given): NULL
+ * for HTTP 404 when missing_ok, an ERROR for any other status but 200.
+ */
+static MeshJson *
+registry_json(MeshConnection *conn, const char *path, const char *request,
+			  bool missing_ok)
+{
+	StringInfoData body;
+	long		status = registry_request(conn, path, request, &body);
+
+	if (status == 404 && missing_ok)
+		return NULL;
+	if (status != 200)
+		bad_status(conn, path, status, &body);
+	return parse_answer(conn, path, &body);
+}
+
+/* /subjects/<subject><rest>, the subject escaped for a URL. */
+static char *
+subject_path(const char *subject, const char *rest)
+{
+	CURL	   *curl = curl_easy_init();
+	char	   *escaped = curl ? curl_easy_escape(curl, subject, 0) : NULL;
+	char	   *path;
+
+	if (escaped == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	path = psprintf("/subjects/%s%s", escaped, rest);
+	curl_free(escaped);
+	curl_easy_cleanup(curl);
+	return path;
+}
+
+/*
  * The latest schema registered under subject.  False when the subject does
  * not exist (HTTP 404); other failures are ERRORs.
  */
@@ -255,23 +291,12 @@ bool
 mesh_registry_latest(MeshConnection *conn, const char *subject,
 					 MeshRegistrySchema *result)
 {
-	CURL	   *curl = curl_easy_init();
-	char	   *escaped = curl_easy_escape(curl, subject, 0);
-	char	   *path = psprintf("/subjects/%s/versions/latest", escaped);
-	StringInfoData body;
-	MeshJson   *json;
+	MeshJson   *json = registry_json(conn, subject_path(subject, "/versions/latest"),
+									 NULL, true);
 	MeshJson   *v;
-	long		status;
 
-	curl_free(escaped);
-	curl_easy_cleanup(curl);
-
-	status = registry_request(conn, path, NULL, &body);
-	if (status == 404)
+	if (json == NULL)
 		return false;
-	if (status != 200)
-		bad_status(conn, path, status, &body);
-	json = parse_answer(conn, path, &body);
 
 	memset(result, 0, sizeof(*result));
 	result->subject = pstrdup(subject);
@@ -298,17 +323,14 @@ mesh_registry_schema_by_id(MeshConnection *conn, int id)
 	SchemaCacheEntry *entry;
 	bool		found;
 	char	   *path;
-	StringInfoData body;
 	MeshJson   *json;
-	long		status;
 	const char *schema;
 
 	if (schema_cache == NULL)
 	{
-		HASHCTL		ctl;
+		HASHCTL		ctl = {.keysize = sizeof(SchemaCacheKey),
+		.entrysize = sizeof(SchemaCacheEntry)};
 
-		ctl.keysize = sizeof(SchemaCacheKey);
-		ctl.entrysize = sizeof(SchemaCacheEntry);
 		schema_cache = hash_create("mesh_fdw registry schemas", 64, &ctl,
 								   HASH_ELEM | HASH_BLOBS);
 	}
@@ -322,13 +344,8 @@ mesh_registry_schema_by_id(MeshConnection *conn, int id)
 	if (conn->opts.schema_registry == NULL)
 		return NULL;
 	path = psprintf("/schemas/ids/%d", id);
-	status = registry_request(conn, path, NULL, &body);
-	if (status == 404)
-		return NULL;
-	if (status != 200)
-		bad_status(conn, path, status, &body);
-	json = parse_answer(conn, path, &body);
-	schema = mesh_json_get_string(json, "schema");
+	json = registry_json(conn, path, NULL, true);
+	schema = json ? mesh_json_get_string(json, "schema") : NULL;
 	if (schema == NULL)
 		return NULL;
 
@@ -343,26 +360,17 @@ mesh_registry_schema_by_id(MeshConnection *conn, int id)
 int
 mesh_registry_register(MeshConnection *conn, const char *subject, const char *schema)
 {
-	CURL	   *curl = curl_easy_init();
-	char	   *escaped = curl_easy_escape(curl, subject, 0);
-	char	   *path = psprintf("/subjects/%s/versions", escaped);
+	char	   *path = subject_path(subject, "/versions");
 	StringInfoData request;
-	StringInfoData body;
 	MeshJson   *json;
 	MeshJson   *id;
-	long		status;
 
-	curl_free(escaped);
-	curl_easy_cleanup(curl);
 	initStringInfo(&request);
 	appendStringInfoString(&request, "{\"schema\":");
 	escape_json(&request, schema);
 	appendStringInfoChar(&request, '}');
 
-	status = registry_request(conn, path, request.data, &body);
-	if (status != 200)
-		bad_status(conn, path, status, &body);
-	json = parse_answer(conn, path, &body);
+	json = registry_json(conn, path, request.data, false);
 	id = mesh_json_get(json, "id");
 	if (id == NULL || id->type != MJ_NUMBER || !id->is_integer || id->integer <= 0)
 		ereport(ERROR,

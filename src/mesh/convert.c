@@ -593,15 +593,14 @@ json_to_datum(const MeshJson *json, const MeshColumnType *ct, Datum *out,
 
 	if (json->type == MJ_STRING)
 		return json_string_datum(json, ct, out, errbuf, errlen);
+	if (json->type == MJ_BOOL && ct->typid == BOOLOID)
+	{
+		*out = BoolGetDatum(json->boolean);
+		return true;
+	}
 
 	switch (ct->typid)
 	{
-		case BOOLOID:
-			if (json->type != MJ_BOOL)
-				break;
-			*out = BoolGetDatum(json->boolean);
-			return true;
-
 		case INT2OID:
 		case INT4OID:
 		case INT8OID:
@@ -611,12 +610,10 @@ json_to_datum(const MeshJson *json, const MeshColumnType *ct, Datum *out,
 			if (json->is_integer)
 			{
 				int64		min = cv_int_type_min(ct->typid);
-				char		cb[CLIP_BUFSIZE];
 
 				if (json->integer < min || json->integer > -(min + 1))
-					return cv_fail(errbuf, errlen, "value \"%s\" is out of range for type %s",
-								cv_clips(cv_json_number_text(json), cb),
-								cv_int_type_name(ct->typid));
+					return cv_out_of_range(cv_int_type_name(ct->typid),
+										   cv_json_number_text(json), errbuf, errlen);
 				*out = cv_int_datum(ct->typid, json->integer);
 				return true;
 			}
@@ -873,6 +870,8 @@ avro_temporal_datum(const MeshAvroValue *v, const MeshColumnType *ct,
 					Datum *out, char *errbuf, size_t errlen)
 {
 	MeshAvroLogical lt = v->logical;
+	bool		is_time = (lt == AVRO_LT_TIME_MILLIS || lt == AVRO_LT_TIME_MICROS);
+	bool		is_stamp = (is_instant(lt) || is_local_timestamp(lt));
 	DateADT		date = 0;
 	TimeADT		time = 0;
 	Timestamp	ts = 0;
@@ -880,91 +879,77 @@ avro_temporal_datum(const MeshAvroValue *v, const MeshColumnType *ct,
 			   *tm = &tt;
 	fsec_t		fsec;
 	int			tz;
-	int			overflow = 0;
+	int			overflow = 0;	/* as the *_opt_overflow functions set it */
+	bool		cast_exists = true;
 
 	if (lt == AVRO_LT_DATE && !avro_date(v, &date, errbuf, errlen))
 		return false;
-	if ((lt == AVRO_LT_TIME_MILLIS || lt == AVRO_LT_TIME_MICROS) &&
-		!avro_time(v, &time, errbuf, errlen))
+	if (is_time && !avro_time(v, &time, errbuf, errlen))
 		return false;
-	if ((is_instant(lt) || is_local_timestamp(lt)) &&
-		!avro_timestamp(v, &ts, errbuf, errlen))
+	if (is_stamp && !avro_timestamp(v, &ts, errbuf, errlen))
 		return false;
+
+	/* the fields of a timestamp, local in the session's zone for an instant */
+	if (is_stamp && ct->typid != TIMESTAMPTZOID &&
+		!(ct->typid == TIMESTAMPOID && is_local_timestamp(lt)) &&
+		(timestamp2tm(ts, is_instant(lt) ? &tz : NULL, tm, &fsec, NULL, NULL) != 0 ||
+		 (ct->typid == TIMESTAMPOID && tm2timestamp(tm, fsec, NULL, &ts) != 0)))
+		overflow = 1;
 
 	switch (ct->typid)
 	{
 		case DATEOID:
-			if (lt == AVRO_LT_DATE)
-				break;
-			if (!is_instant(lt) && !is_local_timestamp(lt))
-				return cannot_convert(psprintf("Avro %s", avro_label(v)), ct,
-									  errbuf, errlen);
-			if (timestamp2tm(ts, is_instant(lt) ? &tz : NULL, tm, &fsec,
-							 NULL, NULL) != 0)
-				return cv_fail(errbuf, errlen, "timestamp out of range");
-			date = date2j(tm->tm_year, tm->tm_mon, tm->tm_mday) - POSTGRES_EPOCH_JDATE;
+			if (is_stamp)
+				date = date2j(tm->tm_year, tm->tm_mon, tm->tm_mday) - POSTGRES_EPOCH_JDATE;
+			else if (lt != AVRO_LT_DATE)
+				cast_exists = false;
 			break;
-
 		case TIMEOID:
-			if (lt == AVRO_LT_TIME_MILLIS || lt == AVRO_LT_TIME_MICROS)
-			{
-				AdjustTimeForTypmod(&time, ct->typmod);
-				break;
-			}
-			if (!is_instant(lt) && !is_local_timestamp(lt))
-				return cannot_convert(psprintf("Avro %s", avro_label(v)), ct,
-									  errbuf, errlen);
-			if (timestamp2tm(ts, is_instant(lt) ? &tz : NULL, tm, &fsec,
-							 NULL, NULL) != 0)
-				return cv_fail(errbuf, errlen, "timestamp out of range");
-			tm2time(tm, fsec, &time);
-			AdjustTimeForTypmod(&time, ct->typmod);
+			if (is_stamp)
+				tm2time(tm, fsec, &time);
+			else if (!is_time)
+				cast_exists = false;
 			break;
-
 		case TIMESTAMPOID:
 			if (lt == AVRO_LT_DATE)
 				ts = date2timestamp_opt_overflow(date, &overflow);
-			else if (is_instant(lt))
-			{
-				/* the local time of the instant in the session's zone */
-				if (timestamp2tm(ts, &tz, tm, &fsec, NULL, NULL) != 0 ||
-					tm2timestamp(tm, fsec, NULL, &ts) != 0)
-					overflow = 1;
-			}
-			else if (!is_local_timestamp(lt))
-				return cannot_convert(psprintf("Avro %s", avro_label(v)), ct,
-									  errbuf, errlen);
-			if (overflow != 0)
-				return cv_fail(errbuf, errlen, "timestamp out of range");
-			if (!cv_timestamp_typmod(&ts, ct->typmod, errbuf, errlen))
-				return false;
-			*out = TimestampGetDatum(ts);
-			return true;
-
+			else if (!is_stamp)
+				cast_exists = false;
+			break;
 		case TIMESTAMPTZOID:
 			if (lt == AVRO_LT_DATE)
 				ts = date2timestamptz_opt_overflow(date, &overflow);
 			else if (is_local_timestamp(lt))
 				ts = timestamp2timestamptz_opt_overflow(ts, &overflow);
 			else if (!is_instant(lt))
-				return cannot_convert(psprintf("Avro %s", avro_label(v)), ct,
-									  errbuf, errlen);
-			if (overflow != 0)
-				return cv_fail(errbuf, errlen, "timestamp out of range");
+				cast_exists = false;
+			break;
+		default:
+			cast_exists = false;
+			break;
+	}
+	if (!cast_exists)
+		return cannot_convert(psprintf("Avro %s", avro_label(v)), ct,
+							  errbuf, errlen);
+	if (overflow != 0)
+		return cv_fail(errbuf, errlen, "timestamp out of range");
+
+	switch (ct->typid)
+	{
+		case DATEOID:
+			*out = DateADTGetDatum(date);
+			return true;
+		case TIMEOID:
+			AdjustTimeForTypmod(&time, ct->typmod);
+			*out = TimeADTGetDatum(time);
+			return true;
+		default:
+			/* timestamp and timestamptz are both int64 microseconds */
 			if (!cv_timestamp_typmod(&ts, ct->typmod, errbuf, errlen))
 				return false;
-			*out = TimestampTzGetDatum(ts);
+			*out = TimestampGetDatum(ts);
 			return true;
-
-		default:
-			return cannot_convert(psprintf("Avro %s", avro_label(v)), ct,
-								  errbuf, errlen);
 	}
-	if (ct->typid == DATEOID)
-		*out = DateADTGetDatum(date);
-	else
-		*out = TimeADTGetDatum(time);
-	return true;
 }
 
 static void

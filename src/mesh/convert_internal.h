@@ -54,6 +54,7 @@ extern const char * cv_clips(const char *s, char *out);
 extern void cv_element_type(const MeshColumnType *ct, MeshColumnType *elem);
 extern bool cv_fail(char *errbuf, size_t errlen, const char *fmt,...) pg_attribute_printf(3, 4);
 extern bool cv_syntax_error(const char *typname, const char *str, char *errbuf, size_t errlen);
+extern bool cv_out_of_range(const char *typname, const char *str, char *errbuf, size_t errlen);
 extern bool cv_text_to_datum(const char *str, size_t len, const MeshColumnType *ct, Datum *out, char *errbuf, size_t errlen);
 extern void cv_array_build_add(ArrayBuild *ab, Datum value, bool isnull);
 extern bool cv_array_datum(Datum *values, bool *nulls, int n, const MeshColumnType *ct, Datum *out, char *errbuf, size_t errlen);

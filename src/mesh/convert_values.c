@@ -49,6 +49,31 @@
  */
 
 /*
+ * Integers are accumulated negatively, as PostgreSQL does, to reach the
+ * minimum; min is the type's minimum and -(min + 1) its maximum.
+ */
+static inline bool
+add_digit(int64 *tmp, int digit, int64 min)
+{
+	return !pg_mul_s64_overflow(*tmp, 10, tmp) &&
+		!pg_sub_s64_overflow(*tmp, digit, tmp) && *tmp >= min;
+}
+
+static bool
+apply_sign(int64 tmp, bool neg, int64 min, const char *text,
+		   const char *typname, int64 *result, char *errbuf, size_t errlen)
+{
+	if (!neg)
+	{
+		if (tmp == min)
+			return cv_out_of_range(typname, text, errbuf, errlen);
+		tmp = -tmp;
+	}
+	*result = tmp;
+	return true;
+}
+
+/*
  * pg_strtoint16/32/64: leading and trailing white space, one sign, decimal
  * digits only.  min is the type's minimum; the maximum is -(min + 1).
  */
@@ -59,7 +84,6 @@ cv_parse_int(const char *str, int64 min, const char *typname, int64 *result,
 	const char *ptr = str;
 	int64		tmp = 0;
 	bool		neg = false;
-	char		cb[CLIP_BUFSIZE];
 
 	while (*ptr && isspace((unsigned char) *ptr))
 		ptr++;
@@ -72,29 +96,14 @@ cv_parse_int(const char *str, int64 min, const char *typname, int64 *result,
 		ptr++;
 	if (!isdigit((unsigned char) *ptr))
 		return cv_syntax_error(typname, str, errbuf, errlen);
-	/* accumulate negatively, as PostgreSQL does, to reach the minimum */
 	while (*ptr && isdigit((unsigned char) *ptr))
-	{
-		int			digit = *ptr++ - '0';
-
-		if (pg_mul_s64_overflow(tmp, 10, &tmp) ||
-			pg_sub_s64_overflow(tmp, digit, &tmp) || tmp < min)
-			return cv_fail(errbuf, errlen, "value \"%s\" is out of range for type %s",
-						cv_clips(str, cb), typname);
-	}
+		if (!add_digit(&tmp, *ptr++ - '0', min))
+			return cv_out_of_range(typname, str, errbuf, errlen);
 	while (*ptr && isspace((unsigned char) *ptr))
 		ptr++;
 	if (*ptr != '\0')
 		return cv_syntax_error(typname, str, errbuf, errlen);
-	if (!neg)
-	{
-		if (tmp == min)
-			return cv_fail(errbuf, errlen, "value \"%s\" is out of range for type %s",
-						cv_clips(str, cb), typname);
-		tmp = -tmp;
-	}
-	*result = tmp;
-	return true;
+	return apply_sign(tmp, neg, min, str, typname, result, errbuf, errlen);
 }
 
 /*
@@ -104,40 +113,26 @@ cv_parse_int(const char *str, int64 min, const char *typname, int64 *result,
 static int
 float_special(const char *num, double *val)
 {
-	if (pg_strncasecmp(num, "NaN", 3) == 0)
+	/* longest first where one is the other's prefix */
+	static const struct
 	{
-		*val = get_float8_nan();
-		return 3;
-	}
-	if (pg_strncasecmp(num, "Infinity", 8) == 0)
+		const char *word;
+		int			sign;		/* 0: NaN */
+	}			words[] = {
+		{"NaN", 0}, {"Infinity", 1}, {"+Infinity", 1}, {"-Infinity", -1},
+		{"inf", 1}, {"+inf", 1}, {"-inf", -1}
+	};
+	size_t		i;
+
+	for (i = 0; i < lengthof(words); i++)
 	{
-		*val = get_float8_infinity();
-		return 8;
-	}
-	if (pg_strncasecmp(num, "+Infinity", 9) == 0)
-	{
-		*val = get_float8_infinity();
-		return 9;
-	}
-	if (pg_strncasecmp(num, "-Infinity", 9) == 0)
-	{
-		*val = -get_float8_infinity();
-		return 9;
-	}
-	if (pg_strncasecmp(num, "inf", 3) == 0)
-	{
-		*val = get_float8_infinity();
-		return 3;
-	}
-	if (pg_strncasecmp(num, "+inf", 4) == 0)
-	{
-		*val = get_float8_infinity();
-		return 4;
-	}
-	if (pg_strncasecmp(num, "-inf", 4) == 0)
-	{
-		*val = -get_float8_infinity();
-		return 4;
+		int			len = strlen(words[i].word);
+
+		if (pg_strncasecmp(num, words[i].word, len) != 0)
+			continue;
+		*val = words[i].sign == 0 ? get_float8_nan() :
+			words[i].sign * get_float8_infinity();
+		return len;
 	}
 	return 0;
 }
@@ -522,21 +517,11 @@ cv_integral_number(const char *num, int64 min, const char *typname,
 	{
 		int			d = j < total ? DIGIT(j) : 0;
 
-		if (pg_mul_s64_overflow(tmp, 10, &tmp) ||
-			pg_sub_s64_overflow(tmp, d, &tmp) || tmp < min)
-			return cv_fail(errbuf, errlen, "value \"%s\" is out of range for type %s",
-						cv_clips(num, cb), typname);
+		if (!add_digit(&tmp, d, min))
+			return cv_out_of_range(typname, num, errbuf, errlen);
 	}
 #undef DIGIT
-	if (!neg)
-	{
-		if (tmp == min)
-			return cv_fail(errbuf, errlen, "value \"%s\" is out of range for type %s",
-						cv_clips(num, cb), typname);
-		tmp = -tmp;
-	}
-	*result = tmp;
-	return true;
+	return apply_sign(tmp, neg, min, num, typname, result, errbuf, errlen);
 }
 
 /* A double into real, failing where float8->float4 casts fail */
@@ -1406,4 +1391,13 @@ cv_syntax_error(const char *typname, const char *str, char *errbuf, size_t errle
 
 	return cv_fail(errbuf, errlen, "invalid input syntax for type %s: \"%s\"",
 				typname, cv_clips(str, cb));
+}
+
+bool
+cv_out_of_range(const char *typname, const char *str, char *errbuf, size_t errlen)
+{
+	char		cb[CLIP_BUFSIZE];
+
+	return cv_fail(errbuf, errlen, "value \"%s\" is out of range for type %s",
+				cv_clips(str, cb), typname);
 }

@@ -71,13 +71,11 @@ mesh_datum_to_avro(Datum value, Oid typid, MeshAvroValue *v, MemoryContext cxt)
 			v->boolean = DatumGetBool(value);
 			return;
 		case INT2OID:
-			set_integer(v, AVRO_LONG, AVRO_LT_NONE, DatumGetInt16(value));
-			return;
 		case INT4OID:
-			set_integer(v, AVRO_LONG, AVRO_LT_NONE, DatumGetInt32(value));
-			return;
 		case INT8OID:
-			set_integer(v, AVRO_LONG, AVRO_LT_NONE, DatumGetInt64(value));
+			set_integer(v, AVRO_LONG, AVRO_LT_NONE,
+						typid == INT2OID ? DatumGetInt16(value) :
+						typid == INT4OID ? DatumGetInt32(value) : DatumGetInt64(value));
 			return;
 		case FLOAT4OID:
 		case FLOAT8OID:

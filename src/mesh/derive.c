@@ -28,6 +28,7 @@
 #include "kafka/producer.h"
 #include "kafka/registry.h"
 #include "mesh/catalog.h"
+#include "mesh/convert.h"
 #include "mesh/datum_avro.h"
 #include "mesh/product.h"
 #include "mesh/publish.h"
@@ -51,6 +52,8 @@
 static const char *
 avro_type_for(Oid typid, int32 typmod)
 {
+	Oid			elem;
+
 	switch (typid)
 	{
 		case BOOLOID:
@@ -97,19 +100,16 @@ avro_type_for(Oid typid, int32 typmod)
 			return "{\"type\":\"long\",\"logicalType\":\"local-timestamp-micros\"}";
 		case UUIDOID:
 			return "{\"type\":\"string\",\"logicalType\":\"uuid\"}";
-		case BOOLARRAYOID:
-		case INT2ARRAYOID:
-		case INT4ARRAYOID:
-		case INT8ARRAYOID:
-		case FLOAT4ARRAYOID:
-		case FLOAT8ARRAYOID:
-		case TEXTARRAYOID:
-		case VARCHARARRAYOID:
-			return psprintf("{\"type\":\"array\",\"items\":%s}",
-							avro_type_for(get_element_type(typid), -1));
 		default:
-			return NULL;
+			break;
 	}
+
+	/* the arrays a column may hold (mesh_type_is_checked) but numeric[] */
+	elem = get_element_type(typid);
+	if (OidIsValid(elem) && elem != NUMERICOID && mesh_type_is_checked(typid))
+		return psprintf("{\"type\":\"array\",\"items\":%s}",
+						avro_type_for(elem, -1));
+	return NULL;
 }
 
 static bool
@@ -239,12 +239,6 @@ query_inputs(SPIPlanPtr plan)
 	return inputs;
 }
 
-static char *
-text_arg(FunctionCallInfo fcinfo, int n)
-{
-	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
-}
-
 /*
  * mesh.create_data_product(domain, name, query, owner, description, sla,
  *   quality, tags, topic, mode, key, partitions, server) returns the
@@ -254,8 +248,8 @@ PG_FUNCTION_INFO_V1(mesh_create_data_product);
 Datum
 mesh_create_data_product(PG_FUNCTION_ARGS)
 {
-	char	   *query = text_arg(fcinfo, 2);
-	char	   *keycol = text_arg(fcinfo, 10);
+	char	   *query = mesh_text_arg(fcinfo, 2);
+	char	   *keycol = mesh_text_arg(fcinfo, 10);
 	int			partitions = PG_ARGISNULL(11) ? 1 : PG_GETARG_INT32(11);
 	ForeignServer *server;
 	MeshConnection *conn;
@@ -281,17 +275,13 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	int			i;
 
 	memset(&p, 0, sizeof(p));
-	p.domain = text_arg(fcinfo, 0);
-	p.name = text_arg(fcinfo, 1);
-	p.owner = text_arg(fcinfo, 3);
-	p.description = text_arg(fcinfo, 4);
-	p.sla = text_arg(fcinfo, 5);
-	p.quality = text_arg(fcinfo, 6);
-	p.mode = PG_ARGISNULL(9) ? "stream" : text_arg(fcinfo, 9);
-	mesh_require_name("domain", p.domain);
-	mesh_require_name("name", p.name);
-	p.qualified_name = psprintf("%s.%s", p.domain, p.name);
-	p.topic = PG_ARGISNULL(8) ? p.qualified_name : text_arg(fcinfo, 8);
+	p.qualified_name = mesh_product_name_args(fcinfo, &p.domain, &p.name);
+	p.owner = mesh_text_arg(fcinfo, 3);
+	p.description = mesh_text_arg(fcinfo, 4);
+	p.sla = mesh_text_arg(fcinfo, 5);
+	p.quality = mesh_text_arg(fcinfo, 6);
+	p.mode = PG_ARGISNULL(9) ? "stream" : mesh_text_arg(fcinfo, 9);
+	p.topic = PG_ARGISNULL(8) ? p.qualified_name : mesh_text_arg(fcinfo, 8);
 	if (query == NULL)
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						errmsg("create_data_product needs a query")));
@@ -304,27 +294,14 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	if (partitions < 1)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("partitions must be at least 1")));
-	if (!PG_ARGISNULL(7))
-	{
-		ArrayType  *tags = PG_GETARG_ARRAYTYPE_P(7);
-		Datum	   *elems;
-		bool	   *nulls;
-		int			n;
-
-		deconstruct_array(tags, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-		for (i = 0; i < n; i++)
-			if (!nulls[i])
-				p.tags = lappend(p.tags, TextDatumGetCString(elems[i]));
-	}
+	p.tags = mesh_text_array_arg(fcinfo, 7);
 	p.key_format = "text";
 	p.value_format = "avro";
 	p.version = 1;
 	p.published_at = mesh_utc_now_iso8601();
 	p.published_by = mesh_current_publisher();
 
-	server = mesh_pick_server(text_arg(fcinfo, 12));
-	conn = mesh_connection_for(server);
-	catalog = mesh_catalog_get(conn, ERROR);
+	catalog = mesh_catalog_for_arg(fcinfo, 12, &server, &conn);
 	if (mesh_catalog_lookup(catalog, p.qualified_name) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),

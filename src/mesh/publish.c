@@ -77,10 +77,55 @@ produce_catalog_record(MeshConnection *conn, const char *key, const char *value,
 	}
 }
 
-static char *
-text_arg(FunctionCallInfo fcinfo, int n)
+/* A text argument, NULL when SQL NULL. */
+char *
+mesh_text_arg(FunctionCallInfo fcinfo, int n)
 {
 	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/* A text[] argument's non-NULL elements; NIL when SQL NULL. */
+List *
+mesh_text_array_arg(FunctionCallInfo fcinfo, int n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			count;
+	int			i;
+	List	   *result = NIL;
+
+	if (PG_ARGISNULL(n))
+		return NIL;
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(n), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &count);
+	for (i = 0; i < count; i++)
+		if (!nulls[i])
+			result = lappend(result, TextDatumGetCString(elems[i]));
+	return result;
+}
+
+/*
+ * The product named by arguments 0 and 1 (domain, name), checked; returns
+ * its qualified name.
+ */
+char *
+mesh_product_name_args(FunctionCallInfo fcinfo, char **domain, char **name)
+{
+	*domain = mesh_text_arg(fcinfo, 0);
+	*name = mesh_text_arg(fcinfo, 1);
+	mesh_require_name("domain", *domain);
+	mesh_require_name("name", *name);
+	return psprintf("%s.%s", *domain, *name);
+}
+
+/* The catalog of the server named by argument n (NULL: the only one). */
+MeshCatalog *
+mesh_catalog_for_arg(FunctionCallInfo fcinfo, int n,
+					 ForeignServer **server, MeshConnection **conn)
+{
+	*server = mesh_pick_server(mesh_text_arg(fcinfo, n));
+	*conn = mesh_connection_for(*server);
+	return mesh_catalog_get(*conn, ERROR);
 }
 
 void
@@ -217,22 +262,6 @@ mesh_current_publisher(void)
 					get_database_name(MyDatabaseId));
 }
 
-static List *
-text_array_to_list(ArrayType *array)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	int			i;
-	List	   *result = NIL;
-
-	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	for (i = 0; i < n; i++)
-		if (!nulls[i])
-			result = lappend(result, TextDatumGetCString(elems[i]));
-	return result;
-}
-
 /*
  * mesh.publish_data_product(domain, name, topic, owner, description, sla,
  *   quality, schema, value_format, key_format, mode, tags, partitions,
@@ -244,9 +273,9 @@ PG_FUNCTION_INFO_V1(mesh_publish_data_product);
 Datum
 mesh_publish_data_product(PG_FUNCTION_ARGS)
 {
-	char	   *domain = text_arg(fcinfo, 0);
-	char	   *name = text_arg(fcinfo, 1);
-	char	   *schema_arg = text_arg(fcinfo, 7);
+	char	   *domain;
+	char	   *name;
+	char	   *schema_arg = mesh_text_arg(fcinfo, 7);
 	ForeignServer *server;
 	MeshConnection *conn;
 	MeshCatalog *catalog;
@@ -257,20 +286,15 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	int			topic_partitions;
 	char	   *record;
 
-	mesh_require_name("domain", domain);
-	mesh_require_name("name", name);
-	server = mesh_pick_server(text_arg(fcinfo, 13));
-	conn = mesh_connection_for(server);
-	catalog = mesh_catalog_get(conn, ERROR);
-
 	memset(&p, 0, sizeof(p));
+	p.qualified_name = mesh_product_name_args(fcinfo, &domain, &name);
 	p.domain = domain;
 	p.name = name;
-	p.qualified_name = psprintf("%s.%s", domain, name);
+	catalog = mesh_catalog_for_arg(fcinfo, 13, &server, &conn);
 	prev = mesh_catalog_lookup(catalog, p.qualified_name);
 
 #define MERGE(field, argno, dflt) \
-	p.field = text_arg(fcinfo, argno); \
+	p.field = mesh_text_arg(fcinfo, argno); \
 	if (p.field == NULL && prev) p.field = prev->field; \
 	if (p.field == NULL) p.field = (dflt)
 
@@ -283,7 +307,7 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	MERGE(key_format, 9, "text");
 	MERGE(mode, 10, "stream");
 #undef MERGE
-	p.tags = !PG_ARGISNULL(11) ? text_array_to_list(PG_GETARG_ARRAYTYPE_P(11)) :
+	p.tags = !PG_ARGISNULL(11) ? mesh_text_array_arg(fcinfo, 11) :
 		prev ? prev->tags : NIL;
 	p.inputs = prev ? prev->inputs : NIL;
 	p.schemas = prev ? list_copy(prev->schemas) : NIL;
@@ -366,19 +390,12 @@ PG_FUNCTION_INFO_V1(mesh_unpublish_data_product);
 Datum
 mesh_unpublish_data_product(PG_FUNCTION_ARGS)
 {
-	char	   *domain = text_arg(fcinfo, 0);
-	char	   *name = text_arg(fcinfo, 1);
-	char	   *qualified_name;
+	char	   *domain;
+	char	   *name;
+	char	   *qualified_name = mesh_product_name_args(fcinfo, &domain, &name);
 	ForeignServer *server;
 	MeshConnection *conn;
-	MeshCatalog *catalog;
-
-	mesh_require_name("domain", domain);
-	mesh_require_name("name", name);
-	qualified_name = psprintf("%s.%s", domain, name);
-	server = mesh_pick_server(text_arg(fcinfo, 2));
-	conn = mesh_connection_for(server);
-	catalog = mesh_catalog_get(conn, ERROR);
+	MeshCatalog *catalog = mesh_catalog_for_arg(fcinfo, 2, &server, &conn);
 	if (mesh_catalog_lookup(catalog, qualified_name) == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),

@@ -8,9 +8,19 @@
 #ifndef MESH_MESH_PUBLISH_H
 #define MESH_MESH_PUBLISH_H
 
+#include "fmgr.h"
+#include "foreign/foreign.h"
 #include "kafka/client.h"
+#include "mesh/catalog.h"
 #include "mesh/product.h"
 
+extern char *mesh_text_arg(FunctionCallInfo fcinfo, int n);
+extern List *mesh_text_array_arg(FunctionCallInfo fcinfo, int n);
+extern char *mesh_product_name_args(FunctionCallInfo fcinfo, char **domain,
+									char **name);
+extern MeshCatalog *mesh_catalog_for_arg(FunctionCallInfo fcinfo, int n,
+										 ForeignServer **server,
+										 MeshConnection **conn);
 extern void mesh_require_name(const char *what, const char *value);
 extern void mesh_check_product_fields(const MeshProduct *p);
 extern void mesh_check_choice(const char *what, const char *value,

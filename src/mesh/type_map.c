@@ -175,41 +175,10 @@ mesh_avro_type_label(const MeshAvroType *type)
 			appendStringInfoString(&buf, mesh_avro_kind_name(t->kind));
 			break;
 	}
-	switch (t->logical)
-	{
-		case AVRO_LT_DECIMAL:
-			appendStringInfo(&buf, " (decimal(%d,%d))", t->precision, t->scale);
-			break;
-		case AVRO_LT_UUID:
-			appendStringInfoString(&buf, " (uuid)");
-			break;
-		case AVRO_LT_DATE:
-			appendStringInfoString(&buf, " (date)");
-			break;
-		case AVRO_LT_TIME_MILLIS:
-			appendStringInfoString(&buf, " (time-millis)");
-			break;
-		case AVRO_LT_TIME_MICROS:
-			appendStringInfoString(&buf, " (time-micros)");
-			break;
-		case AVRO_LT_TIMESTAMP_MILLIS:
-			appendStringInfoString(&buf, " (timestamp-millis)");
-			break;
-		case AVRO_LT_TIMESTAMP_MICROS:
-			appendStringInfoString(&buf, " (timestamp-micros)");
-			break;
-		case AVRO_LT_LOCAL_TIMESTAMP_MILLIS:
-			appendStringInfoString(&buf, " (local-timestamp-millis)");
-			break;
-		case AVRO_LT_LOCAL_TIMESTAMP_MICROS:
-			appendStringInfoString(&buf, " (local-timestamp-micros)");
-			break;
-		case AVRO_LT_DURATION:
-			appendStringInfoString(&buf, " (duration)");
-			break;
-		case AVRO_LT_NONE:
-			break;
-	}
+	if (t->logical == AVRO_LT_DECIMAL)
+		appendStringInfo(&buf, " (decimal(%d,%d))", t->precision, t->scale);
+	else if (t->logical != AVRO_LT_NONE)
+		appendStringInfo(&buf, " (%s)", mesh_avro_logical_name(t->logical));
 	return buf.data;
 }
 

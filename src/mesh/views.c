@@ -145,6 +145,16 @@ for_each_catalog(FunctionCallInfo fcinfo, CatalogRowsFn fn)
 	for_each_server(fcinfo, catalog_rows, &fn);
 }
 
+/* A view over every server's catalog: SQL function fn, one call of rows per catalog. */
+#define CATALOG_VIEW(fn, rows) \
+	PG_FUNCTION_INFO_V1(fn); \
+	Datum \
+	fn(PG_FUNCTION_ARGS) \
+	{ \
+		for_each_catalog(fcinfo, rows); \
+		return (Datum) 0; \
+	}
+
 typedef struct TopicRow
 {
 	char	   *topic;
@@ -273,13 +283,7 @@ product_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshConnection *conn,
 	}
 }
 
-PG_FUNCTION_INFO_V1(mesh_data_products);
-Datum
-mesh_data_products(PG_FUNCTION_ARGS)
-{
-	for_each_catalog(fcinfo, product_rows);
-	return (Datum) 0;
-}
+CATALOG_VIEW(mesh_data_products, product_rows)
 
 /*
  * mesh.data_product_fields: one row per field of a product's current
@@ -365,13 +369,7 @@ product_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server,
 	}
 }
 
-PG_FUNCTION_INFO_V1(mesh_data_product_fields);
-Datum
-mesh_data_product_fields(PG_FUNCTION_ARGS)
-{
-	for_each_catalog(fcinfo, product_field_rows);
-	return (Datum) 0;
-}
+CATALOG_VIEW(mesh_data_product_fields, product_field_rows)
 
 /*
  * mesh.data_product_events: every valid record of the catalog topic as
@@ -407,13 +405,7 @@ event_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshConnection *conn,
 	}
 }
 
-PG_FUNCTION_INFO_V1(mesh_data_product_events);
-Datum
-mesh_data_product_events(PG_FUNCTION_ARGS)
-{
-	for_each_catalog(fcinfo, event_rows);
-	return (Datum) 0;
-}
+CATALOG_VIEW(mesh_data_product_events, event_rows)
 
 /*
  * The timestamp of the latest message of each partition (-1 if it has
