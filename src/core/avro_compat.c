@@ -5,7 +5,7 @@
  *		  every datum written with another, by the specification's
  *		  schema-resolution rules?
  *
- * A data product's schemas only ever grow (design.md, "Publishing"): a new
+ * A data product's schemas only ever grow (README, "Publishing data products"): a new
  * schema is appended after a backward compatibility check, so that tables,
  * which read with the newest schema, keep reading every message written
  * under an older one ("new readers can read old data").  This is that

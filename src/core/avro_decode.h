@@ -33,7 +33,7 @@ typedef enum MeshAvroShape
 {
 	MESH_SHAPE_SCALAR,			/* one primitive (after union resolution) */
 	MESH_SHAPE_ARRAY,			/* an array of primitives: items[] */
-	MESH_SHAPE_JSON				/* anything, as JSON text (design.md's rules) */
+	MESH_SHAPE_JSON				/* anything, as JSON text (README, "Reading data products") */
 } MeshAvroShape;
 
 typedef struct MeshAvroSlot

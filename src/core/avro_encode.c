@@ -9,7 +9,7 @@
  * binary encoding of one record of the writer's schema (no framing; the
  * caller puts the Confluent or single-object header in front).  A value
  * that does not fit its field is refused with the field's name, never
- * coerced into something else (design.md, "Publishing").
+ * coerced into something else (README, "Publishing data products").
  *
  * mesh_avro_encoder_create matches each source slot to a top-level field
  * (by name, or an alias of the field, or an alias of the slot), and gives
@@ -132,7 +132,8 @@
  *
  * Parsed (strict RFC 8259, at most MESH_AVRO_MAX_DEPTH deep) and walked
  * against the field's type; each value as to_jsonb() shows the PostgreSQL
- * type design.md maps the Avro type to, which is what the decoder renders:
+ * type the README maps the Avro type to ("Reading data products"), which
+ * is what the decoder renders:
  *
  *	 null			 null (for null, and unions with a null branch)
  *	 boolean		 true, false

@@ -5,7 +5,7 @@
  *		  PostgreSQL's to_jsonb() shows them.
  *
  * The decoder renders a value as JSON (MESH_SHAPE_JSON slots, and records,
- * arrays and maps within them) following design.md: each value appears as
+ * arrays and maps within them) following the README ("Reading data products"): each value appears as
  * to_jsonb() would show it after mapping it to its PostgreSQL type, with
  * the session time zone taken as UTC:
  *

@@ -45,13 +45,6 @@ typedef struct MeshStats
 extern MeshStats mesh_stats;
 
 extern MeshCatalog *mesh_catalog_get(MeshConnection *conn, int elevel);
-/*
- * The timestamp of the latest message of each partition 0..n-1 of topic
- * between low and high (-1 where there is none).
- */
-extern void mesh_read_latest_timestamps(MeshConnection *conn, const char *topic,
-										int n, const int64 *low,
-										const int64 *high, int64 *latest_ms);
 /* The records of the catalog topic's retained history, in topic order. */
 extern List *mesh_catalog_events(MeshCatalog *catalog);
 extern MeshProduct *mesh_catalog_lookup(MeshCatalog *catalog,

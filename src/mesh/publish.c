@@ -3,7 +3,7 @@
  * publish.c
  *		  Publishing data products: mesh.publish_data_product() and
  *		  mesh.unpublish_data_product() write catalog records (README,
- *		  "Publishing"), creating the product's topic and the catalog topic
+ *		  "Publishing data products"), creating the product's topic and the catalog topic
  *		  when needed.
  *
  * A record is produced with acks=all by an idempotent producer and the
