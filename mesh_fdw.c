@@ -3,8 +3,8 @@
  * mesh_fdw.c
  *		  Foreign-data wrapper for a data mesh on Apache Kafka: the handler,
  *		  the validator and the FDW callbacks.  The work is done by the files
- *		  under src/ (see src/mesh_fdw.h); this file wires them to the
- *		  planner and executor.
+ *		  under src/ (docs/architecture.md maps them); this file wires them
+ *		  to the planner and executor.
  *
  *-------------------------------------------------------------------------
  */

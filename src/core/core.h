@@ -20,7 +20,7 @@
  * report bad input through return values and an error buffer, so that they
  * can be fuzzed and unit-tested outside the server (test/unit, test/fuzz,
  * built with -DMESH_STANDALONE).  Inside the server they allocate with
- * palloc in the current memory context (mesh_alloc, in src/glue.c).
+ * palloc in the current memory context (mesh_alloc, in src/mesh/core_memory.c).
  */
 /*
  * Memory for the portable core: in the server, palloc in the current

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * produce.c
+ * producer.c
  *		  Writing to Kafka: INSERT into a foreign table produces a message
  *		  per row; DELETE ... WHERE _key = ... in table mode writes a
  *		  tombstone; with transactional 'true' everything a PostgreSQL

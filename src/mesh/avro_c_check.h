@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* src/avro_c.c: a second opinion on published schemas, from avro-c */
+/* avro_c_check.c: a second opinion on published schemas, from avro-c */
 extern bool mesh_avro_c_check(const char *json, size_t len, char *errbuf,
 							  size_t errlen);
 

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * glue.c
+ * core_memory.c
  *		  The portable core's allocator, inside the server: palloc in the
  *		  current memory context.  (test/unit/standalone.c is the one used
  *		  outside the server.)

@@ -2,8 +2,8 @@
  *
  * import.c
  *		  IMPORT FOREIGN SCHEMA <domain>: one foreign table per data product
- *		  of the domain; and the check of foreign table definitions that an
- *		  event trigger runs after CREATE/ALTER FOREIGN TABLE.
+ *		  of the domain.  (The check of foreign table definitions that an
+ *		  event trigger runs is in src/fdw/table_check.c.)
  *
  * Everything that comes from Kafka and goes into generated SQL (product,
  * field and server names) is quoted, so no name can inject SQL.
