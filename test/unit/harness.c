@@ -41,6 +41,13 @@ check_at(bool ok, const char *file, int line, const char *fmt,...)
 	fputc('\n', stderr);
 }
 
+void *
+check_made_at(void *made, const char *file, int line, const char *what, const char *err)
+{
+	check_at(made != NULL, file, line, "%s: %s", what, err);
+	return made;
+}
+
 int
 test_report(const char *name)
 {
@@ -269,4 +276,13 @@ utf8_ok(const char *s, size_t len)
 		i += n;
 	}
 	return true;
+}
+
+uint64_t
+xorshift64(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
 }

@@ -27,6 +27,15 @@ extern void check_at(bool ok, const char *file, int line, const char *fmt,...)
 			__attribute__((format(printf, 4, 5)));
 
 /*
+ * Count a check that made is not NULL (else print "what: err"); return made.
+ * err is read after made is made, so it can be the call's error buffer.
+ */
+#define CHECK_MADE(made, what, err) check_made_at((made), __FILE__, __LINE__, (what), (err))
+
+extern void *check_made_at(void *made, const char *file, int line, const char *what,
+						   const char *err);
+
+/*
  * Free what the harness and the core hold, print "NAME: P passed, F failed"
  * and return main's exit status.
  */
@@ -66,6 +75,9 @@ extern MeshAvroShape natural_shape(const MeshAvroType *t);
  */
 extern MeshAvroTarget *reader_target(const MeshAvroType *writer,
 									 const MeshAvroType *reader);
+
+/* xorshift64: advance *state (not 0) and return it; a fixed sequence a seed. */
+extern uint64_t xorshift64(uint64_t *state);
 
 /* Well-formed UTF-8 without NUL: an implementation of its own. */
 extern bool utf8_ok(const char *s, size_t len);

@@ -83,9 +83,23 @@ json_ok_n(const char *in, size_t len, const char *expected, int line)
 }
 
 /*
- * in is rejected with the error expected, exactly, or containing it when
- * it starts with '~'.
+ * what (JSON, schema) in is rejected with the error expected, exactly, or
+ * containing it when it starts with '~'.
  */
+static void
+check_refused(const char *what, const char *in, bool accepted, const char *err,
+			  const char *expected, int line)
+{
+	if (accepted)
+		check_at(false, __FILE__, line, "%s %s accepted, expected error %s", what, in, expected);
+	else if (expected[0] == '~')
+		check_at(strstr(err, expected + 1) != NULL, __FILE__, line,
+				 "%s %s: error \"%s\" lacks \"%s\"", what, in, err, expected + 1);
+	else
+		check_at(strcmp(err, expected) == 0, __FILE__, line,
+				 "%s %s:\n    error    \"%s\"\n    expected \"%s\"", what, in, err, expected);
+}
+
 static void
 json_err_n(const char *in, size_t len, const char *expected, int line)
 {
@@ -94,17 +108,7 @@ json_err_n(const char *in, size_t len, const char *expected, int line)
 
 	strcpy(err, "(unset)");
 	j = json_parse_exact(in, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
-	if (j != NULL)
-	{
-		check_at(false, __FILE__, line, "JSON %s accepted, expected error %s", in, expected);
-		return;
-	}
-	if (expected[0] == '~')
-		check_at(strstr(err, expected + 1) != NULL, __FILE__, line,
-				 "JSON %s: error \"%s\" lacks \"%s\"", in, err, expected + 1);
-	else
-		check_at(strcmp(err, expected) == 0, __FILE__, line,
-				 "JSON %s: error \"%s\", expected \"%s\"", in, err, expected);
+	check_refused("JSON", in, j != NULL, err, expected, line);
 }
 
 #define JSON_OK(in, out) json_ok_n((in), strlen(in), (out), __LINE__)
@@ -129,17 +133,7 @@ schema_err(const char *in, const char *expected, int line)
 
 	strcpy(err, "(unset)");
 	t = avro_parse_exact(in, strlen(in), 0, err, sizeof(err));
-	if (t != NULL)
-	{
-		check_at(false, __FILE__, line, "schema %s accepted, expected error %s", in, expected);
-		return;
-	}
-	if (expected[0] == '~')
-		check_at(strstr(err, expected + 1) != NULL, __FILE__, line,
-				 "schema %s: error \"%s\" lacks \"%s\"", in, err, expected + 1);
-	else
-		check_at(strcmp(err, expected) == 0, __FILE__, line,
-				 "schema %s:\n    error    \"%s\"\n    expected \"%s\"", in, err, expected);
+	check_refused("schema", in, t != NULL, err, expected, line);
 }
 
 static void
@@ -501,10 +495,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 static uint32_t
 rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t) (rng_state >> 16);
+	return (uint32_t) (xorshift64(&rng_state) >> 16);
 }
 
 static size_t

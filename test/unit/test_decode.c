@@ -334,15 +334,10 @@ put_str(Msg *m, const char *s)
 static MeshAvroProgram *
 compile1(const MeshAvroType *writer, MeshAvroSlot *slots, int n)
 {
-	MeshAvroTarget target;
+	MeshAvroTarget target = {.slots = slots,.nslots = n};
 	char		err[512];
-	MeshAvroProgram *p;
 
-	target.nslots = n;
-	target.slots = slots;
-	p = mesh_avro_compile(writer, &target, err, sizeof(err));
-	CHECK(p != NULL, "compile: %s", err);
-	return p;
+	return CHECK_MADE(mesh_avro_compile(writer, &target, err, sizeof(err)), "compile", err);
 }
 
 static void
@@ -786,10 +781,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 static uint32_t
 rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t) rng_state;
+	return (uint32_t) xorshift64(&rng_state);
 }
 
 static void

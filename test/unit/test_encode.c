@@ -545,15 +545,10 @@ test_decoder_vectors(const char *dir)
 static MeshAvroEncoder *
 encoder_for(const MeshAvroType *rec, MeshAvroSlot *slots, int n)
 {
-	MeshAvroTarget target;
+	MeshAvroTarget target = {.slots = slots,.nslots = n};
 	char		err[512];
-	MeshAvroEncoder *enc;
 
-	target.nslots = n;
-	target.slots = slots;
-	enc = mesh_avro_encoder_create(rec, &target, err, sizeof(err));
-	CHECK(enc != NULL, "create: %s", err);
-	return enc;
+	return CHECK_MADE(mesh_avro_encoder_create(rec, &target, err, sizeof(err)), "create", err);
 }
 
 static MeshAvroValue
@@ -1106,10 +1101,7 @@ static uint64_t rng_state = 0x2545F4914F6CDD1Du;
 static uint32_t
 rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t) rng_state;
+	return (uint32_t) xorshift64(&rng_state);
 }
 
 /*
