@@ -13,37 +13,19 @@ regression inputs that reproduced fixed crashes (regress-*) are not
 touched.  Usage: gen_corpus.py   (needs fastavro: .deps/venv/bin/python)
 """
 
-import copy
 import datetime
 import decimal
 import glob
 import hashlib
-import io
 import json
 import os
-
-from fastavro import parse_schema, schemaless_writer
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "test", "unit"))
 
-
-def rec(name, fields, **extra):
-    d = {"type": "record", "name": name, "fields": fields}
-    d.update(extra)
-    return d
-
-
-def F(name, type_, **extra):
-    d = {"name": name, "type": type_}
-    d.update(extra)
-    return d
-
-
-def encode(schema, datum):
-    buf = io.BytesIO()
-    schemaless_writer(buf, parse_schema(copy.deepcopy(schema)), datum)
-    return buf.getvalue()
+from avrogen import F, encode, rec  # noqa: E402  (test/unit/avrogen.py)
 
 
 ADDR = rec("Address", [F("street", "string"), F("zip", "int")])

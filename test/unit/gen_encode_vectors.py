@@ -35,10 +35,8 @@ Usage: gen_encode_vectors.py [OUTPUT]  (default test/data/avro-encode-vectors.js
 Needs fastavro (scripts/setup installs it in .deps/venv).
 """
 
-import copy
 import datetime
 import decimal
-import io
 import json
 import math
 import os
@@ -47,7 +45,8 @@ import struct
 import sys
 import uuid
 
-from fastavro import parse_schema, schemaless_writer
+import avrogen  # test/unit/avrogen.py
+from avrogen import F as fld, encode, lt
 
 decimal.getcontext().prec = 5000
 decimal.getcontext().Emax = 999999
@@ -688,12 +687,6 @@ def load_json(text):
         raise Refuse("invalid JSON")
 
 
-def fastavro_encode(schema, datum):
-    buf = io.BytesIO()
-    schemaless_writer(buf, parse_schema(copy.deepcopy(schema)), datum)
-    return buf.getvalue()
-
-
 # ---------------------------------------------------------------------------
 # The table
 # ---------------------------------------------------------------------------
@@ -727,19 +720,7 @@ def J(x):
 
 
 def rec(name, *fields):
-    return {"type": "record", "name": name, "fields": list(fields)}
-
-
-def fld(name, t, **kw):
-    f = {"name": name, "type": t}
-    f.update(kw)
-    return f
-
-
-def lt(base, name, **kw):
-    d = {"type": base, "logicalType": name}
-    d.update(kw)
-    return d
+    return avrogen.rec(name, list(fields))
 
 
 VECTORS = []
@@ -1212,7 +1193,7 @@ def main():
                 nbad += 1
             else:
                 datum = conv.record(slots, values)
-                data = fastavro_encode(v["schema"], datum)
+                data = encode(v["schema"], datum)
                 rows.append({"values": values, "hex": data.hex()})
                 nrows += 1
         entry = {"name": v["name"], "schema": v["schema"], "slots": slots, "rows": rows}

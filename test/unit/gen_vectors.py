@@ -30,7 +30,9 @@ import uuid
 from fractions import Fraction
 
 import fastavro
-from fastavro import parse_schema, schemaless_reader, schemaless_writer
+from fastavro import parse_schema, schemaless_reader
+
+from avrogen import F, encode, rec  # test/unit/avrogen.py
 
 # decimals of any length, exactly
 decimal.getcontext().prec = 5000
@@ -70,12 +72,6 @@ def strip_logical(schema):
         return {k: strip_logical(v) for k, v in schema.items()
                 if k not in ("logicalType", "precision", "scale")}
     return schema
-
-
-def encode(schema, datum):
-    buf = io.BytesIO()
-    schemaless_writer(buf, parse_schema(copy.deepcopy(schema)), datum)
-    return buf.getvalue()
 
 
 def decode(data, writer, reader):
@@ -452,18 +448,6 @@ def scalar_type(named, s):
 # ---------------------------------------------------------------------------
 
 vectors = []
-
-
-def rec(name, fields, **extra):
-    d = {"type": "record", "name": name, "fields": fields}
-    d.update(extra)
-    return d
-
-
-def F(name, type_, **extra):
-    d = {"name": name, "type": type_}
-    d.update(extra)
-    return d
 
 
 def add_valid(name, writer, datum, reader=None, truncate=False, data=None,
