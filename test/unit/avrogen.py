@@ -30,3 +30,19 @@ def encode(schema, datum):
     buf = io.BytesIO()
     schemaless_writer(buf, parse_schema(copy.deepcopy(schema)), datum)
     return buf.getvalue()
+
+
+# the temporal logical types, a field each: name, underlying type, logical type
+TEMPORAL = [("day", "int", "date"), ("tms", "int", "time-millis"), ("tus", "long", "time-micros"),
+            ("tsms", "long", "timestamp-millis"), ("tsus", "long", "timestamp-micros"),
+            ("ltsms", "long", "local-timestamp-millis"),
+            ("ltsus", "long", "local-timestamp-micros")]
+
+
+def logical_fields():
+    """A field of each temporal logical type, then decimals in bytes (10,2)
+    and in fixed (18,4): fresh dicts on each call."""
+    return ([F(name, lt(base, logical)) for name, base, logical in TEMPORAL] +
+            [F("dec", lt("bytes", "decimal", precision=10, scale=2)),
+             F("decfx", {"type": "fixed", "name": "D8", "size": 8, "logicalType": "decimal",
+                         "precision": 18, "scale": 4})])

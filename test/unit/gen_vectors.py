@@ -32,7 +32,7 @@ from fractions import Fraction
 import fastavro
 from fastavro import parse_schema, schemaless_reader
 
-from avrogen import F, encode, rec  # test/unit/avrogen.py
+from avrogen import F, encode, logical_fields, rec  # test/unit/avrogen.py
 
 # decimals of any length, exactly
 decimal.getcontext().prec = 5000
@@ -550,19 +550,7 @@ add_valid("prim_ints2", PRIM, prim(i=63, l=-65, s="x" * 200, by=bytes(range(256)
 
 # --- logical types ------------------------------------------------------------
 
-LOG = rec("Log", [
-    F("day", {"type": "int", "logicalType": "date"}),
-    F("tms", {"type": "int", "logicalType": "time-millis"}),
-    F("tus", {"type": "long", "logicalType": "time-micros"}),
-    F("tsms", {"type": "long", "logicalType": "timestamp-millis"}),
-    F("tsus", {"type": "long", "logicalType": "timestamp-micros"}),
-    F("ltsms", {"type": "long", "logicalType": "local-timestamp-millis"}),
-    F("ltsus", {"type": "long", "logicalType": "local-timestamp-micros"}),
-    F("dec", {"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 2}),
-    F("decfx", {"type": {"type": "fixed", "name": "D8", "size": 8,
-                         "logicalType": "decimal", "precision": 18, "scale": 4}}
-      if False else {"type": "fixed", "name": "D8", "size": 8,
-                     "logicalType": "decimal", "precision": 18, "scale": 4}),
+LOG = rec("Log", logical_fields() + [
     F("dec0", {"type": "bytes", "logicalType": "decimal", "precision": 38, "scale": 0}),
     F("id", {"type": "string", "logicalType": "uuid"}),
 ])
@@ -721,17 +709,9 @@ add_valid("nested_3", NESTED, nested(choice="str", opt="\u00e9\u00e8", color="BL
 add_valid("nested_4", NESTED, nested(choice={"street": "X", "zip": -1}, color="RED",
                                      fx=b"\x00\x01\xfe\xff"))
 
-ARRS = rec("Arrs", [
-    F("ab", {"type": "array", "items": "boolean"}),
-    F("ai", {"type": "array", "items": "int"}),
-    F("al", {"type": "array", "items": "long"}),
-    F("af", {"type": "array", "items": "float"}),
-    F("ad", {"type": "array", "items": "double"}),
-    F("as", {"type": "array", "items": "string"}),
-    F("ae", {"type": "array", "items": COLOR}),
-    F("an", {"type": "array", "items": "null"}),
-    F("aby", {"type": "array", "items": "bytes"}),
-])
+ARRS = rec("Arrs", [F(name, {"type": "array", "items": items}) for name, items in [
+    ("ab", "boolean"), ("ai", "int"), ("al", "long"), ("af", "float"), ("ad", "double"),
+    ("as", "string"), ("ae", COLOR), ("an", "null"), ("aby", "bytes")]])
 add_valid("arrays_1", ARRS, {"ab": [True, False], "ai": [1, -1, 2**31 - 1], "al": [2**40],
                              "af": [1.5, float("nan")], "ad": [0.1, -1e-300],
                              "as": ["x", "", "\u2603"], "ae": ["BLUE", "RED"], "an": [None, None],
