@@ -462,34 +462,20 @@ test_slots(void)
 							 "{\"name\":\"junk\",\"type\":\"string\"},"
 							 "{\"name\":\"n\",\"type\":[\"null\",\"long\"]}]}");
 	const char *aliases[] = {"old"};
-	MeshAvroSlot slots[6];
+	MeshAvroSlot slots[6] = {
+		{.name = "xs",.shape = MESH_SHAPE_ARRAY,.needed = true},
+		{.name = "xs",.shape = MESH_SHAPE_JSON,.needed = true},
+		{.name = "new",.aliases = aliases,.naliases = 1,.shape = MESH_SHAPE_SCALAR,.needed = true},
+		{.name = "absent",.shape = MESH_SHAPE_SCALAR,.needed = true},
+		{.name = "junk",.shape = MESH_SHAPE_SCALAR,.needed = false},
+		{.name = "n",.shape = MESH_SHAPE_JSON,.needed = true},
+	};
 	MeshAvroProgram *p;
 	MeshAvroValue v[6];
 	Msg			m = {{0}, 0};
 	char		err[256];
 
 	test_case = "slots";
-	memset(slots, 0, sizeof(slots));
-	slots[0].name = "xs";
-	slots[0].shape = MESH_SHAPE_ARRAY;
-	slots[0].needed = true;
-	slots[1].name = "xs";
-	slots[1].shape = MESH_SHAPE_JSON;
-	slots[1].needed = true;
-	slots[2].name = "new";
-	slots[2].aliases = aliases;
-	slots[2].naliases = 1;
-	slots[2].shape = MESH_SHAPE_SCALAR;
-	slots[2].needed = true;
-	slots[3].name = "absent";
-	slots[3].shape = MESH_SHAPE_SCALAR;
-	slots[3].needed = true;
-	slots[4].name = "junk";
-	slots[4].shape = MESH_SHAPE_SCALAR;
-	slots[4].needed = false;
-	slots[5].name = "n";
-	slots[5].shape = MESH_SHAPE_JSON;
-	slots[5].needed = true;
 	p = compile1(w, slots, 6);
 	if (p == NULL)
 		return;
