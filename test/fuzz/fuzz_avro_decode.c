@@ -45,13 +45,6 @@ static int	npairs = 0;
 static size_t base_blocks;
 
 static void
-die(const char *what, const char *detail)
-{
-	fprintf(stderr, "fuzz_avro_decode: %s: %s\n", what, detail);
-	abort();
-}
-
-static void
 load_pairs(void)
 {
 	const char *path = getenv("MESH_FUZZ_PAIRS") ? getenv("MESH_FUZZ_PAIRS") : MESH_PAIRS_PATH;

@@ -278,6 +278,13 @@ utf8_ok(const char *s, size_t len)
 	return true;
 }
 
+void
+die_at(const char *file, const char *what, const char *detail)
+{
+	fprintf(stderr, "%s: %s: %s\n", file, what, detail);
+	abort();
+}
+
 uint64_t
 xorshift64(uint64_t *state)
 {

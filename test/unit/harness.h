@@ -76,6 +76,15 @@ extern MeshAvroShape natural_shape(const MeshAvroType *t);
 extern MeshAvroTarget *reader_target(const MeshAvroType *writer,
 									 const MeshAvroType *reader);
 
+/*
+ * A fuzz target's finding (or a broken setup): print "FILE: what: detail"
+ * and abort, so that libFuzzer keeps the input.
+ */
+#define die(what, detail) die_at(__FILE__, (what), (detail))
+
+extern void die_at(const char *file, const char *what, const char *detail)
+			__attribute__((noreturn));
+
 /* xorshift64: advance *state (not 0) and return it; a fixed sequence a seed. */
 extern uint64_t xorshift64(uint64_t *state);
 
