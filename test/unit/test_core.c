@@ -410,37 +410,40 @@ nested(int n, bool objects, size_t *len)
 	return s;
 }
 
+/*
+ * Arrays or objects nested depth deep, parsed with this limit: accepted
+ * (refused NULL), or refused as check_refused expects.
+ */
+static void
+check_nested(int depth, bool objects, int limit, const char *refused, int line)
+{
+	char		err[256];
+	char		what[64];
+	size_t		len;
+	char	   *s = nested(depth, objects, &len);
+	MeshJson   *j = mesh_json_parse(s, len, limit, err, sizeof(err));
+
+	snprintf(what, sizeof(what), "%s nested %d deep, limit %d",
+			 objects ? "objects" : "arrays", depth, limit);
+	if (refused == NULL)
+		check_at(j != NULL, __FILE__, line, "%s refused: %s", what, err);
+	else
+		check_refused("JSON", what, j != NULL, err, refused, line);
+	free(s);
+}
+
 static void
 test_json_depth(void)
 {
 	char		err[256];
 	char		expected[64];
-	size_t		len;
-	char	   *s;
-	MeshJson   *j;
 
-	s = nested(MESH_JSON_MAX_DEPTH, false, &len);
-	j = mesh_json_parse(s, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
-	CHECK(j != NULL, "arrays nested %d deep accepted: %s", MESH_JSON_MAX_DEPTH, err);
-	free(s);
-
-	s = nested(MESH_JSON_MAX_DEPTH + 1, false, &len);
-	j = mesh_json_parse(s, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
+	check_nested(MESH_JSON_MAX_DEPTH, false, MESH_JSON_MAX_DEPTH, NULL, __LINE__);
 	snprintf(expected, sizeof(expected), "at byte %d: nesting deeper than %d levels",
 			 MESH_JSON_MAX_DEPTH, MESH_JSON_MAX_DEPTH);
-	CHECK(j == NULL && strcmp(err, expected) == 0, "depth %d + 1: %s",
-		  MESH_JSON_MAX_DEPTH, err);
-	free(s);
-
-	s = nested(MESH_JSON_MAX_DEPTH, true, &len);
-	j = mesh_json_parse(s, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
-	CHECK(j != NULL, "objects nested %d deep accepted: %s", MESH_JSON_MAX_DEPTH, err);
-	free(s);
-
-	s = nested(MESH_JSON_MAX_DEPTH + 1, true, &len);
-	j = mesh_json_parse(s, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
-	CHECK(j == NULL && strstr(err, "nesting deeper") != NULL, "objects too deep: %s", err);
-	free(s);
+	check_nested(MESH_JSON_MAX_DEPTH + 1, false, MESH_JSON_MAX_DEPTH, expected, __LINE__);
+	check_nested(MESH_JSON_MAX_DEPTH, true, MESH_JSON_MAX_DEPTH, NULL, __LINE__);
+	check_nested(MESH_JSON_MAX_DEPTH + 1, true, MESH_JSON_MAX_DEPTH, "~nesting deeper", __LINE__);
 
 	/* the limit is the caller's */
 	CHECK(mesh_json_parse("[]", 2, 1, err, sizeof(err)) != NULL, "depth 1: []");
@@ -448,15 +451,9 @@ test_json_depth(void)
 		  strcmp(err, "at byte 1: nesting deeper than 1 levels") == 0, "depth 1: [[]]: %s", err);
 	CHECK(mesh_json_parse("7", 1, 1, err, sizeof(err)) != NULL, "depth 1: scalar");
 	/* 0 or less means the default */
-	s = nested(MESH_JSON_MAX_DEPTH + 1, false, &len);
-	CHECK(mesh_json_parse(s, len, 0, err, sizeof(err)) == NULL, "depth 0 means default");
-	free(s);
-
+	check_nested(MESH_JSON_MAX_DEPTH + 1, false, 0, "~", __LINE__);
 	/* the parser is iterative: a huge allowed depth costs no stack */
-	s = nested(200000, false, &len);
-	j = mesh_json_parse(s, len, 1000000, err, sizeof(err));
-	CHECK(j != NULL, "200000 levels with a large limit: %s", err);
-	free(s);
+	check_nested(200000, false, 1000000, NULL, __LINE__);
 }
 
 /* Every proper prefix of a document is rejected, and says where. */

@@ -286,9 +286,8 @@ run_vector(const MeshJson *vec)
 }
 
 static void
-test_vectors(const char *dir)
+test_vectors(const MeshJson *vectors)
 {
-	const MeshJson *vectors = read_vectors(dir, "avro-vectors.json");
 	int			i;
 
 	for (i = 0; i < vectors->count; i++)
@@ -771,10 +770,9 @@ rng(void)
 }
 
 static void
-test_mutations(const char *dir)
+test_mutations(const MeshJson *vectors)
 {
 	char		err[256];
-	const MeshJson *vectors = read_vectors(dir, "avro-vectors.json");
 	int			i;
 	int			decoded = 0;
 	int			tries = 0;
@@ -863,9 +861,10 @@ test_mutations(const char *dir)
 int
 main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "test/data";
+	/* read once: the tests only read them */
+	const MeshJson *vectors = read_vectors(argc > 1 ? argv[1] : "test/data", "avro-vectors.json");
 
-	test_vectors(dir);
+	test_vectors(vectors);
 	test_defaults();
 	test_decimal_text();
 	test_slots();
@@ -874,6 +873,6 @@ main(int argc, char **argv)
 	test_scratch();
 	test_union_fail_branch();
 	test_record_chain();
-	test_mutations(dir);
+	test_mutations(vectors);
 	return test_report("test_decode");
 }
