@@ -26,6 +26,9 @@ extern const char *test_case;
 extern void check_at(bool ok, const char *file, int line, const char *fmt,...)
 			__attribute__((format(printf, 4, 5)));
 
+/* A target of these n slots (a compound literal: the slots stay the caller's). */
+#define SLOTS_TARGET(slots, n) ((MeshAvroTarget) {.nslots = (n),.slots = (slots)})
+
 /*
  * Count a check that made is not NULL (else print "what: err"); return made.
  * err is read after made is made, so it can be the call's error buffer.

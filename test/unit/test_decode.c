@@ -333,10 +333,10 @@ put_str(Msg *m, const char *s)
 static MeshAvroProgram *
 compile1(const MeshAvroType *writer, MeshAvroSlot *slots, int n)
 {
-	MeshAvroTarget target = {.slots = slots,.nslots = n};
 	char		err[512];
 
-	return CHECK_MADE(mesh_avro_compile(writer, &target, err, sizeof(err)), "compile", err);
+	return CHECK_MADE(mesh_avro_compile(writer, &SLOTS_TARGET(slots, n), err, sizeof(err)),
+					  "compile", err);
 }
 
 static void

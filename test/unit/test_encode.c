@@ -177,6 +177,18 @@ logical_named(const char *name)
 	exit(2);
 }
 
+/* v is kind, and an exact-size copy of len bytes (not NUL-terminated). */
+static void
+set_copy(MeshAvroValue *v, MeshAvroKind kind, const void *data, size_t len)
+{
+	char	   *copy = mesh_alloc(len > 0 ? len : 1);
+
+	memcpy(copy, data, len);
+	v->kind = kind;
+	v->data = copy;
+	v->len = len;
+}
+
 static void
 build_value(const MeshJson *d, MeshAvroValue *v)
 {
@@ -206,26 +218,14 @@ build_value(const MeshJson *d, MeshAvroValue *v)
 		v->real = strtod(m->string, NULL);
 	}
 	else if ((m = mesh_json_get(d, "t")) != NULL)
-	{
-		/* an exact-size copy, not NUL-terminated */
-		char	   *copy = mesh_alloc(m->string_len > 0 ? m->string_len : 1);
-
-		memcpy(copy, m->string, m->string_len);
-		v->kind = AVRO_STRING;
-		v->data = copy;
-		v->len = m->string_len;
-	}
+		set_copy(v, AVRO_STRING, m->string, m->string_len);
 	else if ((m = mesh_json_get(d, "x")) != NULL)
 	{
 		size_t		n;
 		uint8_t    *b = unhex(m->string, &n);
-		char	   *copy = mesh_alloc(n > 0 ? n : 1);
 
-		memcpy(copy, b, n);
+		set_copy(v, AVRO_BYTES, b, n);
 		free(b);
-		v->kind = AVRO_BYTES;
-		v->data = copy;
-		v->len = n;
 	}
 	else if ((m = mesh_json_get(d, "a")) != NULL)
 	{
@@ -238,14 +238,7 @@ build_value(const MeshJson *d, MeshAvroValue *v)
 			build_value(m->items[i], &v->items[i]);
 	}
 	else if ((m = mesh_json_get(d, "j")) != NULL)
-	{
-		char	   *copy = mesh_alloc(m->string_len > 0 ? m->string_len : 1);
-
-		memcpy(copy, m->string, m->string_len);
-		v->kind = MESH_AVRO_JSON;
-		v->data = copy;
-		v->len = m->string_len;
-	}
+		set_copy(v, MESH_AVRO_JSON, m->string, m->string_len);
 	else
 	{
 		fprintf(stderr, "bad value descriptor\n");
@@ -545,10 +538,10 @@ test_decoder_vectors(const char *dir)
 static MeshAvroEncoder *
 encoder_for(const MeshAvroType *rec, MeshAvroSlot *slots, int n)
 {
-	MeshAvroTarget target = {.slots = slots,.nslots = n};
 	char		err[512];
 
-	return CHECK_MADE(mesh_avro_encoder_create(rec, &target, err, sizeof(err)), "create", err);
+	return CHECK_MADE(mesh_avro_encoder_create(rec, &SLOTS_TARGET(slots, n), err, sizeof(err)),
+					  "create", err);
 }
 
 static MeshAvroValue
