@@ -163,6 +163,17 @@ decode_exact(MeshAvroProgram *prog, const void *data, size_t len,
 	return mesh_avro_decode(prog, len > 0 ? last_copy : NULL, len, values, err, errlen);
 }
 
+MeshAvroProgram *
+compile_slots_at(const MeshAvroType *writer, MeshAvroSlot *slots, int n,
+				 const char *file, int line)
+{
+	char		err[512];
+	MeshAvroProgram *p = mesh_avro_compile(writer, &SLOTS_TARGET(slots, n), err, sizeof(err));
+
+	check_at(p != NULL, file, line, "compile: %s", err);
+	return p;
+}
+
 MeshAvroShape
 natural_shape(const MeshAvroType *t)
 {
@@ -283,6 +294,24 @@ die_at(const char *file, const char *what, const char *detail)
 {
 	fprintf(stderr, "%s: %s: %s\n", file, what, detail);
 	abort();
+}
+
+size_t
+apply_edits(void *m, size_t n, size_t cap, int edits, uint32_t (*rng) (void),
+			size_t (*edit) (void *m, size_t mn, size_t cap, uint32_t r))
+{
+	size_t		mn = n;
+	int			e;
+
+	for (e = 0; e < edits; e++)
+	{
+		uint32_t	r = rng();
+
+		if (mn == 0)
+			break;
+		mn = edit(m, mn, cap, r);
+	}
+	return mn;
 }
 
 uint64_t

@@ -64,6 +64,12 @@ extern uint8_t *unhex(const char *hex, size_t *len);
 extern bool decode_exact(MeshAvroProgram *prog, const void *data, size_t len,
 						 MeshAvroValue *values, char *err, size_t errlen);
 
+/* The decoder of writer into these n slots, checked to compile (counted). */
+#define compile_slots(writer, slots, n) compile_slots_at((writer), (slots), (n), __FILE__, __LINE__)
+
+extern MeshAvroProgram *compile_slots_at(const MeshAvroType *writer, MeshAvroSlot *slots, int n,
+										 const char *file, int line);
+
 /*
  * The shape a slot of this type takes in "natural" mode, as
  * test/unit/gen_vectors.py's scalar_type gives it: scalars and arrays of
@@ -90,6 +96,13 @@ extern void die_at(const char *file, const char *what, const char *detail)
 
 /* xorshift64: advance *state (not 0) and return it; a fixed sequence a seed. */
 extern uint64_t xorshift64(uint64_t *state);
+
+/*
+ * Mutate m (n bytes, room for cap): edits times, while it is not empty,
+ * edit it by a random number (from rng, one an edit); its new length.
+ */
+extern size_t apply_edits(void *m, size_t n, size_t cap, int edits, uint32_t (*rng) (void),
+						  size_t (*edit) (void *m, size_t mn, size_t cap, uint32_t r));
 
 /* Well-formed UTF-8 without NUL: an implementation of its own. */
 extern bool utf8_ok(const char *s, size_t len);

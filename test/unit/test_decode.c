@@ -330,15 +330,6 @@ put_str(Msg *m, const char *s)
 	m->n += n;
 }
 
-static MeshAvroProgram *
-compile1(const MeshAvroType *writer, MeshAvroSlot *slots, int n)
-{
-	char		err[512];
-
-	return CHECK_MADE(mesh_avro_compile(writer, &SLOTS_TARGET(slots, n), err, sizeof(err)),
-					  "compile", err);
-}
-
 static void
 test_defaults(void)
 {
@@ -475,7 +466,7 @@ test_slots(void)
 	char		err[256];
 
 	test_case = "slots";
-	p = compile1(w, slots, 6);
+	p = compile_slots(w, slots, 6);
 	if (p == NULL)
 		return;
 	put_long(&m, 3);
@@ -496,7 +487,7 @@ test_slots(void)
 
 	/* the same unneeded string, needed, is invalid */
 	slots[4].needed = true;
-	p = compile1(w, slots, 6);
+	p = compile_slots(w, slots, 6);
 	CHECK(p != NULL && !decode_exact(p, m.b, m.n, v, err, sizeof(err)) &&
 		  strstr(err, "UTF-8") != NULL, "needed invalid string: %s", err);
 }
@@ -559,7 +550,7 @@ test_time_units(void)
 		slots[i].shape = i < 4 ? MESH_SHAPE_SCALAR : MESH_SHAPE_JSON;
 		slots[i].needed = true;
 	}
-	p = compile1(w, slots, 8);
+	p = compile_slots(w, slots, 8);
 	if (p == NULL)
 		return;
 	put_long(&m, 1500);			/* 1970-01-01T00:00:01.5 */
@@ -607,7 +598,7 @@ test_scratch(void)
 		slots[i].shape = i % 2 == 0 ? MESH_SHAPE_ARRAY : MESH_SHAPE_JSON;
 		slots[i].needed = true;
 	}
-	p = compile1(w, slots, 4);
+	p = compile_slots(w, slots, 4);
 	if (p == NULL)
 		return;
 	/* a: 5000 longs; j: 3000 strings; b: 5000 longs; k: 2000 entries */
@@ -683,7 +674,7 @@ test_union_fail_branch(void)
 	slot.reader_type = r->fields[0].type;
 	slot.shape = MESH_SHAPE_JSON;
 	slot.needed = true;
-	p = compile1(w, &slot, 1);
+	p = compile_slots(w, &slot, 1);
 	if (p == NULL)
 		return;
 	put_long(&m, 0);
@@ -769,6 +760,33 @@ rng(void)
 	return (uint32_t) xorshift64(&rng_state);
 }
 
+/* One edit of a message's bytes: flipped, replaced, cut or appended. */
+static size_t
+edit_message(void *message, size_t mn, size_t cap, uint32_t r)
+{
+	uint8_t    *m = message;
+
+	switch (r % 5)
+	{
+		case 0:
+			m[r / 5 % mn] ^= (uint8_t) (1 << (r / 7 % 8));
+			break;
+		case 1:
+			m[r / 5 % mn] = (uint8_t) (r >> 24);
+			break;
+		case 2:
+			return r / 5 % (mn + 1);
+		case 3:
+			m[r / 5 % mn] = (r >> 20) & 1 ? 0xFF : 0x80;
+			break;
+		case 4:
+			if (mn < cap)
+				m[mn++] = (uint8_t) (r >> 24);
+			break;
+	}
+	return mn;
+}
+
 static void
 test_mutations(const MeshJson *vectors)
 {
@@ -809,38 +827,12 @@ test_mutations(const MeshJson *vectors)
 		for (round = 0; round < 300; round++)
 		{
 			uint8_t    *m = malloc(n + 8);
-			size_t		mn = n;
 			int			edits = 1 + rng() % 4;
-			int			e;
+			size_t		mn;
 			int			s;
 
 			memcpy(m, data, n);
-			for (e = 0; e < edits; e++)
-			{
-				uint32_t	r = rng();
-
-				if (mn == 0)
-					break;
-				switch (r % 5)
-				{
-					case 0:
-						m[r / 5 % mn] ^= (uint8_t) (1 << (r / 7 % 8));
-						break;
-					case 1:
-						m[r / 5 % mn] = (uint8_t) (r >> 24);
-						break;
-					case 2:
-						mn = r / 5 % (mn + 1);
-						break;
-					case 3:
-						m[r / 5 % mn] = (r >> 20) & 1 ? 0xFF : 0x80;
-						break;
-					case 4:
-						if (mn < n + 8)
-							m[mn++] = (uint8_t) (r >> 24);
-						break;
-				}
-			}
+			mn = apply_edits(m, n, n + 8, edits, rng, edit_message);
 			tries++;
 			if (decode_exact(prog, m, mn, values, err, sizeof(err)))
 			{
