@@ -174,6 +174,23 @@ compile_slots_at(const MeshAvroType *writer, MeshAvroSlot *slots, int n,
 	return p;
 }
 
+MeshAvroTarget *
+all_fields(const MeshAvroType *rec, MeshAvroShape shape)
+{
+	MeshAvroTarget *t = mesh_alloc(sizeof(MeshAvroTarget));
+	int			i;
+
+	t->nslots = rec->nfields;
+	t->slots = mesh_alloc((rec->nfields > 0 ? rec->nfields : 1) * sizeof(MeshAvroSlot));
+	for (i = 0; i < rec->nfields; i++)
+	{
+		t->slots[i].name = rec->fields[i].name;
+		t->slots[i].shape = shape;
+		t->slots[i].needed = true;
+	}
+	return t;
+}
+
 MeshAvroShape
 natural_shape(const MeshAvroType *t)
 {

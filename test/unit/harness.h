@@ -64,6 +64,9 @@ extern uint8_t *unhex(const char *hex, size_t *len);
 extern bool decode_exact(MeshAvroProgram *prog, const void *data, size_t len,
 						 MeshAvroValue *values, char *err, size_t errlen);
 
+/* A target of one slot per field of the record, each needed, in this shape. */
+extern MeshAvroTarget *all_fields(const MeshAvroType *rec, MeshAvroShape shape);
+
 /* The decoder of writer into these n slots, checked to compile (counted). */
 #define compile_slots(writer, slots, n) compile_slots_at((writer), (slots), (n), __FILE__, __LINE__)
 

@@ -580,7 +580,7 @@ test_scratch(void)
 							 "{\"name\":\"j\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
 							 "{\"name\":\"b\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},"
 							 "{\"name\":\"k\",\"type\":{\"type\":\"map\",\"values\":\"long\"}}]}");
-	MeshAvroSlot slots[4];
+	MeshAvroTarget *target = all_fields(w, MESH_SHAPE_ARRAY);
 	MeshAvroProgram *p;
 	MeshAvroValue v[4];
 	uint8_t    *msg = malloc(200000);
@@ -591,14 +591,10 @@ test_scratch(void)
 	int			round;
 
 	test_case = "scratch";
-	memset(slots, 0, sizeof(slots));
-	for (i = 0; i < 4; i++)
-	{
-		slots[i].name = w->fields[i].name;
-		slots[i].shape = i % 2 == 0 ? MESH_SHAPE_ARRAY : MESH_SHAPE_JSON;
-		slots[i].needed = true;
-	}
-	p = compile_slots(w, slots, 4);
+	/* a, b as arrays; j, k as JSON */
+	target->slots[1].shape = MESH_SHAPE_JSON;
+	target->slots[3].shape = MESH_SHAPE_JSON;
+	p = compile_slots(w, target->slots, 4);
 	if (p == NULL)
 		return;
 	/* a: 5000 longs; j: 3000 strings; b: 5000 longs; k: 2000 entries */

@@ -52,24 +52,6 @@ tohex(const char *data, size_t len)
 	return buf;
 }
 
-/* One slot per field of the record, each in the given shape. */
-static MeshAvroTarget *
-all_fields(const MeshAvroType *rec, MeshAvroShape shape)
-{
-	MeshAvroTarget *t = mesh_alloc(sizeof(MeshAvroTarget));
-	int			i;
-
-	t->nslots = rec->nfields;
-	t->slots = mesh_alloc((rec->nfields > 0 ? rec->nfields : 1) * sizeof(MeshAvroSlot));
-	for (i = 0; i < rec->nfields; i++)
-	{
-		t->slots[i].name = rec->fields[i].name;
-		t->slots[i].shape = shape;
-		t->slots[i].needed = true;
-	}
-	return t;
-}
-
 /*
  * Decode data as JSON, one text per field joined in one string
  * ("name=text;..."), or NULL with err set.
@@ -751,7 +733,7 @@ test_allocations(void)
 							   "{\"name\":\"dec\",\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":20,\"scale\":3}},"
 							   "{\"name\":\"u\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},"
 							   "{\"name\":\"m\",\"type\":{\"type\":\"map\",\"values\":{\"type\":\"array\",\"items\":[\"null\",\"string\",\"double\"]}}}]}");
-	MeshAvroSlot slots[6];
+	MeshAvroSlot *slots = all_fields(rec, MESH_SHAPE_SCALAR)->slots;
 	MeshAvroEncoder *enc;
 	MeshAvroValue v[6];
 	MeshBuf		out;
@@ -760,12 +742,6 @@ test_allocations(void)
 	int			i;
 
 	test_case = "allocations";
-	memset(slots, 0, sizeof(slots));
-	for (i = 0; i < 6; i++)
-	{
-		slots[i].name = rec->fields[i].name;
-		slots[i].needed = true;
-	}
 	enc = encoder_for(rec, slots, 6);
 	v[0] = int_value(5);
 	v[1] = text_value("s");
