@@ -70,6 +70,13 @@ class Refuse(Exception):
     """The encoder must refuse this value."""
 
 
+def json_of(j, kind):
+    """j, if it is JSON of this kind (a Python type); else refused."""
+    if not isinstance(j, kind):
+        raise Refuse("type")
+    return j
+
+
 # ---------------------------------------------------------------------------
 # Schemas
 # ---------------------------------------------------------------------------
@@ -516,13 +523,9 @@ class Converter:
         if base == "null":
             raise Refuse("type")
         if base == "boolean":
-            if not isinstance(j, bool):
-                raise Refuse("type")
-            return j
+            return json_of(j, bool)
         if lt in TEMPORAL:
-            if not isinstance(j, str):
-                raise Refuse("type")
-            return temporal_from_text(lt, j)
+            return temporal_from_text(lt, json_of(j, str))
         if lt == "decimal":
             if is_number:
                 return decimal_datum(str(j), t)
@@ -530,9 +533,7 @@ class Converter:
                 return decimal_datum(j, t)
             raise Refuse("type")
         if lt == "uuid":
-            if not isinstance(j, str):
-                raise Refuse("type")
-            return parse_uuid(j)
+            return parse_uuid(json_of(j, str))
         if base in ("int", "long"):
             if not is_number:
                 raise Refuse("type")
@@ -564,9 +565,7 @@ class Converter:
                 self.inexact()
             return x
         if base == "string":
-            if not isinstance(j, str):
-                raise Refuse("type")
-            return j
+            return json_of(j, str)
         if base in ("bytes", "fixed"):
             if not isinstance(j, str) or not re.fullmatch(r"\\x([0-9a-fA-F]{2})*", j):
                 raise Refuse("type")
@@ -579,18 +578,15 @@ class Converter:
                 raise Refuse("symbol")
             return j
         if base == "array":
-            if not isinstance(j, list):
-                raise Refuse("type")
+            json_of(j, list)
             enter(depth)
             return [self.json(t["items"], x, depth + 1) for x in j]
         if base == "map":
-            if not isinstance(j, dict):
-                raise Refuse("type")
+            json_of(j, dict)
             enter(depth)
             return {k: self.json(t["values"], x, depth + 1) for k, x in j.items()}
         if base == "record":
-            if not isinstance(j, dict):
-                raise Refuse("type")
+            json_of(j, dict)
             enter(depth)
             out = {}
             given = {}
