@@ -796,13 +796,16 @@ LOG = rec("Log",
           fld("id", lt("string", "uuid")))
 
 
-def log_row(**kw):
-    base = dict(day=I(0), tms=I(0), tus=I(0), tsms=I(0), tsus=I(0), ltsms=I(0),
-                ltsus=I(0), dec=T("0"), decfx=T("0"), dec0=T("0"),
-                id=T("00000000-0000-0000-0000-000000000000"))
-    error = kw.pop("error", None)
+def with_values(base, error=None, **kw):
+    """A row of base's values, those in kw instead; refused with error if any."""
     base.update(kw)
     return {"values": base, "error": error} if error else {"values": base}
+
+
+def log_row(**kw):
+    return with_values(dict(day=I(0), tms=I(0), tus=I(0), tsms=I(0), tsus=I(0), ltsms=I(0),
+                            ltsus=I(0), dec=T("0"), decfx=T("0"), dec0=T("0"),
+                            id=T("00000000-0000-0000-0000-000000000000")), **kw)
 
 
 T1 = 1704164645123456           # 2024-01-02 03:04:05.123456 UTC
@@ -975,13 +978,10 @@ NESTED = rec("Nested",
 
 
 def nested_row(**kw):
-    base = dict(id=I(1), addr=J({"street": "Main", "zip": 12345}), tags=A(T("a")),
-                scores=J({}), choice=None, people=J([]), mm=J({}), grid=J([]),
-                blob=X(""), fx=X("0102"), when=I(0), day=I(0), amount=T("0"),
-                shade=T("DARK"), f=R(0))
-    error = kw.pop("error", None)
-    base.update(kw)
-    return {"values": base, "error": error} if error else {"values": base}
+    return with_values(dict(id=I(1), addr=J({"street": "Main", "zip": 12345}), tags=A(T("a")),
+                            scores=J({}), choice=None, people=J([]), mm=J({}), grid=J([]),
+                            blob=X(""), fx=X("0102"), when=I(0), day=I(0), amount=T("0"),
+                            shade=T("DARK"), f=R(0)), **kw)
 
 
 vector("nested", NESTED, [
@@ -1129,12 +1129,9 @@ TRADE = rec("Trade",
 
 
 def trade(**kw):
-    base = dict(id=I(1), qty=I(2), price=R(3.5), symbol=T("ACME"), ts=I(T1), side=T("BUY"),
-                fee=R(0.25), venue=T("XSWX"), nqty=I(5), nprice=R(1.25), nts=I(T1), nl=I(-7),
-                nfee=R(0.5))
-    error = kw.pop("error", None)
-    base.update(kw)
-    return {"values": base, "error": error} if error else {"values": base}
+    return with_values(dict(id=I(1), qty=I(2), price=R(3.5), symbol=T("ACME"), ts=I(T1),
+                            side=T("BUY"), fee=R(0.25), venue=T("XSWX"), nqty=I(5), nprice=R(1.25),
+                            nts=I(T1), nl=I(-7), nfee=R(0.5)), **kw)
 
 
 vector("fast_paths", TRADE, [
