@@ -125,6 +125,8 @@ schema_from_json(const MeshJson *j)
 {
 	MeshBuf		buf;
 
+	if (j == NULL || j->type == MJ_NULL)
+		return NULL;
 	mesh_buf_init(&buf);
 	mesh_json_write(&buf, j);
 	return schema(buf.data);

@@ -50,7 +50,7 @@ extern char *read_file(const char *path, size_t *len);
 /* The list "vectors" of the JSON file dir/name (test/data's vectors). */
 extern const MeshJson *read_vectors(const char *dir, const char *name);
 
-/* A test's schema, from its text or from a JSON tree. */
+/* A test's schema, from its text or from a JSON tree (NULL for none or null). */
 extern MeshAvroType *schema(const char *text);
 extern MeshAvroType *schema_from_json(const MeshJson *j);
 

@@ -158,16 +158,14 @@ static void
 run_vector(const MeshJson *vec)
 {
 	const char *name = mesh_json_get_string(vec, "name");
-	const MeshJson *wj = mesh_json_get(vec, "writer");
-	const MeshJson *rj = mesh_json_get(vec, "reader");
 	const char *errkind = mesh_json_get_string(vec, "error");
 	const char *contains = mesh_json_get_string(vec, "contains");
 	const MeshJson *expect = mesh_json_get(vec, "expect");
 	bool		skip_ok = mesh_json_get(vec, "skip_ok") != NULL;
 	bool		scalar_ok = mesh_json_get(vec, "scalar_ok") != NULL;
 	bool		truncate = mesh_json_get(vec, "truncate") != NULL;
-	MeshAvroType *writer = schema_from_json(wj);
-	MeshAvroType *reader = rj != NULL ? schema_from_json(rj) : NULL;
+	MeshAvroType *writer = schema_from_json(mesh_json_get(vec, "writer"));
+	MeshAvroType *reader = schema_from_json(mesh_json_get(vec, "reader"));
 	size_t		len;
 	uint8_t    *data = unhex(mesh_json_get_string(vec, "hex"), &len);
 	TargetKind	kinds[] = {TARGET_JSON, TARGET_NATURAL, TARGET_UNNEEDED};
@@ -796,9 +794,9 @@ test_mutations(const MeshJson *vectors)
 	{
 		const MeshJson *vec = vectors->items[i];
 		const char *errkind = mesh_json_get_string(vec, "error");
-		MeshAvroType *writer;
-		MeshAvroType *reader;
-		MeshAvroTarget *target;
+		MeshAvroType *writer = schema_from_json(mesh_json_get(vec, "writer"));
+		MeshAvroTarget *target = make_target(writer, schema_from_json(mesh_json_get(vec, "reader")),
+											 (i % 2) ? TARGET_JSON : TARGET_NATURAL);
 		MeshAvroProgram *prog;
 		MeshAvroValue *values;
 		size_t		n;
@@ -807,9 +805,6 @@ test_mutations(const MeshJson *vectors)
 
 		if (errkind != NULL && strcmp(errkind, "compile") == 0)
 			continue;
-		writer = schema_from_json(mesh_json_get(vec, "writer"));
-		reader = mesh_json_get(vec, "reader") ? schema_from_json(mesh_json_get(vec, "reader")) : NULL;
-		target = make_target(writer, reader, (i % 2) ? TARGET_JSON : TARGET_NATURAL);
 		prog = mesh_avro_compile(writer, target, err, sizeof(err));
 		if (prog == NULL)
 			continue;

@@ -142,19 +142,27 @@ json_round_trip(const MeshAvroType *rec, const char *data, size_t len,
  * ------------------------------------------------------------------------
  */
 
+/* A descriptor's "lt": the unit of an integer value. */
 static MeshAvroLogical
 logical_named(const char *name)
 {
+	static const struct
+	{
+		const char *name;
+		MeshAvroLogical logical;
+	}			units[] = {
+		{"date", AVRO_LT_DATE},
+		{"time", AVRO_LT_TIME_MICROS},
+		{"timestamp", AVRO_LT_TIMESTAMP_MICROS},
+		{"local-timestamp", AVRO_LT_LOCAL_TIMESTAMP_MICROS},
+	};
+	size_t		i;
+
 	if (name == NULL)
 		return AVRO_LT_NONE;
-	if (strcmp(name, "date") == 0)
-		return AVRO_LT_DATE;
-	if (strcmp(name, "time") == 0)
-		return AVRO_LT_TIME_MICROS;
-	if (strcmp(name, "timestamp") == 0)
-		return AVRO_LT_TIMESTAMP_MICROS;
-	if (strcmp(name, "local-timestamp") == 0)
-		return AVRO_LT_LOCAL_TIMESTAMP_MICROS;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(name, units[i].name) == 0)
+			return units[i].logical;
 	fprintf(stderr, "unknown lt %s\n", name);
 	exit(2);
 }

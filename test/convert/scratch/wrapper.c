@@ -104,16 +104,11 @@ static void
 parse_payload(MeshAvroValue *v, const char *payload)
 {
 	v->present = true;
-	if (strcmp(payload, "\\N") == 0)
-	{
-		v->is_null = true;
+	v->is_null = v->kind == AVRO_NULL || strcmp(payload, "\\N") == 0;
+	if (v->is_null)
 		return;
-	}
 	switch (v->kind)
 	{
-		case AVRO_NULL:
-			v->is_null = true;
-			break;
 		case AVRO_BOOLEAN:
 			v->boolean = strcmp(payload, "true") == 0;
 			break;
