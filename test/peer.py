@@ -973,23 +973,19 @@ def main():
         sys.stdout.reconfigure(encoding="utf-8")
     except AttributeError:
         pass
+    commands = {
+        "create-topic": create_topic,
+        "delete-topic": lambda a: delete_topics(admin(), a.names),
+        "produce": cmd_produce,
+        "produce-raw": cmd_produce_raw,
+        "consume": cmd_consume,
+        "register": cmd_register,
+        "scram-user": cmd_scram_user,
+        "delete-subject": cmd_delete_subject,
+    }
     try:
-        if args.cmd == "create-topic":
-            create_topic(args)
-        elif args.cmd == "delete-topic":
-            delete_topics(admin(), args.names)
-        elif args.cmd == "produce":
-            cmd_produce(args)
-        elif args.cmd == "produce-raw":
-            cmd_produce_raw(args)
-        elif args.cmd == "consume":
-            cmd_consume(args)
-        elif args.cmd == "register":
-            cmd_register(args)
-        elif args.cmd == "scram-user":
-            cmd_scram_user(args)
-        elif args.cmd == "delete-subject":
-            cmd_delete_subject(args)
+        if args.cmd in commands:
+            commands[args.cmd](args)
     except (PeerError, KafkaException) as e:
         sys.exit(f"peer: {e}")
 

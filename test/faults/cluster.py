@@ -143,39 +143,32 @@ def load(topic, n, first, pad):
         fail(f"{left} messages not delivered, {len(errors)} failed: {errors[:3]}")
 
 
-def wait_topic(topic, n, timeout=30.0):
+def wait_brokers(topic, ready, failure, timeout):
+    """Until each broker's own metadata of topic (None if it has none) is
+    ready(...), or fail with "broker ID <failure>" after timeout seconds."""
     md = admin().list_topics(timeout=10)
     end = time.time() + timeout
     for b in md.brokers.values():
         one = AdminClient({"bootstrap.servers": f"{b.host}:{b.port}", "log_level": 0})
         while True:
             try:
-                t = one.list_topics(topic=topic, timeout=2).topics.get(topic)
-                if t is not None and t.error is None and len(t.partitions) == n and \
-                        all(p.leader >= 0 for p in t.partitions.values()):
+                if ready(one.list_topics(topic=topic, timeout=2).topics.get(topic)):
                     break
             except KafkaException:
                 pass
             if time.time() > end:
-                fail(f"broker {b.id} does not know {topic} with {n} partitions")
+                fail(f"broker {b.id} {failure}")
             time.sleep(0.1)
+
+
+def wait_topic(topic, n, timeout=30.0):
+    wait_brokers(topic, lambda t: t is not None and t.error is None and len(t.partitions) == n and
+                 all(p.leader >= 0 for p in t.partitions.values()),
+                 f"does not know {topic} with {n} partitions", timeout)
 
 
 def wait_gone(topic, timeout=30.0):
-    md = admin().list_topics(timeout=10)
-    end = time.time() + timeout
-    for b in md.brokers.values():
-        one = AdminClient({"bootstrap.servers": f"{b.host}:{b.port}", "log_level": 0})
-        while True:
-            try:
-                t = one.list_topics(topic=topic, timeout=2).topics.get(topic)
-                if t is None or t.error is not None:
-                    break
-            except KafkaException:
-                pass
-            if time.time() > end:
-                fail(f"broker {b.id} still knows {topic}")
-            time.sleep(0.1)
+    wait_brokers(topic, lambda t: t is None or t.error is not None, f"still knows {topic}", timeout)
 
 
 def create_partitions(topic, n):

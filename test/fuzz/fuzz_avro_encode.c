@@ -101,11 +101,17 @@ static size_t base_blocks;
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void
-die(const char *what, const char *detail)
+/* A target of one slot "v" in this shape (allocated: the encoders keep it). */
+static MeshAvroTarget
+slot_v(MeshAvroShape shape)
 {
-	fprintf(stderr, "fuzz_avro_encode: %s: %s\n", what, detail);
-	abort();
+	MeshAvroSlot *slot = mesh_alloc(sizeof(MeshAvroSlot));
+	MeshAvroTarget target = {.nslots = 1,.slots = slot};
+
+	slot->name = "v";
+	slot->needed = true;
+	slot->shape = shape;
+	return target;
 }
 
 static void
@@ -118,8 +124,7 @@ setup(void)
 		Target	   *t = &targets[i];
 		char		text[8192];
 		char		err[512];
-		MeshAvroSlot *slot;
-		MeshAvroTarget source;
+		MeshAvroTarget source = slot_v(MESH_SHAPE_JSON);
 
 		snprintf(text, sizeof(text),
 				 "{\"type\":\"record\",\"name\":\"Top\",\"fields\":[{\"name\":\"v\",\"type\":%s}]}",
@@ -127,12 +132,6 @@ setup(void)
 		t->schema = mesh_avro_parse(text, strlen(text), err, sizeof(err));
 		if (t->schema == NULL)
 			die("bad schema", err);
-		slot = mesh_alloc(sizeof(MeshAvroSlot));
-		slot->name = "v";
-		slot->needed = true;
-		slot->shape = MESH_SHAPE_JSON;
-		source.nslots = 1;
-		source.slots = slot;
 		t->by_shape = mesh_avro_encoder_create(t->schema, &source, err, sizeof(err));
 		if (t->by_shape == NULL)
 			die("encoder", err);
@@ -141,11 +140,7 @@ setup(void)
 		t->program = mesh_avro_compile(t->schema, &t->decode, err, sizeof(err));
 		if (t->program == NULL)
 			die("decoder", err);
-		slot = mesh_alloc(sizeof(MeshAvroSlot));
-		slot->name = "v";
-		slot->needed = true;
-		slot->shape = MESH_SHAPE_SCALAR;
-		source.slots = slot;
+		source = slot_v(MESH_SHAPE_SCALAR);
 		t->by_kind = mesh_avro_encoder_create(t->schema, &source, err, sizeof(err));
 		if (t->by_kind == NULL)
 			die("encoder", err);

@@ -16,19 +16,13 @@
  *-------------------------------------------------------------------------
  */
 #include "core/avro_decode.h"
+#include "../unit/harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-die(const char *what, const char *detail)
-{
-	fprintf(stderr, "fuzz_avro_schema: %s: %s\n", what, detail);
-	abort();
-}
 
 static void
 check_json(const MeshAvroTarget *target, const MeshAvroValue *values)

@@ -10,19 +10,13 @@
  *-------------------------------------------------------------------------
  */
 #include "core/avro_schema.h"
+#include "../unit/harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-die(const char *what, const char *detail)
-{
-	fprintf(stderr, "fuzz_json: %s: %s\n", what, detail);
-	abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -13,53 +13,26 @@ regression inputs that reproduced fixed crashes (regress-*) are not
 touched.  Usage: gen_corpus.py   (needs fastavro: .deps/venv/bin/python)
 """
 
-import copy
 import datetime
 import decimal
 import glob
 import hashlib
-import io
 import json
 import os
-
-from fastavro import parse_schema, schemaless_writer
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "test", "unit"))
 
-
-def rec(name, fields, **extra):
-    d = {"type": "record", "name": name, "fields": fields}
-    d.update(extra)
-    return d
-
-
-def F(name, type_, **extra):
-    d = {"name": name, "type": type_}
-    d.update(extra)
-    return d
-
-
-def encode(schema, datum):
-    buf = io.BytesIO()
-    schemaless_writer(buf, parse_schema(copy.deepcopy(schema)), datum)
-    return buf.getvalue()
+from avrogen import F, encode, logical_fields, rec  # noqa: E402  (test/unit/avrogen.py)
 
 
 ADDR = rec("Address", [F("street", "string"), F("zip", "int")])
 SINK = rec("Sink", [
     F("b", "boolean"), F("i", "int"), F("l", "long"), F("f", "float"), F("d", "double"),
     F("by", "bytes"), F("s", "string"), F("n", "null"),
-    F("day", {"type": "int", "logicalType": "date"}),
-    F("tms", {"type": "int", "logicalType": "time-millis"}),
-    F("tus", {"type": "long", "logicalType": "time-micros"}),
-    F("tsms", {"type": "long", "logicalType": "timestamp-millis"}),
-    F("tsus", {"type": "long", "logicalType": "timestamp-micros"}),
-    F("ltsms", {"type": "long", "logicalType": "local-timestamp-millis"}),
-    F("ltsus", {"type": "long", "logicalType": "local-timestamp-micros"}),
-    F("dec", {"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 2}),
-    F("decfx", {"type": "fixed", "name": "D8", "size": 8, "logicalType": "decimal",
-                "precision": 18, "scale": 4}),
+] + logical_fields() + [
     F("id", {"type": "string", "logicalType": "uuid"}),
     F("color", {"type": "enum", "name": "Color", "symbols": ["RED", "GREEN", "BLUE"]}),
     F("fx", {"type": "fixed", "name": "Four", "size": 4}),

@@ -28,18 +28,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #define NMSG 1000000
 
-static const char *writer_json =
-"{\"type\":\"record\",\"name\":\"Trade\",\"namespace\":\"bench\",\"fields\":["
-"{\"name\":\"id\",\"type\":\"long\"},"
-"{\"name\":\"account\",\"type\":\"int\"},"
-"{\"name\":\"symbol\",\"type\":\"string\"},"
-"{\"name\":\"quantity\",\"type\":\"int\"},"
-"{\"name\":\"price\",\"type\":\"double\"},"
-"{\"name\":\"amount\",\"type\":\"double\"},"
-"{\"name\":\"trader\",\"type\":\"string\"},"
-"{\"name\":\"ts\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+static const char *writer_json = BENCH_TRADE_JSON;
 
 static const char *reader_json =
 "{\"type\":\"record\",\"name\":\"Trade\",\"namespace\":\"bench\",\"fields\":["
@@ -76,16 +69,6 @@ put_str(uint8_t *p, const char *s)
 
 	memcpy(p + n, s, len);
 	return n + len;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	/* CPU time: a shared machine's other load does not count */
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static MeshAvroType *

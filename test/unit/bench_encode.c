@@ -31,18 +31,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #define NROWS 2000000
 
-static const char *plain_json =
-"{\"type\":\"record\",\"name\":\"Trade\",\"namespace\":\"bench\",\"fields\":["
-"{\"name\":\"id\",\"type\":\"long\"},"
-"{\"name\":\"account\",\"type\":\"int\"},"
-"{\"name\":\"symbol\",\"type\":\"string\"},"
-"{\"name\":\"quantity\",\"type\":\"int\"},"
-"{\"name\":\"price\",\"type\":\"double\"},"
-"{\"name\":\"amount\",\"type\":\"double\"},"
-"{\"name\":\"trader\",\"type\":\"string\"},"
-"{\"name\":\"ts\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+static const char *plain_json = BENCH_TRADE_JSON;
 
 static const char *nullable_json =
 "{\"type\":\"record\",\"name\":\"Trade\",\"namespace\":\"bench\",\"fields\":["
@@ -57,15 +50,6 @@ static const char *nullable_json =
 
 static const char *symbols[] = {"AAPL", "MSFT", "GOOG", "AMZN", "NVDA", "TSLA", "META", "IBM"};
 static const char *traders[] = {"alice@desk-1", "bob@desk-2", "carol@desk-1", "dave@desk-3"};
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Row i's values, as the backend would fill them from a tuple. */
 static inline void
@@ -200,8 +184,8 @@ static void
 run_json(MeshAvroType *schema)
 {
 	char		err[512];
-	MeshAvroTarget target;
-	MeshAvroSlot slot;
+	MeshAvroSlot slot = {.name = "row",.shape = MESH_SHAPE_JSON,.needed = true};
+	MeshAvroTarget target = {.nslots = 1,.slots = &slot};
 	MeshAvroEncoder *enc;
 	MeshAvroType *wrap;
 	MeshAvroValue v;
@@ -218,12 +202,6 @@ run_json(MeshAvroType *schema)
 	snprintf(sjson, sizeof(sjson), "{\"type\":\"record\",\"name\":\"Outer\",\"fields\":[{\"name\":\"row\",\"type\":%s}]}",
 			 plain_json);
 	wrap = mesh_avro_parse(sjson, strlen(sjson), err, sizeof(err));
-	memset(&slot, 0, sizeof(slot));
-	slot.name = "row";
-	slot.needed = true;
-	slot.shape = MESH_SHAPE_JSON;
-	target.nslots = 1;
-	target.slots = &slot;
 	enc = mesh_avro_encoder_create(wrap, &target, err, sizeof(err));
 	if (enc == NULL)
 	{

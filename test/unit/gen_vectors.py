@@ -30,7 +30,9 @@ import uuid
 from fractions import Fraction
 
 import fastavro
-from fastavro import parse_schema, schemaless_reader, schemaless_writer
+from fastavro import parse_schema, schemaless_reader
+
+from avrogen import F, encode, logical_fields, rec  # test/unit/avrogen.py
 
 # decimals of any length, exactly
 decimal.getcontext().prec = 5000
@@ -70,12 +72,6 @@ def strip_logical(schema):
         return {k: strip_logical(v) for k, v in schema.items()
                 if k not in ("logicalType", "precision", "scale")}
     return schema
-
-
-def encode(schema, datum):
-    buf = io.BytesIO()
-    schemaless_writer(buf, parse_schema(copy.deepcopy(schema)), datum)
-    return buf.getvalue()
 
 
 def decode(data, writer, reader):
@@ -454,18 +450,6 @@ def scalar_type(named, s):
 vectors = []
 
 
-def rec(name, fields, **extra):
-    d = {"type": "record", "name": name, "fields": fields}
-    d.update(extra)
-    return d
-
-
-def F(name, type_, **extra):
-    d = {"name": name, "type": type_}
-    d.update(extra)
-    return d
-
-
 def add_valid(name, writer, datum, reader=None, truncate=False, data=None,
               expect_json=None, expect_raw=None, check_fastavro=True):
     """A datum that must decode: expected values from fastavro's reading of
@@ -566,19 +550,7 @@ add_valid("prim_ints2", PRIM, prim(i=63, l=-65, s="x" * 200, by=bytes(range(256)
 
 # --- logical types ------------------------------------------------------------
 
-LOG = rec("Log", [
-    F("day", {"type": "int", "logicalType": "date"}),
-    F("tms", {"type": "int", "logicalType": "time-millis"}),
-    F("tus", {"type": "long", "logicalType": "time-micros"}),
-    F("tsms", {"type": "long", "logicalType": "timestamp-millis"}),
-    F("tsus", {"type": "long", "logicalType": "timestamp-micros"}),
-    F("ltsms", {"type": "long", "logicalType": "local-timestamp-millis"}),
-    F("ltsus", {"type": "long", "logicalType": "local-timestamp-micros"}),
-    F("dec", {"type": "bytes", "logicalType": "decimal", "precision": 10, "scale": 2}),
-    F("decfx", {"type": {"type": "fixed", "name": "D8", "size": 8,
-                         "logicalType": "decimal", "precision": 18, "scale": 4}}
-      if False else {"type": "fixed", "name": "D8", "size": 8,
-                     "logicalType": "decimal", "precision": 18, "scale": 4}),
+LOG = rec("Log", logical_fields() + [
     F("dec0", {"type": "bytes", "logicalType": "decimal", "precision": 38, "scale": 0}),
     F("id", {"type": "string", "logicalType": "uuid"}),
 ])
@@ -737,17 +709,9 @@ add_valid("nested_3", NESTED, nested(choice="str", opt="\u00e9\u00e8", color="BL
 add_valid("nested_4", NESTED, nested(choice={"street": "X", "zip": -1}, color="RED",
                                      fx=b"\x00\x01\xfe\xff"))
 
-ARRS = rec("Arrs", [
-    F("ab", {"type": "array", "items": "boolean"}),
-    F("ai", {"type": "array", "items": "int"}),
-    F("al", {"type": "array", "items": "long"}),
-    F("af", {"type": "array", "items": "float"}),
-    F("ad", {"type": "array", "items": "double"}),
-    F("as", {"type": "array", "items": "string"}),
-    F("ae", {"type": "array", "items": COLOR}),
-    F("an", {"type": "array", "items": "null"}),
-    F("aby", {"type": "array", "items": "bytes"}),
-])
+ARRS = rec("Arrs", [F(name, {"type": "array", "items": items}) for name, items in [
+    ("ab", "boolean"), ("ai", "int"), ("al", "long"), ("af", "float"), ("ad", "double"),
+    ("as", "string"), ("ae", COLOR), ("an", "null"), ("aby", "bytes")]])
 add_valid("arrays_1", ARRS, {"ab": [True, False], "ai": [1, -1, 2**31 - 1], "al": [2**40],
                              "af": [1.5, float("nan")], "ad": [0.1, -1e-300],
                              "as": ["x", "", "\u2603"], "ae": ["BLUE", "RED"], "an": [None, None],

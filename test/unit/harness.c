@@ -41,6 +41,13 @@ check_at(bool ok, const char *file, int line, const char *fmt,...)
 	fputc('\n', stderr);
 }
 
+void *
+check_made_at(void *made, const char *file, int line, const char *what, const char *err)
+{
+	check_at(made != NULL, file, line, "%s: %s", what, err);
+	return made;
+}
+
 int
 test_report(const char *name)
 {
@@ -118,6 +125,8 @@ schema_from_json(const MeshJson *j)
 {
 	MeshBuf		buf;
 
+	if (j == NULL || j->type == MJ_NULL)
+		return NULL;
 	mesh_buf_init(&buf);
 	mesh_json_write(&buf, j);
 	return schema(buf.data);
@@ -154,6 +163,34 @@ decode_exact(MeshAvroProgram *prog, const void *data, size_t len,
 	last_copy = malloc(len > 0 ? len : 1);
 	memcpy(last_copy, data, len);
 	return mesh_avro_decode(prog, len > 0 ? last_copy : NULL, len, values, err, errlen);
+}
+
+MeshAvroProgram *
+compile_slots_at(const MeshAvroType *writer, MeshAvroSlot *slots, int n,
+				 const char *file, int line)
+{
+	char		err[512];
+	MeshAvroProgram *p = mesh_avro_compile(writer, &SLOTS_TARGET(slots, n), err, sizeof(err));
+
+	check_at(p != NULL, file, line, "compile: %s", err);
+	return p;
+}
+
+MeshAvroTarget *
+all_fields(const MeshAvroType *rec, MeshAvroShape shape)
+{
+	MeshAvroTarget *t = mesh_alloc(sizeof(MeshAvroTarget));
+	int			i;
+
+	t->nslots = rec->nfields;
+	t->slots = mesh_alloc((rec->nfields > 0 ? rec->nfields : 1) * sizeof(MeshAvroSlot));
+	for (i = 0; i < rec->nfields; i++)
+	{
+		t->slots[i].name = rec->fields[i].name;
+		t->slots[i].shape = shape;
+		t->slots[i].needed = true;
+	}
+	return t;
 }
 
 MeshAvroShape
@@ -269,4 +306,38 @@ utf8_ok(const char *s, size_t len)
 		i += n;
 	}
 	return true;
+}
+
+void
+die_at(const char *file, const char *what, const char *detail)
+{
+	fprintf(stderr, "%s: %s: %s\n", file, what, detail);
+	abort();
+}
+
+size_t
+apply_edits(void *m, size_t n, size_t cap, int edits, uint32_t (*rng) (void),
+			size_t (*edit) (void *m, size_t mn, size_t cap, uint32_t r))
+{
+	size_t		mn = n;
+	int			e;
+
+	for (e = 0; e < edits; e++)
+	{
+		uint32_t	r = rng();
+
+		if (mn == 0)
+			break;
+		mn = edit(m, mn, cap, r);
+	}
+	return mn;
+}
+
+uint64_t
+xorshift64(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
 }

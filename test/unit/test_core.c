@@ -83,9 +83,23 @@ json_ok_n(const char *in, size_t len, const char *expected, int line)
 }
 
 /*
- * in is rejected with the error expected, exactly, or containing it when
- * it starts with '~'.
+ * what (JSON, schema) in is rejected with the error expected, exactly, or
+ * containing it when it starts with '~'.
  */
+static void
+check_refused(const char *what, const char *in, bool accepted, const char *err,
+			  const char *expected, int line)
+{
+	if (accepted)
+		check_at(false, __FILE__, line, "%s %s accepted, expected error %s", what, in, expected);
+	else if (expected[0] == '~')
+		check_at(strstr(err, expected + 1) != NULL, __FILE__, line,
+				 "%s %s: error \"%s\" lacks \"%s\"", what, in, err, expected + 1);
+	else
+		check_at(strcmp(err, expected) == 0, __FILE__, line,
+				 "%s %s:\n    error    \"%s\"\n    expected \"%s\"", what, in, err, expected);
+}
+
 static void
 json_err_n(const char *in, size_t len, const char *expected, int line)
 {
@@ -94,17 +108,7 @@ json_err_n(const char *in, size_t len, const char *expected, int line)
 
 	strcpy(err, "(unset)");
 	j = json_parse_exact(in, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
-	if (j != NULL)
-	{
-		check_at(false, __FILE__, line, "JSON %s accepted, expected error %s", in, expected);
-		return;
-	}
-	if (expected[0] == '~')
-		check_at(strstr(err, expected + 1) != NULL, __FILE__, line,
-				 "JSON %s: error \"%s\" lacks \"%s\"", in, err, expected + 1);
-	else
-		check_at(strcmp(err, expected) == 0, __FILE__, line,
-				 "JSON %s: error \"%s\", expected \"%s\"", in, err, expected);
+	check_refused("JSON", in, j != NULL, err, expected, line);
 }
 
 #define JSON_OK(in, out) json_ok_n((in), strlen(in), (out), __LINE__)
@@ -129,17 +133,7 @@ schema_err(const char *in, const char *expected, int line)
 
 	strcpy(err, "(unset)");
 	t = avro_parse_exact(in, strlen(in), 0, err, sizeof(err));
-	if (t != NULL)
-	{
-		check_at(false, __FILE__, line, "schema %s accepted, expected error %s", in, expected);
-		return;
-	}
-	if (expected[0] == '~')
-		check_at(strstr(err, expected + 1) != NULL, __FILE__, line,
-				 "schema %s: error \"%s\" lacks \"%s\"", in, err, expected + 1);
-	else
-		check_at(strcmp(err, expected) == 0, __FILE__, line,
-				 "schema %s:\n    error    \"%s\"\n    expected \"%s\"", in, err, expected);
+	check_refused("schema", in, t != NULL, err, expected, line);
 }
 
 static void
@@ -416,37 +410,40 @@ nested(int n, bool objects, size_t *len)
 	return s;
 }
 
+/*
+ * Arrays or objects nested depth deep, parsed with this limit: accepted
+ * (refused NULL), or refused as check_refused expects.
+ */
+static void
+check_nested(int depth, bool objects, int limit, const char *refused, int line)
+{
+	char		err[256];
+	char		what[64];
+	size_t		len;
+	char	   *s = nested(depth, objects, &len);
+	MeshJson   *j = mesh_json_parse(s, len, limit, err, sizeof(err));
+
+	snprintf(what, sizeof(what), "%s nested %d deep, limit %d",
+			 objects ? "objects" : "arrays", depth, limit);
+	if (refused == NULL)
+		check_at(j != NULL, __FILE__, line, "%s refused: %s", what, err);
+	else
+		check_refused("JSON", what, j != NULL, err, refused, line);
+	free(s);
+}
+
 static void
 test_json_depth(void)
 {
 	char		err[256];
 	char		expected[64];
-	size_t		len;
-	char	   *s;
-	MeshJson   *j;
 
-	s = nested(MESH_JSON_MAX_DEPTH, false, &len);
-	j = mesh_json_parse(s, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
-	CHECK(j != NULL, "arrays nested %d deep accepted: %s", MESH_JSON_MAX_DEPTH, err);
-	free(s);
-
-	s = nested(MESH_JSON_MAX_DEPTH + 1, false, &len);
-	j = mesh_json_parse(s, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
+	check_nested(MESH_JSON_MAX_DEPTH, false, MESH_JSON_MAX_DEPTH, NULL, __LINE__);
 	snprintf(expected, sizeof(expected), "at byte %d: nesting deeper than %d levels",
 			 MESH_JSON_MAX_DEPTH, MESH_JSON_MAX_DEPTH);
-	CHECK(j == NULL && strcmp(err, expected) == 0, "depth %d + 1: %s",
-		  MESH_JSON_MAX_DEPTH, err);
-	free(s);
-
-	s = nested(MESH_JSON_MAX_DEPTH, true, &len);
-	j = mesh_json_parse(s, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
-	CHECK(j != NULL, "objects nested %d deep accepted: %s", MESH_JSON_MAX_DEPTH, err);
-	free(s);
-
-	s = nested(MESH_JSON_MAX_DEPTH + 1, true, &len);
-	j = mesh_json_parse(s, len, MESH_JSON_MAX_DEPTH, err, sizeof(err));
-	CHECK(j == NULL && strstr(err, "nesting deeper") != NULL, "objects too deep: %s", err);
-	free(s);
+	check_nested(MESH_JSON_MAX_DEPTH + 1, false, MESH_JSON_MAX_DEPTH, expected, __LINE__);
+	check_nested(MESH_JSON_MAX_DEPTH, true, MESH_JSON_MAX_DEPTH, NULL, __LINE__);
+	check_nested(MESH_JSON_MAX_DEPTH + 1, true, MESH_JSON_MAX_DEPTH, "~nesting deeper", __LINE__);
 
 	/* the limit is the caller's */
 	CHECK(mesh_json_parse("[]", 2, 1, err, sizeof(err)) != NULL, "depth 1: []");
@@ -454,15 +451,9 @@ test_json_depth(void)
 		  strcmp(err, "at byte 1: nesting deeper than 1 levels") == 0, "depth 1: [[]]: %s", err);
 	CHECK(mesh_json_parse("7", 1, 1, err, sizeof(err)) != NULL, "depth 1: scalar");
 	/* 0 or less means the default */
-	s = nested(MESH_JSON_MAX_DEPTH + 1, false, &len);
-	CHECK(mesh_json_parse(s, len, 0, err, sizeof(err)) == NULL, "depth 0 means default");
-	free(s);
-
+	check_nested(MESH_JSON_MAX_DEPTH + 1, false, 0, "~", __LINE__);
 	/* the parser is iterative: a huge allowed depth costs no stack */
-	s = nested(200000, false, &len);
-	j = mesh_json_parse(s, len, 1000000, err, sizeof(err));
-	CHECK(j != NULL, "200000 levels with a large limit: %s", err);
-	free(s);
+	check_nested(200000, false, 1000000, NULL, __LINE__);
 }
 
 /* Every proper prefix of a document is rejected, and says where. */
@@ -501,10 +492,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 static uint32_t
 rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t) (rng_state >> 16);
+	return (uint32_t) (xorshift64(&rng_state) >> 16);
 }
 
 static size_t
@@ -547,6 +535,70 @@ mutate(const char *seed, char *out, size_t cap)
 	return len;
 }
 
+/* A JSON mutant is refused at a position, or written back to the same text. */
+static bool
+json_mutant_ok(const char *in, size_t len, int *accepted)
+{
+	char		err[512];
+	MeshJson   *j = json_parse_exact(in, len, 0, err, sizeof(err));
+	char	   *text;
+	MeshJson   *again;
+
+	if (j == NULL)
+		return strncmp(err, "at byte ", 8) == 0;
+	(*accepted)++;
+	text = json_to_text(j);
+	again = json_parse_exact(text, strlen(text), 0, err, sizeof(err));
+	return again != NULL && strcmp(json_to_text(again), text) == 0;
+}
+
+/*
+ * A schema mutant is refused with a reason, or has a canonical form that
+ * is JSON, and a schema of its own.
+ */
+static bool
+schema_mutant_ok(const char *in, size_t len, int *accepted)
+{
+	char		err[512];
+	MeshAvroType *t = avro_parse_exact(in, len, 0, err, sizeof(err));
+	char	   *canon;
+
+	if (t == NULL)
+		return err[0] != '\0';
+	(*accepted)++;
+	canon = mesh_avro_canonical_form(t);
+	if (json_parse_exact(canon, strlen(canon), 0, err, sizeof(err)) != NULL &&
+		avro_parse_exact(canon, strlen(canon), MESH_AVRO_LAX_DEFAULTS, err, sizeof(err)) != NULL)
+		return true;
+	fprintf(stderr, "canonical form %s of %.*s: %s\n", canon, (int) len, in, err);
+	return false;
+}
+
+/*
+ * 30000 mutants of the seeds, each checked by ok: none may misbehave (*bad
+ * counts them, over calls), and some must be accepted.
+ */
+static void
+fuzz_seeds(const char *what, const char *const *seeds, unsigned nseeds,
+		   bool (*ok) (const char *in, size_t len, int *accepted), int *bad)
+{
+	char		buf[1024];
+	int			i;
+	int			accepted = 0;
+
+	for (i = 0; i < 30000; i++)
+	{
+		size_t		len = mutate(seeds[rng() % nseeds], buf, sizeof(buf));
+
+		if (!ok(buf, len, &accepted))
+			(*bad)++;
+		if (i % 1000 == 999)
+			mesh_standalone_reset();
+	}
+	CHECK(*bad == 0, "%s fuzz: %d of %d inputs misbehaved", what, *bad, i);
+	CHECK(accepted > 0, "%s fuzz accepted some mutants", what);
+}
+
 static void
 test_fuzz(void)
 {
@@ -563,63 +615,10 @@ test_fuzz(void)
 		"{\"name\":\"d\",\"type\":{\"type\":\"map\",\"values\":{\"type\":\"array\",\"items\":\"f\"}},\"default\":{\"k\":[\"xy\"]}}]}",
 		"[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},{\"type\":\"record\",\"name\":\"x.R\",\"fields\":[{\"name\":\"s\",\"type\":\"string\",\"default\":\"\"}]}]",
 	};
-	char		buf[1024];
-	char		err[512];
-	int			i;
-	int			accepted = 0;
 	int			bad = 0;
 
-	for (i = 0; i < 30000; i++)
-	{
-		const char *seed = json_seeds[rng() % 3];
-		size_t		len = mutate(seed, buf, sizeof(buf));
-		MeshJson   *j = json_parse_exact(buf, len, 0, err, sizeof(err));
-
-		if (j != NULL)
-		{
-			char	   *text = json_to_text(j);
-			MeshJson   *again = json_parse_exact(text, strlen(text), 0, err, sizeof(err));
-
-			accepted++;
-			if (again == NULL || strcmp(json_to_text(again), text) != 0)
-				bad++;
-		}
-		else if (strncmp(err, "at byte ", 8) != 0)
-			bad++;
-		if (i % 1000 == 999)
-			mesh_standalone_reset();
-	}
-	CHECK(bad == 0, "JSON fuzz: %d of %d inputs misbehaved", bad, i);
-	CHECK(accepted > 0, "JSON fuzz accepted some mutants");
-
-	accepted = 0;
-	for (i = 0; i < 30000; i++)
-	{
-		const char *seed = schema_seeds[rng() % 2];
-		size_t		len = mutate(seed, buf, sizeof(buf));
-		MeshAvroType *t = avro_parse_exact(buf, len, 0, err, sizeof(err));
-
-		if (t != NULL)
-		{
-			/* a canonical form is JSON, and a schema of its own */
-			char	   *canon = mesh_avro_canonical_form(t);
-
-			accepted++;
-			if (json_parse_exact(canon, strlen(canon), 0, err, sizeof(err)) == NULL ||
-				avro_parse_exact(canon, strlen(canon), MESH_AVRO_LAX_DEFAULTS,
-								 err, sizeof(err)) == NULL)
-			{
-				bad++;
-				fprintf(stderr, "canonical form %s of %.*s: %s\n", canon, (int) len, buf, err);
-			}
-		}
-		else if (err[0] == '\0')
-			bad++;
-		if (i % 1000 == 999)
-			mesh_standalone_reset();
-	}
-	CHECK(bad == 0, "schema fuzz: %d of %d inputs misbehaved", bad, i);
-	CHECK(accepted > 0, "schema fuzz accepted some mutants");
+	fuzz_seeds("JSON", json_seeds, 3, json_mutant_ok, &bad);
+	fuzz_seeds("schema", schema_seeds, 2, schema_mutant_ok, &bad);
 	mesh_standalone_reset();
 }
 
@@ -1112,10 +1111,57 @@ logical_of(const char *schema, int line)
 
 #define LOGICAL(in) logical_of((in), __LINE__)
 
+/* A schema, the logical type it must have, and what the case is. */
+static const struct
+{
+	const char *schema;
+	MeshAvroLogical logical;
+	const char *what;
+}			logical_cases[] = {
+	{"{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":0}", AVRO_LT_NONE, "precision 0"},
+	{"{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":-3}", AVRO_LT_NONE, "negative precision"},
+	{"{\"type\":\"bytes\",\"logicalType\":\"decimal\"}", AVRO_LT_NONE, "no precision"},
+	{"{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":4.5}", AVRO_LT_NONE, "fractional precision"},
+	{"{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":\"4\"}", AVRO_LT_NONE, "string precision"},
+	{"{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":4,\"scale\":-1}", AVRO_LT_NONE, "negative scale"},
+	{"{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":3000000000}", AVRO_LT_NONE, "precision beyond int"},
+	{"{\"type\":\"int\",\"logicalType\":\"decimal\",\"precision\":4}", AVRO_LT_NONE, "decimal on int"},
+	/* on fixed, the precision must fit: 1 byte holds 2 digits, 8 hold 18, 16 hold 38 */
+	{"{\"type\":\"fixed\",\"name\":\"a\",\"size\":1,\"logicalType\":\"decimal\",\"precision\":2}", AVRO_LT_DECIMAL, "fixed(1) precision 2"},
+	{"{\"type\":\"fixed\",\"name\":\"a\",\"size\":1,\"logicalType\":\"decimal\",\"precision\":3}", AVRO_LT_NONE, "fixed(1) precision 3"},
+	{"{\"type\":\"fixed\",\"name\":\"a\",\"size\":8,\"logicalType\":\"decimal\",\"precision\":18,\"scale\":4}", AVRO_LT_DECIMAL, "fixed(8) precision 18"},
+	{"{\"type\":\"fixed\",\"name\":\"a\",\"size\":8,\"logicalType\":\"decimal\",\"precision\":19}", AVRO_LT_NONE, "fixed(8) precision 19"},
+	{"{\"type\":\"fixed\",\"name\":\"a\",\"size\":16,\"logicalType\":\"decimal\",\"precision\":38}", AVRO_LT_DECIMAL, "fixed(16) precision 38"},
+	{"{\"type\":\"fixed\",\"name\":\"a\",\"size\":16,\"logicalType\":\"decimal\",\"precision\":39}", AVRO_LT_NONE, "fixed(16) precision 39"},
+	{"{\"type\":\"fixed\",\"name\":\"a\",\"size\":0,\"logicalType\":\"decimal\",\"precision\":1}", AVRO_LT_NONE, "fixed(0) holds no digit"},
+
+	{"{\"type\":\"string\",\"logicalType\":\"uuid\"}", AVRO_LT_UUID, "uuid"},
+	{"{\"type\":\"bytes\",\"logicalType\":\"uuid\"}", AVRO_LT_NONE, "uuid on bytes"},
+	{"{\"type\":\"int\",\"logicalType\":\"date\"}", AVRO_LT_DATE, "date"},
+	{"{\"type\":\"long\",\"logicalType\":\"date\"}", AVRO_LT_NONE, "date on long"},
+	{"{\"type\":\"int\",\"logicalType\":\"time-millis\"}", AVRO_LT_TIME_MILLIS, "time-millis"},
+	{"{\"type\":\"long\",\"logicalType\":\"time-millis\"}", AVRO_LT_NONE, "time-millis on long"},
+	{"{\"type\":\"long\",\"logicalType\":\"time-micros\"}", AVRO_LT_TIME_MICROS, "time-micros"},
+	{"{\"type\":\"int\",\"logicalType\":\"time-micros\"}", AVRO_LT_NONE, "time-micros on int"},
+	{"{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}", AVRO_LT_TIMESTAMP_MILLIS, "timestamp-millis"},
+	{"{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}", AVRO_LT_TIMESTAMP_MICROS, "timestamp-micros"},
+	{"{\"type\":\"int\",\"logicalType\":\"timestamp-millis\"}", AVRO_LT_NONE, "timestamp-millis on int"},
+	{"{\"type\":\"long\",\"logicalType\":\"local-timestamp-millis\"}", AVRO_LT_LOCAL_TIMESTAMP_MILLIS, "local-timestamp-millis"},
+	{"{\"type\":\"long\",\"logicalType\":\"local-timestamp-micros\"}", AVRO_LT_LOCAL_TIMESTAMP_MICROS, "local-timestamp-micros"},
+	{"{\"type\":\"string\",\"logicalType\":\"local-timestamp-micros\"}", AVRO_LT_NONE, "local-timestamp-micros on string"},
+	{"{\"type\":\"fixed\",\"name\":\"d\",\"size\":12,\"logicalType\":\"duration\"}", AVRO_LT_DURATION, "duration"},
+	{"{\"type\":\"fixed\",\"name\":\"d\",\"size\":11,\"logicalType\":\"duration\"}", AVRO_LT_NONE, "duration on fixed(11)"},
+	{"{\"type\":\"bytes\",\"logicalType\":\"duration\"}", AVRO_LT_NONE, "duration on bytes"},
+	{"{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}", AVRO_LT_NONE, "unknown logical type"},
+	{"{\"type\":\"long\",\"logicalType\":7}", AVRO_LT_NONE, "logicalType not a string"},
+	{"{\"type\":\"long\",\"logicalType\":\"TIMESTAMP-MILLIS\"}", AVRO_LT_NONE, "case matters"},
+};
+
 static void
 test_logical_types(void)
 {
 	MeshAvroType *t;
+	size_t		i;
 
 	t = SCHEMA_OK("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":10,\"scale\":2}");
 	CHECK(t && t->kind == AVRO_BYTES && t->logical == AVRO_LT_DECIMAL &&
@@ -1129,65 +1175,8 @@ test_logical_types(void)
 	t = SCHEMA_OK("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":5,\"scale\":6}");
 	CHECK(t && t->kind == AVRO_BYTES && t->logical == AVRO_LT_NONE &&
 		  t->precision == 0 && t->scale == 0, "scale > precision is ignored");
-	CHECK(LOGICAL("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":0}") == AVRO_LT_NONE,
-		  "precision 0");
-	CHECK(LOGICAL("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":-3}") == AVRO_LT_NONE,
-		  "negative precision");
-	CHECK(LOGICAL("{\"type\":\"bytes\",\"logicalType\":\"decimal\"}") == AVRO_LT_NONE, "no precision");
-	CHECK(LOGICAL("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":4.5}") == AVRO_LT_NONE,
-		  "fractional precision");
-	CHECK(LOGICAL("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":\"4\"}") == AVRO_LT_NONE,
-		  "string precision");
-	CHECK(LOGICAL("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":4,\"scale\":-1}") == AVRO_LT_NONE,
-		  "negative scale");
-	CHECK(LOGICAL("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":3000000000}") == AVRO_LT_NONE,
-		  "precision beyond int");
-	CHECK(LOGICAL("{\"type\":\"int\",\"logicalType\":\"decimal\",\"precision\":4}") == AVRO_LT_NONE,
-		  "decimal on int");
-	/* on fixed, the precision must fit: 1 byte holds 2 digits, 8 hold 18, 16 hold 38 */
-	CHECK(LOGICAL("{\"type\":\"fixed\",\"name\":\"a\",\"size\":1,\"logicalType\":\"decimal\",\"precision\":2}") == AVRO_LT_DECIMAL,
-		  "fixed(1) precision 2");
-	CHECK(LOGICAL("{\"type\":\"fixed\",\"name\":\"a\",\"size\":1,\"logicalType\":\"decimal\",\"precision\":3}") == AVRO_LT_NONE,
-		  "fixed(1) precision 3");
-	CHECK(LOGICAL("{\"type\":\"fixed\",\"name\":\"a\",\"size\":8,\"logicalType\":\"decimal\",\"precision\":18,\"scale\":4}") == AVRO_LT_DECIMAL,
-		  "fixed(8) precision 18");
-	CHECK(LOGICAL("{\"type\":\"fixed\",\"name\":\"a\",\"size\":8,\"logicalType\":\"decimal\",\"precision\":19}") == AVRO_LT_NONE,
-		  "fixed(8) precision 19");
-	CHECK(LOGICAL("{\"type\":\"fixed\",\"name\":\"a\",\"size\":16,\"logicalType\":\"decimal\",\"precision\":38}") == AVRO_LT_DECIMAL,
-		  "fixed(16) precision 38");
-	CHECK(LOGICAL("{\"type\":\"fixed\",\"name\":\"a\",\"size\":16,\"logicalType\":\"decimal\",\"precision\":39}") == AVRO_LT_NONE,
-		  "fixed(16) precision 39");
-	CHECK(LOGICAL("{\"type\":\"fixed\",\"name\":\"a\",\"size\":0,\"logicalType\":\"decimal\",\"precision\":1}") == AVRO_LT_NONE,
-		  "fixed(0) holds no digit");
-
-	CHECK(LOGICAL("{\"type\":\"string\",\"logicalType\":\"uuid\"}") == AVRO_LT_UUID, "uuid");
-	CHECK(LOGICAL("{\"type\":\"bytes\",\"logicalType\":\"uuid\"}") == AVRO_LT_NONE, "uuid on bytes");
-	CHECK(LOGICAL("{\"type\":\"int\",\"logicalType\":\"date\"}") == AVRO_LT_DATE, "date");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":\"date\"}") == AVRO_LT_NONE, "date on long");
-	CHECK(LOGICAL("{\"type\":\"int\",\"logicalType\":\"time-millis\"}") == AVRO_LT_TIME_MILLIS, "time-millis");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":\"time-millis\"}") == AVRO_LT_NONE, "time-millis on long");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":\"time-micros\"}") == AVRO_LT_TIME_MICROS, "time-micros");
-	CHECK(LOGICAL("{\"type\":\"int\",\"logicalType\":\"time-micros\"}") == AVRO_LT_NONE, "time-micros on int");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}") == AVRO_LT_TIMESTAMP_MILLIS,
-		  "timestamp-millis");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}") == AVRO_LT_TIMESTAMP_MICROS,
-		  "timestamp-micros");
-	CHECK(LOGICAL("{\"type\":\"int\",\"logicalType\":\"timestamp-millis\"}") == AVRO_LT_NONE,
-		  "timestamp-millis on int");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":\"local-timestamp-millis\"}") == AVRO_LT_LOCAL_TIMESTAMP_MILLIS,
-		  "local-timestamp-millis");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":\"local-timestamp-micros\"}") == AVRO_LT_LOCAL_TIMESTAMP_MICROS,
-		  "local-timestamp-micros");
-	CHECK(LOGICAL("{\"type\":\"string\",\"logicalType\":\"local-timestamp-micros\"}") == AVRO_LT_NONE,
-		  "local-timestamp-micros on string");
-	CHECK(LOGICAL("{\"type\":\"fixed\",\"name\":\"d\",\"size\":12,\"logicalType\":\"duration\"}") == AVRO_LT_DURATION,
-		  "duration");
-	CHECK(LOGICAL("{\"type\":\"fixed\",\"name\":\"d\",\"size\":11,\"logicalType\":\"duration\"}") == AVRO_LT_NONE,
-		  "duration on fixed(11)");
-	CHECK(LOGICAL("{\"type\":\"bytes\",\"logicalType\":\"duration\"}") == AVRO_LT_NONE, "duration on bytes");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":\"timestamp-nanos\"}") == AVRO_LT_NONE, "unknown logical type");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":7}") == AVRO_LT_NONE, "logicalType not a string");
-	CHECK(LOGICAL("{\"type\":\"long\",\"logicalType\":\"TIMESTAMP-MILLIS\"}") == AVRO_LT_NONE, "case matters");
+	for (i = 0; i < sizeof(logical_cases) / sizeof(logical_cases[0]); i++)
+		CHECK(LOGICAL(logical_cases[i].schema) == logical_cases[i].logical, "%s", logical_cases[i].what);
 
 	/* a logical type on a field's type, and in a union */
 	t = SCHEMA_OK("{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"at\",\"type\":"

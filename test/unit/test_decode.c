@@ -158,16 +158,14 @@ static void
 run_vector(const MeshJson *vec)
 {
 	const char *name = mesh_json_get_string(vec, "name");
-	const MeshJson *wj = mesh_json_get(vec, "writer");
-	const MeshJson *rj = mesh_json_get(vec, "reader");
 	const char *errkind = mesh_json_get_string(vec, "error");
 	const char *contains = mesh_json_get_string(vec, "contains");
 	const MeshJson *expect = mesh_json_get(vec, "expect");
 	bool		skip_ok = mesh_json_get(vec, "skip_ok") != NULL;
 	bool		scalar_ok = mesh_json_get(vec, "scalar_ok") != NULL;
 	bool		truncate = mesh_json_get(vec, "truncate") != NULL;
-	MeshAvroType *writer = schema_from_json(wj);
-	MeshAvroType *reader = rj != NULL ? schema_from_json(rj) : NULL;
+	MeshAvroType *writer = schema_from_json(mesh_json_get(vec, "writer"));
+	MeshAvroType *reader = schema_from_json(mesh_json_get(vec, "reader"));
 	size_t		len;
 	uint8_t    *data = unhex(mesh_json_get_string(vec, "hex"), &len);
 	TargetKind	kinds[] = {TARGET_JSON, TARGET_NATURAL, TARGET_UNNEEDED};
@@ -286,9 +284,8 @@ run_vector(const MeshJson *vec)
 }
 
 static void
-test_vectors(const char *dir)
+test_vectors(const MeshJson *vectors)
 {
-	const MeshJson *vectors = read_vectors(dir, "avro-vectors.json");
 	int			i;
 
 	for (i = 0; i < vectors->count; i++)
@@ -329,20 +326,6 @@ put_str(Msg *m, const char *s)
 	put_long(m, (int64_t) n);
 	memcpy(m->b + m->n, s, n);
 	m->n += n;
-}
-
-static MeshAvroProgram *
-compile1(const MeshAvroType *writer, MeshAvroSlot *slots, int n)
-{
-	MeshAvroTarget target;
-	char		err[512];
-	MeshAvroProgram *p;
-
-	target.nslots = n;
-	target.slots = slots;
-	p = mesh_avro_compile(writer, &target, err, sizeof(err));
-	CHECK(p != NULL, "compile: %s", err);
-	return p;
 }
 
 static void
@@ -467,35 +450,21 @@ test_slots(void)
 							 "{\"name\":\"junk\",\"type\":\"string\"},"
 							 "{\"name\":\"n\",\"type\":[\"null\",\"long\"]}]}");
 	const char *aliases[] = {"old"};
-	MeshAvroSlot slots[6];
+	MeshAvroSlot slots[6] = {
+		{.name = "xs",.shape = MESH_SHAPE_ARRAY,.needed = true},
+		{.name = "xs",.shape = MESH_SHAPE_JSON,.needed = true},
+		{.name = "new",.aliases = aliases,.naliases = 1,.shape = MESH_SHAPE_SCALAR,.needed = true},
+		{.name = "absent",.shape = MESH_SHAPE_SCALAR,.needed = true},
+		{.name = "junk",.shape = MESH_SHAPE_SCALAR,.needed = false},
+		{.name = "n",.shape = MESH_SHAPE_JSON,.needed = true},
+	};
 	MeshAvroProgram *p;
 	MeshAvroValue v[6];
 	Msg			m = {{0}, 0};
 	char		err[256];
 
 	test_case = "slots";
-	memset(slots, 0, sizeof(slots));
-	slots[0].name = "xs";
-	slots[0].shape = MESH_SHAPE_ARRAY;
-	slots[0].needed = true;
-	slots[1].name = "xs";
-	slots[1].shape = MESH_SHAPE_JSON;
-	slots[1].needed = true;
-	slots[2].name = "new";
-	slots[2].aliases = aliases;
-	slots[2].naliases = 1;
-	slots[2].shape = MESH_SHAPE_SCALAR;
-	slots[2].needed = true;
-	slots[3].name = "absent";
-	slots[3].shape = MESH_SHAPE_SCALAR;
-	slots[3].needed = true;
-	slots[4].name = "junk";
-	slots[4].shape = MESH_SHAPE_SCALAR;
-	slots[4].needed = false;
-	slots[5].name = "n";
-	slots[5].shape = MESH_SHAPE_JSON;
-	slots[5].needed = true;
-	p = compile1(w, slots, 6);
+	p = compile_slots(w, slots, 6);
 	if (p == NULL)
 		return;
 	put_long(&m, 3);
@@ -516,7 +485,7 @@ test_slots(void)
 
 	/* the same unneeded string, needed, is invalid */
 	slots[4].needed = true;
-	p = compile1(w, slots, 6);
+	p = compile_slots(w, slots, 6);
 	CHECK(p != NULL && !decode_exact(p, m.b, m.n, v, err, sizeof(err)) &&
 		  strstr(err, "UTF-8") != NULL, "needed invalid string: %s", err);
 }
@@ -579,7 +548,7 @@ test_time_units(void)
 		slots[i].shape = i < 4 ? MESH_SHAPE_SCALAR : MESH_SHAPE_JSON;
 		slots[i].needed = true;
 	}
-	p = compile1(w, slots, 8);
+	p = compile_slots(w, slots, 8);
 	if (p == NULL)
 		return;
 	put_long(&m, 1500);			/* 1970-01-01T00:00:01.5 */
@@ -609,7 +578,7 @@ test_scratch(void)
 							 "{\"name\":\"j\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
 							 "{\"name\":\"b\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},"
 							 "{\"name\":\"k\",\"type\":{\"type\":\"map\",\"values\":\"long\"}}]}");
-	MeshAvroSlot slots[4];
+	MeshAvroTarget *target = all_fields(w, MESH_SHAPE_ARRAY);
 	MeshAvroProgram *p;
 	MeshAvroValue v[4];
 	uint8_t    *msg = malloc(200000);
@@ -620,14 +589,10 @@ test_scratch(void)
 	int			round;
 
 	test_case = "scratch";
-	memset(slots, 0, sizeof(slots));
-	for (i = 0; i < 4; i++)
-	{
-		slots[i].name = w->fields[i].name;
-		slots[i].shape = i % 2 == 0 ? MESH_SHAPE_ARRAY : MESH_SHAPE_JSON;
-		slots[i].needed = true;
-	}
-	p = compile1(w, slots, 4);
+	/* a, b as arrays; j, k as JSON */
+	target->slots[1].shape = MESH_SHAPE_JSON;
+	target->slots[3].shape = MESH_SHAPE_JSON;
+	p = compile_slots(w, target->slots, 4);
 	if (p == NULL)
 		return;
 	/* a: 5000 longs; j: 3000 strings; b: 5000 longs; k: 2000 entries */
@@ -703,7 +668,7 @@ test_union_fail_branch(void)
 	slot.reader_type = r->fields[0].type;
 	slot.shape = MESH_SHAPE_JSON;
 	slot.needed = true;
-	p = compile1(w, &slot, 1);
+	p = compile_slots(w, &slot, 1);
 	if (p == NULL)
 		return;
 	put_long(&m, 0);
@@ -786,17 +751,40 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 static uint32_t
 rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t) rng_state;
+	return (uint32_t) xorshift64(&rng_state);
+}
+
+/* One edit of a message's bytes: flipped, replaced, cut or appended. */
+static size_t
+edit_message(void *message, size_t mn, size_t cap, uint32_t r)
+{
+	uint8_t    *m = message;
+
+	switch (r % 5)
+	{
+		case 0:
+			m[r / 5 % mn] ^= (uint8_t) (1 << (r / 7 % 8));
+			break;
+		case 1:
+			m[r / 5 % mn] = (uint8_t) (r >> 24);
+			break;
+		case 2:
+			return r / 5 % (mn + 1);
+		case 3:
+			m[r / 5 % mn] = (r >> 20) & 1 ? 0xFF : 0x80;
+			break;
+		case 4:
+			if (mn < cap)
+				m[mn++] = (uint8_t) (r >> 24);
+			break;
+	}
+	return mn;
 }
 
 static void
-test_mutations(const char *dir)
+test_mutations(const MeshJson *vectors)
 {
 	char		err[256];
-	const MeshJson *vectors = read_vectors(dir, "avro-vectors.json");
 	int			i;
 	int			decoded = 0;
 	int			tries = 0;
@@ -806,9 +794,9 @@ test_mutations(const char *dir)
 	{
 		const MeshJson *vec = vectors->items[i];
 		const char *errkind = mesh_json_get_string(vec, "error");
-		MeshAvroType *writer;
-		MeshAvroType *reader;
-		MeshAvroTarget *target;
+		MeshAvroType *writer = schema_from_json(mesh_json_get(vec, "writer"));
+		MeshAvroTarget *target = make_target(writer, schema_from_json(mesh_json_get(vec, "reader")),
+											 (i % 2) ? TARGET_JSON : TARGET_NATURAL);
 		MeshAvroProgram *prog;
 		MeshAvroValue *values;
 		size_t		n;
@@ -817,9 +805,6 @@ test_mutations(const char *dir)
 
 		if (errkind != NULL && strcmp(errkind, "compile") == 0)
 			continue;
-		writer = schema_from_json(mesh_json_get(vec, "writer"));
-		reader = mesh_json_get(vec, "reader") ? schema_from_json(mesh_json_get(vec, "reader")) : NULL;
-		target = make_target(writer, reader, (i % 2) ? TARGET_JSON : TARGET_NATURAL);
 		prog = mesh_avro_compile(writer, target, err, sizeof(err));
 		if (prog == NULL)
 			continue;
@@ -833,38 +818,12 @@ test_mutations(const char *dir)
 		for (round = 0; round < 300; round++)
 		{
 			uint8_t    *m = malloc(n + 8);
-			size_t		mn = n;
 			int			edits = 1 + rng() % 4;
-			int			e;
+			size_t		mn;
 			int			s;
 
 			memcpy(m, data, n);
-			for (e = 0; e < edits; e++)
-			{
-				uint32_t	r = rng();
-
-				if (mn == 0)
-					break;
-				switch (r % 5)
-				{
-					case 0:
-						m[r / 5 % mn] ^= (uint8_t) (1 << (r / 7 % 8));
-						break;
-					case 1:
-						m[r / 5 % mn] = (uint8_t) (r >> 24);
-						break;
-					case 2:
-						mn = r / 5 % (mn + 1);
-						break;
-					case 3:
-						m[r / 5 % mn] = (r >> 20) & 1 ? 0xFF : 0x80;
-						break;
-					case 4:
-						if (mn < n + 8)
-							m[mn++] = (uint8_t) (r >> 24);
-						break;
-				}
-			}
+			mn = apply_edits(m, n, n + 8, edits, rng, edit_message);
 			tries++;
 			if (decode_exact(prog, m, mn, values, err, sizeof(err)))
 			{
@@ -885,9 +844,10 @@ test_mutations(const char *dir)
 int
 main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "test/data";
+	/* read once: the tests only read them */
+	const MeshJson *vectors = read_vectors(argc > 1 ? argv[1] : "test/data", "avro-vectors.json");
 
-	test_vectors(dir);
+	test_vectors(vectors);
 	test_defaults();
 	test_decimal_text();
 	test_slots();
@@ -896,6 +856,6 @@ main(int argc, char **argv)
 	test_scratch();
 	test_union_fail_branch();
 	test_record_chain();
-	test_mutations(dir);
+	test_mutations(vectors);
 	return test_report("test_decode");
 }

@@ -149,28 +149,15 @@ encode(const char *type, const MeshAvroValue *v, MeshAvroShape shape)
 	static char result[600];
 	char		text[1024];
 	char		err[512];
-	MeshAvroType *schema;
-	MeshAvroSlot slot;
-	MeshAvroTarget source;
+	MeshAvroSlot slot = {.name = "v",.shape = shape,.needed = true};
+	MeshAvroTarget source = {.nslots = 1,.slots = &slot};
 	MeshAvroEncoder *enc;
 	MeshBuf		out;
 	size_t		i;
 
 	snprintf(text, sizeof(text),
 			 "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"v\",\"type\":%s}]}", type);
-	schema = mesh_avro_parse(text, strlen(text), err, sizeof(err));
-	if (schema == NULL)
-	{
-		fprintf(stderr, "bad test schema: %s\n", err);
-		exit(2);
-	}
-	memset(&slot, 0, sizeof(slot));
-	slot.name = "v";
-	slot.needed = true;
-	slot.shape = shape;
-	source.nslots = 1;
-	source.slots = &slot;
-	enc = mesh_avro_encoder_create(schema, &source, err, sizeof(err));
+	enc = mesh_avro_encoder_create(schema(text), &source, err, sizeof(err));
 	if (enc == NULL)
 		return "(no encoder)";
 	memset(&out, 0, sizeof(out));

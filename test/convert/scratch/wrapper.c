@@ -27,6 +27,19 @@ typedef enum
 	MODE_PG
 } Mode;
 
+/* The index of s among names[first..last]; an ERROR "bad <what>" if none. */
+static int
+name_index(const char *s, const char *const *names, int first, int last, const char *what)
+{
+	int			i;
+
+	for (i = first; i <= last; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	elog(ERROR, "bad %s %s", what, s);
+	return first;
+}
+
 static MeshAvroLogical
 parse_logical(const char *s)
 {
@@ -35,13 +48,8 @@ parse_logical(const char *s)
 		"timestamp-millis", "timestamp-micros", "local-timestamp-millis",
 		"local-timestamp-micros", "duration"
 	};
-	int			i;
 
-	for (i = 1; i <= AVRO_LT_DURATION; i++)
-		if (strcmp(s, names[i]) == 0)
-			return (MeshAvroLogical) i;
-	elog(ERROR, "bad logical %s", s);
-	return AVRO_LT_NONE;
+	return (MeshAvroLogical) name_index(s, names, 1, AVRO_LT_DURATION, "logical");
 }
 
 static MeshAvroKind
@@ -51,13 +59,8 @@ parse_kind(const char *s)
 		"null", "boolean", "int", "long", "float", "double", "bytes",
 		"string", "record", "enum", "array", "map", "union", "fixed"
 	};
-	int			i;
 
-	for (i = 0; i <= AVRO_FIXED; i++)
-		if (strcmp(s, names[i]) == 0)
-			return (MeshAvroKind) i;
-	elog(ERROR, "bad kind %s", s);
-	return AVRO_NULL;
+	return (MeshAvroKind) name_index(s, names, 0, AVRO_FIXED, "kind");
 }
 
 static char *
@@ -101,16 +104,11 @@ static void
 parse_payload(MeshAvroValue *v, const char *payload)
 {
 	v->present = true;
-	if (strcmp(payload, "\\N") == 0)
-	{
-		v->is_null = true;
+	v->is_null = v->kind == AVRO_NULL || strcmp(payload, "\\N") == 0;
+	if (v->is_null)
 		return;
-	}
 	switch (v->kind)
 	{
-		case AVRO_NULL:
-			v->is_null = true;
-			break;
 		case AVRO_BOOLEAN:
 			v->boolean = strcmp(payload, "true") == 0;
 			break;
@@ -276,37 +274,20 @@ run(Mode mode, const char *input, Oid typid, int32 typmod)
 	return result;
 }
 
-PG_FUNCTION_INFO_V1(convert_test);
-Datum
-convert_test(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(cstring_to_text(run(MODE_TEXT, text_to_cstring(PG_GETARG_TEXT_PP(0)),
-										 PG_GETARG_OID(1), PG_GETARG_INT32(2))));
+/* A test function name(text, type oid, typmod): run() in this mode. */
+#define RUN_FUNCTION(name, mode) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_TEXT_P(cstring_to_text(run((mode), text_to_cstring(PG_GETARG_TEXT_PP(0)), \
+										 PG_GETARG_OID(1), PG_GETARG_INT32(2)))); \
 }
 
-PG_FUNCTION_INFO_V1(pg_input_test);
-Datum
-pg_input_test(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(cstring_to_text(run(MODE_PG, text_to_cstring(PG_GETARG_TEXT_PP(0)),
-										 PG_GETARG_OID(1), PG_GETARG_INT32(2))));
-}
-
-PG_FUNCTION_INFO_V1(convert_json_test);
-Datum
-convert_json_test(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(cstring_to_text(run(MODE_JSON, text_to_cstring(PG_GETARG_TEXT_PP(0)),
-										 PG_GETARG_OID(1), PG_GETARG_INT32(2))));
-}
-
-PG_FUNCTION_INFO_V1(convert_avro_test);
-Datum
-convert_avro_test(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(cstring_to_text(run(MODE_AVRO, text_to_cstring(PG_GETARG_TEXT_PP(0)),
-										 PG_GETARG_OID(1), PG_GETARG_INT32(2))));
-}
+RUN_FUNCTION(convert_test, MODE_TEXT)
+RUN_FUNCTION(pg_input_test, MODE_PG)
+RUN_FUNCTION(convert_json_test, MODE_JSON)
+RUN_FUNCTION(convert_avro_test, MODE_AVRO)
 
 /* the decoder's shape for a column type */
 PG_FUNCTION_INFO_V1(convert_shape_test);
