@@ -899,22 +899,19 @@ avro_temporal_datum(const MeshAvroValue *v, const MeshColumnType *ct,
 	switch (ct->typid)
 	{
 		case DATEOID:
+			cast_exists = (is_stamp || lt == AVRO_LT_DATE);
 			if (is_stamp)
 				date = date2j(tm->tm_year, tm->tm_mon, tm->tm_mday) - POSTGRES_EPOCH_JDATE;
-			else if (lt != AVRO_LT_DATE)
-				cast_exists = false;
 			break;
 		case TIMEOID:
+			cast_exists = (is_stamp || is_time);
 			if (is_stamp)
 				tm2time(tm, fsec, &time);
-			else if (!is_time)
-				cast_exists = false;
 			break;
 		case TIMESTAMPOID:
+			cast_exists = (is_stamp || lt == AVRO_LT_DATE);
 			if (lt == AVRO_LT_DATE)
 				ts = date2timestamp_opt_overflow(date, &overflow);
-			else if (!is_stamp)
-				cast_exists = false;
 			break;
 		case TIMESTAMPTZOID:
 			if (lt == AVRO_LT_DATE)
