@@ -136,17 +136,26 @@ check_name(const char *name)
 				 errhint("A bookmark's name starts with a lowercase letter, then lowercase letters, digits and underscores, at most 63 of them.")));
 }
 
-/* A bigint[] Datum of positions (-1 as is). */
+/* A bigint[] Datum of positions (-1 as NULL). */
 static Datum
 positions_datum(int n, const int64 *positions)
 {
 	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
 	int			p;
 
 	for (p = 0; p < n; p++)
+	{
 		elems[p] = Int64GetDatum(positions[p]);
-	return PointerGetDatum(construct_array(elems, n, INT8OID, sizeof(int64),
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		nulls[p] = positions[p] < 0;	/* none yet: the first offset */
+	}
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(INT8OID));
+	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, INT8OID,
+											  sizeof(int64), FLOAT8PASSBYVAL,
+											  TYPALIGN_DOUBLE));
 }
 
 /* positions from a bigint[] (NULL elements: -1), in the caller's memory. */
