@@ -143,6 +143,17 @@ SELECT count(*) FROM other;
 SELECT count(*), min(n) FROM other;
 SELECT positions, lag FROM mesh.bookmarks WHERE name = 'regress_other';
 
+-- when the commit to Kafka after COMMIT fails (here: the topic is gone),
+-- a WARNING says so and the transaction stays committed
+\! scripts/peer produce-seq regress_bm_other --start 20 --count 3
+BEGIN;
+SELECT count(*) FROM other;
+\! scripts/peer delete-topic regress_bm_other
+\set VERBOSITY terse
+COMMIT;
+\set VERBOSITY default
+SELECT positions FROM mesh.bookmark_state WHERE name = 'regress_other';
+
 -- Kafka tools see each bookmark as consumer group mesh.bookmark.<name>
 SELECT consumer_group, state, members, offsets, lag, partition_lag,
        last_commit BETWEEN now() - interval '10 minutes' AND clock_timestamp() AS last_commit
