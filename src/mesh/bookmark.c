@@ -50,7 +50,10 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-/* How long the commit to Kafka after a transaction may take at most. */
+/*
+ * How long the commit to Kafka after a transaction may take at most (less
+ * when the server's connect_timeout_ms is less).
+ */
 #define BOOKMARK_COMMIT_TIMEOUT_MS 2000
 
 /* Bookmarks being read by a scan of this backend (names, TopMemoryContext). */
@@ -65,6 +68,7 @@ typedef struct PendingCommit
 	char	   *servername;
 	int			n;
 	int64	   *positions;
+	int			timeout_ms;		/* the server's connect_timeout_ms */
 	SubTransactionId subid;
 } PendingCommit;
 
@@ -329,6 +333,7 @@ add_pending(const char *name, MeshConnection *conn, const char *servername,
 	pc->topic = pstrdup(topic);
 	pc->servername = pstrdup(servername);
 	pc->conn = conn;
+	pc->timeout_ms = mesh_connection_options(conn)->connect_timeout_ms;
 	pc->n = n;
 	pc->positions = palloc(sizeof(int64) * Max(n, 1));
 	memcpy(pc->positions, positions, sizeof(int64) * n);
@@ -433,7 +438,8 @@ commit_to_kafka(List *commits)
 			continue;
 		snprintf(group, sizeof(group), "%s%s", MESH_BOOKMARK_GROUP_PREFIX, pc->name);
 		if (!mesh_group_commit(pc->conn, group, pc->topic, pc->n, pc->positions, metadata,
-							   BOOKMARK_COMMIT_TIMEOUT_MS, errbuf, sizeof(errbuf)))
+							   Min(BOOKMARK_COMMIT_TIMEOUT_MS, pc->timeout_ms),
+							   errbuf, sizeof(errbuf)))
 			ereport(WARNING,
 					(errcode(ERRCODE_CONNECTION_FAILURE),
 					 errmsg("could not commit the positions of bookmark \"%s\" to Kafka consumer group \"%s\" on server \"%s\"",
