@@ -179,6 +179,13 @@ SELECT count(*), count(DISTINCT n), sum(n), count(DISTINCT (p, o)), count(*) FIL
 \! scripts/peer consume regress_bm_feed --value-format json --fields value | python3 -c 'import sys, json; v = [json.loads(l)["value"]["n"] for l in sys.stdin]; print("peer: count", len(v), "sum", sum(v))'
 SELECT lag FROM mesh.bookmarks WHERE name = 'regress_feed';
 
+-- a partition added later starts at its earliest offset
+\! scripts/peer add-partitions regress_bm_feed --total 4
+\! scripts/peer produce-seq regress_bm_feed --start 30000 --count 8 --partitions 4
+CALL load_feed(1);
+SELECT p, count(*), sum(n) FROM loaded WHERE n >= 30000 GROUP BY p ORDER BY p;
+SELECT positions->'3' AS partition_3, lag FROM mesh.bookmarks WHERE name = 'regress_feed';
+
 -- who consumes a product: a group of a Kafka client that committed offsets
 SELECT mesh.publish_data_product(domain => 'bm', name => 'orders',
   topic => 'regress_bm_orders', owner => '@regress', description => 'orders',

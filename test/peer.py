@@ -40,6 +40,7 @@ to or reading from it.
       prints the group's lag: per partition with a committed offset, the
       high watermark minus that offset, and their total
   peer.py delete-records TOPIC --partition P --before OFFSET
+  peer.py add-partitions TOPIC --total N
   peer.py register SUBJECT FILE       prints the schema id
   peer.py delete-subject SUBJECT      soft, then permanent; absent is fine
 
@@ -1005,6 +1006,15 @@ def cmd_group_lag(args):
         c.close()
 
 
+def cmd_add_partitions(args):
+    from confluent_kafka.admin import NewPartitions
+    a = admin()
+    for fut in a.create_partitions([NewPartitions(args.topic, args.total)]).values():
+        fut.result()
+    wait_for(lambda: len(a.list_topics(args.topic, timeout=10).topics[args.topic].partitions)
+             == args.total, "the new partitions")
+
+
 def cmd_delete_records(args):
     a = admin()
     res = a.delete_records([TopicPartition(args.topic, args.partition, args.before)])
@@ -1087,6 +1097,10 @@ def main():
     dr.add_argument("--partition", type=int, required=True)
     dr.add_argument("--before", type=int, required=True)
 
+    ap = sub.add_parser("add-partitions")
+    ap.add_argument("topic")
+    ap.add_argument("--total", type=int, required=True)
+
     rg = sub.add_parser("register")
     rg.add_argument("subject")
     rg.add_argument("file")
@@ -1118,6 +1132,8 @@ def main():
             cmd_group_consume(args)
         elif args.cmd == "group-lag":
             cmd_group_lag(args)
+        elif args.cmd == "add-partitions":
+            cmd_add_partitions(args)
         elif args.cmd == "delete-records":
             cmd_delete_records(args)
         elif args.cmd == "register":
