@@ -29,7 +29,7 @@ DROP DATABASE regress_bm_upgrade;
 SELECT extversion FROM pg_extension WHERE extname = 'mesh_fdw';
 SELECT source, target, path FROM pg_extension_update_paths('mesh_fdw') ORDER BY 1, 2;
 
-\! scripts/peer delete-topic regress_bm_catalog regress_bm_feed regress_bm_other regress_bm_orders
+\! scripts/peer delete-topic regress_bm_catalog regress_bm_feed regress_bm_other regress_bm_orders regress_bm_accounts
 \! scripts/peer create-topic regress_bm_feed --partitions 3
 \! scripts/peer create-topic regress_bm_other --partitions 1
 \! scripts/peer produce-seq regress_bm_feed --count 30 --partitions 3
@@ -203,7 +203,13 @@ SELECT count(*) FROM orders;
 SELECT consumer_group, state, members, offsets, lag, last_commit IS NOT NULL AS last_commit
   FROM mesh.data_product_consumers WHERE qualified_name = 'bm.orders' ORDER BY 1;
 SELECT * FROM mesh.lineage WHERE input = 'bm.orders' ORDER BY product;
+-- a product in mode 'table' takes no bookmark
+SELECT mesh.publish_data_product(domain => 'bm', name => 'accounts',
+  topic => 'regress_bm_accounts', owner => '@regress', description => 'accounts',
+  value_format => 'json', mode => 'table', partitions => 1);
+CREATE FOREIGN TABLE accounts (n int) SERVER mesh_bm
+  OPTIONS (product 'bm.accounts', bookmark 'regress_accounts');
 SELECT mesh.lineage_graph() ~ '"bm.orders" -> "mesh.bookmark.regress_orders" \[style=dashed\]' AS drawn;
 
 DROP SERVER mesh_bm CASCADE;
-\! scripts/peer delete-topic regress_bm_catalog regress_bm_feed regress_bm_other regress_bm_orders
+\! scripts/peer delete-topic regress_bm_catalog regress_bm_feed regress_bm_other regress_bm_orders regress_bm_accounts
