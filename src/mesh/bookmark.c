@@ -182,6 +182,14 @@ positions_from_datum(Datum d, int *n, MemoryContext cxt)
 	return result;
 }
 
+/* What a wait for a bookmark's lock was, in its errors (lock_timeout). */
+static void
+lock_context(void *arg)
+{
+	errcontext("taking bookmark \"%s\", which a scan of another transaction may hold until that transaction ends",
+			   (const char *) arg);
+}
+
 /*
  * Read the bookmark's row (locking it when lock) into bm; false when there
  * is none.  Runs inside as_owner_begin/end.
@@ -193,7 +201,13 @@ read_row(MeshBookmark *bm, bool lock, MemoryContext cxt, char **server, char **t
 	Datum		values[1];
 	int			rc;
 	bool		isnull;
+	ErrorContextCallback errctx;
 
+	errctx.callback = lock_context;
+	errctx.arg = bm->name;
+	errctx.previous = error_context_stack;
+	if (lock)
+		error_context_stack = &errctx;
 	values[0] = CStringGetTextDatum(bm->name);
 	rc = SPI_execute_with_args(lock ?
 							   "SELECT server, topic, positions FROM mesh.bookmark_state"
@@ -201,6 +215,7 @@ read_row(MeshBookmark *bm, bool lock, MemoryContext cxt, char **server, char **t
 							   "SELECT server, topic, positions FROM mesh.bookmark_state"
 							   " WHERE name OPERATOR(pg_catalog.=) $1",
 							   1, types, values, NULL, false, 1);
+	error_context_stack = errctx.previous;
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read bookmark \"%s\": %s", bm->name, SPI_result_code_string(rc));
 	if (SPI_processed == 0)
