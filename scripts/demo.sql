@@ -4,6 +4,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS mesh_fdw CASCADE;
 DROP SCHEMA IF EXISTS membership, marketing, trading CASCADE;
+DROP TABLE IF EXISTS public.trades_local;
 CREATE EXTENSION mesh_fdw;
 RESET client_min_messages;
 SET timezone = 'UTC';
@@ -115,3 +116,29 @@ IMPORT FOREIGN SCHEMA trading LIMIT TO (high_value_trades) FROM SERVER mesh INTO
 SELECT regionid, count(*) AS trades, sum(amount) AS total
   FROM trading.high_value_trades GROUP BY regionid ORDER BY total DESC;
 SELECT action, qualified_name, version, published_by FROM mesh.data_product_events;
+\set ECHO none
+
+\echo '\n-- 9. A risk job loads new trades into a local table every few minutes: a bookmark reads each trade once'
+\set ECHO queries
+CREATE FOREIGN TABLE trading.trades_feed (symbol text, side text, quantity int,
+    price numeric(12,2), account text, userid bigint, _partition int, _offset bigint)
+  SERVER mesh OPTIONS (product 'trading.stocktrades', bookmark 'risk_trades');
+CREATE TABLE public.trades_local (LIKE trading.trades_feed);
+INSERT INTO public.trades_local SELECT * FROM trading.trades_feed;
+INSERT INTO trading.stocktrades (symbol, side, quantity, price, account, userid)
+  SELECT 'ZTEST', 'BUY', g, 10, 'ACC1', 1 FROM generate_series(1, 250) g;
+SELECT name, topic, lag, partition_lag FROM mesh.bookmarks;
+INSERT INTO public.trades_local SELECT * FROM trading.trades_feed;
+INSERT INTO public.trades_local SELECT * FROM trading.trades_feed;
+SELECT count(*) AS rows, count(DISTINCT (_partition, _offset)) AS messages FROM public.trades_local;
+\set ECHO none
+
+\echo '\n-- 10. Who consumes a product, and how far behind it is (every Kafka tool sees the same group)'
+\set ECHO queries
+INSERT INTO trading.stocktrades (symbol, side, quantity, price, account, userid)
+  SELECT 'ZXZZT', 'SELL', g, 20, 'ACC2', 2 FROM generate_series(1, 40) g;
+SELECT qualified_name, consumer_group, state, members, lag, partition_lag,
+       last_commit IS NOT NULL AS has_last_commit
+  FROM mesh.data_product_consumers ORDER BY qualified_name, consumer_group;
+SELECT * FROM mesh.lineage ORDER BY kind DESC, input, product;
+\set ECHO none

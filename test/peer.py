@@ -27,6 +27,20 @@ to or reading from it.
       FMT: bytes (default), text, json, avro (by framing: Confluent or
       single-object; avro-confluent and avro-single mean the same).
       One JSON line a message, sorted by (partition, offset).
+  peer.py produce-seq TOPIC --count N [--start S] [--partitions P]
+          [--batch B] [--pause SECONDS] [--transactional] [--done-file F]
+      values {"n": i} (JSON) with key "i" into partition i % P, for i from S,
+      in batches of B with a pause after each; --transactional: a Kafka
+      transaction per batch, and after every third one an aborted
+      transaction of values {"n": -1}.  Creates F when done.
+  peer.py group-consume GROUP TOPIC --count N
+      a consumer of group GROUP (subscribed) reads N messages of TOPIC,
+      commits, and leaves the group
+  peer.py group-lag GROUP TOPIC
+      prints the group's lag: per partition with a committed offset, the
+      high watermark minus that offset, and their total
+  peer.py delete-records TOPIC --partition P --before OFFSET
+  peer.py add-partitions TOPIC --total N
   peer.py register SUBJECT FILE       prints the schema id
   peer.py delete-subject SUBJECT      soft, then permanent; absent is fine
 
@@ -905,6 +919,109 @@ def cmd_consume(args):
         print(line)
 
 
+def cmd_produce_seq(args):
+    conf = {"bootstrap.servers": brokers(), "enable.idempotence": True,
+            "allow.auto.create.topics": False, "linger.ms": 5, "log_level": 3}
+    if args.transactional:
+        conf["transactional.id"] = f"peer-seq-{args.topic}-{os.getpid()}"
+    p = Producer(conf)
+    errors = []
+
+    def report(err, msg):
+        if err is not None:
+            errors.append(str(err))
+
+    if args.transactional:
+        p.init_transactions(30)
+    i = args.start
+    end = args.start + args.count
+    batch_no = 0
+    while i < end:
+        n = min(args.batch, end - i)
+        if args.transactional:
+            p.begin_transaction()
+        for j in range(i, i + n):
+            p.produce(args.topic, key=str(j).encode(), value=json.dumps({"n": j}).encode(),
+                      partition=j % args.partitions, on_delivery=report)
+            p.poll(0)
+        if args.transactional:
+            p.commit_transaction(30)
+            batch_no += 1
+            if batch_no % 3 == 0:
+                p.begin_transaction()
+                for j in range(args.partitions):
+                    p.produce(args.topic, key=b"junk", value=b'{"n": -1}', partition=j)
+                p.flush(30)
+                p.abort_transaction(30)
+        else:
+            p.flush(30)
+        if errors:
+            fail(f"delivery failed: {errors[0]}")
+        i += n
+        if args.pause > 0:
+            time.sleep(args.pause)
+    p.flush(30)
+    if errors:
+        fail(f"delivery failed: {errors[0]}")
+    if args.done_file:
+        open(args.done_file, "w").close()
+
+
+def cmd_group_consume(args):
+    c = Consumer({"bootstrap.servers": brokers(), "group.id": args.group,
+                  "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                  "isolation.level": "read_committed", "log_level": 0})
+    c.subscribe([args.topic])
+    got = 0
+    end = time.time() + 60
+    try:
+        while got < args.count and time.time() < end:
+            m = c.poll(0.5)
+            if m is None or m.error():
+                continue
+            got += 1
+        if got < args.count:
+            fail(f"read {got} of {args.count} messages")
+        c.commit(asynchronous=False)
+    finally:
+        c.close()
+
+
+def cmd_group_lag(args):
+    c = Consumer({"bootstrap.servers": brokers(), "group.id": args.group,
+                  "enable.auto.commit": False, "log_level": 0})
+    try:
+        md = c.list_topics(args.topic, timeout=10).topics[args.topic]
+        parts = [TopicPartition(args.topic, p) for p in sorted(md.partitions)]
+        total = 0
+        for tp in c.committed(parts, timeout=10):
+            if tp.offset < 0:
+                continue
+            _, high = c.get_watermark_offsets(TopicPartition(args.topic, tp.partition), timeout=10)
+            lag = max(high - tp.offset, 0)
+            total += lag
+            print(f"partition {tp.partition}: committed {tp.offset}, high {high}, lag {lag}")
+        print(f"total lag {total}")
+    finally:
+        c.close()
+
+
+def cmd_add_partitions(args):
+    from confluent_kafka.admin import NewPartitions
+    a = admin()
+    for fut in a.create_partitions([NewPartitions(args.topic, args.total)]).values():
+        fut.result()
+    wait_for(lambda: len(a.list_topics(args.topic, timeout=10).topics[args.topic].partitions)
+             == args.total, "the new partitions")
+
+
+def cmd_delete_records(args):
+    a = admin()
+    res = a.delete_records([TopicPartition(args.topic, args.partition, args.before)])
+    for fut in res.values():
+        fut.result()
+
+
 # ------------------------------------------------------------------- main
 
 def main():
@@ -959,6 +1076,31 @@ def main():
     co.add_argument("--fields", help="comma-separated subset of " + ",".join(FIELDS))
     co.add_argument("--timeout", type=float, default=60.0)
 
+    ps = sub.add_parser("produce-seq")
+    ps.add_argument("topic")
+    ps.add_argument("--count", type=int, required=True)
+    ps.add_argument("--start", type=int, default=0)
+    ps.add_argument("--partitions", type=int, default=1)
+    ps.add_argument("--batch", type=int, default=1000)
+    ps.add_argument("--pause", type=float, default=0.0)
+    ps.add_argument("--transactional", action="store_true")
+    ps.add_argument("--done-file")
+    gc = sub.add_parser("group-consume")
+    gc.add_argument("group")
+    gc.add_argument("topic")
+    gc.add_argument("--count", type=int, required=True)
+    gl = sub.add_parser("group-lag")
+    gl.add_argument("group")
+    gl.add_argument("topic")
+    dr = sub.add_parser("delete-records")
+    dr.add_argument("topic")
+    dr.add_argument("--partition", type=int, required=True)
+    dr.add_argument("--before", type=int, required=True)
+
+    ap = sub.add_parser("add-partitions")
+    ap.add_argument("topic")
+    ap.add_argument("--total", type=int, required=True)
+
     rg = sub.add_parser("register")
     rg.add_argument("subject")
     rg.add_argument("file")
@@ -979,6 +1121,11 @@ def main():
         "produce": cmd_produce,
         "produce-raw": cmd_produce_raw,
         "consume": cmd_consume,
+        "produce-seq": cmd_produce_seq,
+        "group-consume": cmd_group_consume,
+        "group-lag": cmd_group_lag,
+        "add-partitions": cmd_add_partitions,
+        "delete-records": cmd_delete_records,
         "register": cmd_register,
         "scram-user": cmd_scram_user,
         "delete-subject": cmd_delete_subject,

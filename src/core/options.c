@@ -45,6 +45,8 @@ const MeshOptionSpec mesh_options[] = {
 	{"mode", MESH_OPT_TABLE, MESH_OPTION_CHOICE, mesh_modes, 0, 0, NULL},
 	{"on_error", MESH_OPT_TABLE, MESH_OPTION_CHOICE, mesh_on_error_modes, 0, 0, NULL},
 	{"transactional", MESH_OPT_TABLE, MESH_OPTION_BOOL, NULL, 0, 0, NULL},
+	{"bookmark", MESH_OPT_TABLE, MESH_OPTION_NAME, NULL, 0, 0,
+	"A bookmark's name starts with a lowercase letter, then lowercase letters, digits and underscores, at most 63 of them."},
 	{"field", MESH_OPT_COLUMN, MESH_OPTION_NONEMPTY, NULL, 0, 0, NULL},
 	{NULL, 0, MESH_OPTION_NONEMPTY, NULL, 0, 0, NULL}
 };
@@ -432,6 +434,11 @@ mesh_option_check(const MeshOptionSpec *spec, const char *value,
 					   spec->name, value);
 		case MESH_OPTION_PRODUCT:
 			if (strchr(value, '.') != NULL)
+				return true;
+			return bad(errbuf, errlen, "invalid value for option \"%s\": \"%s\"",
+					   spec->name, value);
+		case MESH_OPTION_NAME:
+			if (mesh_valid_name(value))
 				return true;
 			return bad(errbuf, errlen, "invalid value for option \"%s\": \"%s\"",
 					   spec->name, value);

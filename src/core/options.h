@@ -33,7 +33,8 @@ typedef enum MeshOptionKind
 	MESH_OPTION_BROKERS,		/* host:port[,host:port...] */
 	MESH_OPTION_URL,			/* http(s) URL without credentials */
 	MESH_OPTION_TOPIC,			/* a Kafka topic name */
-	MESH_OPTION_PRODUCT			/* a qualified product name, domain.name */
+	MESH_OPTION_PRODUCT,		/* a qualified product name, domain.name */
+	MESH_OPTION_NAME			/* a name: [a-z][a-z0-9_]*, as mesh_valid_name */
 } MeshOptionKind;
 
 typedef struct MeshOptionSpec

@@ -75,6 +75,8 @@ mesh_validate_options(List *options, Oid catalog)
 	bool		have_brokers = false;
 	bool		have_product = false;
 	bool		have_topic = false;
+	bool		have_bookmark = false;
+	bool		table_mode = false;
 
 	foreach(lc, options)
 	{
@@ -105,6 +107,8 @@ mesh_validate_options(List *options, Oid catalog)
 		have_brokers |= strcmp(spec->name, "brokers") == 0;
 		have_product |= strcmp(spec->name, "product") == 0;
 		have_topic |= strcmp(spec->name, "topic") == 0;
+		have_bookmark |= strcmp(spec->name, "bookmark") == 0;
+		table_mode |= strcmp(spec->name, "mode") == 0 && strcmp(defGetString(def), "table") == 0;
 	}
 
 	if (place == MESH_OPT_SERVER && !have_brokers)
@@ -120,6 +124,11 @@ mesh_validate_options(List *options, Oid catalog)
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 					 errmsg("options \"product\" and \"topic\" cannot be used together"),
 					 errhint("A table on a data product reads the product's topic.")));
+		if (have_bookmark && table_mode)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("a foreign table in mode 'table' cannot have a bookmark"),
+					 errdetail("A bookmark reads each message once; mode 'table' reads every key's latest value, from the whole topic.")));
 		if (!have_product && !have_topic)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),

@@ -35,6 +35,7 @@
 #include "kafka/admin.h"
 #include "kafka/client.h"
 #include "kafka/reader.h"
+#include "mesh/bookmark.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_operator.h"
@@ -83,6 +84,12 @@ struct MeshScan
 
 	MeshDecoder *decoder;
 	rd_kafka_message_t *current;	/* being decoded; freed on error too */
+
+	/* a table with a bookmark */
+	MeshBookmark *bookmark;
+	int64	   *bookmark_start;	/* per partition, where the bookmark starts */
+	int64	   *consumed;		/* per partition, the offset after the last
+								 * message the scan took; -1: none */
 
 	/* table mode */
 	Tuplesortstate *sort;
@@ -140,6 +147,86 @@ start_reading(MeshScan *scan)
 }
 
 /*
+ * A table with a bookmark: each partition starts at the bookmark's
+ * position (its first offset where the bookmark has none).  A position
+ * below the first offset the partition still holds lost what retention
+ * deleted; one beyond its end belonged to a topic since deleted and made
+ * again: both restart at the first offset, with a WARNING.  EXPLAIN reads
+ * the positions without taking the bookmark.
+ */
+static void
+bookmark_begin(MeshScan *scan, bool explain_only)
+{
+	MeshTable  *table = scan->table;
+	int			p;
+
+	scan->bookmark = mesh_bookmark_open(table->bookmark, table->server, scan->conn,
+										table->topic, !explain_only);
+	scan->bookmark_start = palloc(sizeof(int64) * Max(scan->npartitions, 1));
+	scan->consumed = palloc(sizeof(int64) * Max(scan->npartitions, 1));
+	for (p = 0; p < scan->npartitions; p++)
+	{
+		MeshPartitionRange *r = &scan->ranges[p];
+		int64		pos = mesh_bookmark_position(scan->bookmark, p);
+
+		scan->consumed[p] = -1;
+		if (pos < 0)
+			pos = r->low;
+		else if (pos < r->low)
+		{
+			ereport(explain_only ? DEBUG1 : WARNING,
+					(errcode(ERRCODE_WARNING),
+					 errmsg("bookmark \"%s\" lost " INT64_FORMAT " messages of partition %d of %s",
+							table->bookmark, r->low - pos, p, mesh_table_describe(table)),
+					 errdetail("The bookmark was at offset " INT64_FORMAT ", but the partition now begins at offset " INT64_FORMAT ": retention deleted the messages in between before they were read.",
+							   pos, r->low),
+					 errhint("Read more often, or give the topic a longer retention.")));
+			pos = r->low;
+		}
+		else if (pos > r->high)
+		{
+			ereport(explain_only ? DEBUG1 : WARNING,
+					(errcode(ERRCODE_WARNING),
+					 errmsg("bookmark \"%s\" is past the end of partition %d of %s",
+							table->bookmark, p, mesh_table_describe(table)),
+					 errdetail("The bookmark was at offset " INT64_FORMAT ", but the partition ends at offset " INT64_FORMAT ": the topic was probably deleted and made again. Reading it from offset " INT64_FORMAT ".",
+							   pos, r->high, r->low)));
+			pos = r->low;
+		}
+		scan->bookmark_start[p] = pos;
+		r->start = Max(r->start, pos);
+		if (r->start > r->end)
+			r->start = r->end;
+	}
+}
+
+/*
+ * The scan of a table with a bookmark is over: per partition, move the
+ * bookmark past what the scan took, or to the end it captured where it
+ * read a partition to that end.
+ */
+static void
+bookmark_end(MeshScan *scan)
+{
+	int64	   *next = palloc(sizeof(int64) * Max(scan->npartitions, 1));
+	int			p;
+
+	for (p = 0; p < scan->npartitions; p++)
+	{
+		int64		old = mesh_bookmark_position(scan->bookmark, p);
+		int64		pos = old < 0 ? -1 : scan->bookmark_start[p];
+
+		if (mesh_reader_partition_ended(scan->reader, p))
+			pos = Max(pos, scan->ranges[p].end);
+		else if (scan->consumed[p] >= 0)
+			pos = Max(pos, scan->consumed[p]);
+		next[p] = pos;
+	}
+	mesh_bookmark_advance(scan->bookmark, scan->npartitions, next);
+	mesh_bookmark_close(scan->bookmark);
+}
+
+/*
  * Start a scan: capture each partition's offsets, narrow them by the
  * pushed conditions and assign the partitions to a consumer.
  */
@@ -191,6 +278,8 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 		}
 		mesh_topic_estimate_set(scan->conn, table->topic, messages);
 	}
+	if (table->bookmark)
+		bookmark_begin(scan, explain_only);
 	mesh_pushdown_apply(pushdown_items, values, isnull, types, scan->npartitions,
 						scan->ranges, &scan->ts_lower_ms, &scan->ts_upper_ms);
 
@@ -211,6 +300,17 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 				r->start = r->end;
 		}
 	}
+
+	/* conditions narrow what a bookmark reads, never widen it */
+	if (scan->bookmark)
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			MeshPartitionRange *r = &scan->ranges[p];
+
+			r->start = Max(r->start, scan->bookmark_start[p]);
+			if (r->start > r->end)
+				r->start = r->end;
+		}
 
 	scan->decoder = mesh_decoder_create(table, attrs_needed);
 	if (explain_only)
@@ -251,6 +351,8 @@ next_message(MeshScan *scan)
 			}
 		}
 		scan->messages_read++;
+		if (scan->consumed && msg->partition >= 0 && msg->partition < scan->npartitions)
+			scan->consumed[msg->partition] = msg->offset + 1;
 		return msg;
 	}
 }
@@ -514,6 +616,8 @@ mesh_scan_next(MeshScan *scan, Datum *values, bool *nulls)
 void
 mesh_scan_end(MeshScan *scan)
 {
+	if (scan->bookmark && scan->bookmark->locked && scan->reader)
+		bookmark_end(scan);
 	if (scan->sort)
 		tuplesort_end(scan->sort);
 	scan_release(scan);
@@ -531,6 +635,8 @@ mesh_scan_explain(MeshScan *scan, ExplainState *es)
 
 	ExplainPropertyText("Kafka", mesh_table_describe(scan->table), es);
 	ExplainPropertyText("Mode", scan->table->table_mode ? "table" : "stream", es);
+	if (scan->table->bookmark)
+		ExplainPropertyText("Bookmark", scan->table->bookmark, es);
 	initStringInfo(&ranges);
 	for (p = 0; p < scan->npartitions; p++)
 	{
@@ -579,6 +685,7 @@ mesh_scan_sample(MeshTable *table, HeapTuple *rows, int targrows,
 
 	for (i = 0; i < tupdesc->natts; i++)
 		all = bms_add_member(all, i + 1);
+	table->bookmark = NULL;		/* a sample reads the tails, past any bookmark */
 	scan = mesh_scan_begin(table, all, NIL, NULL, NULL, NULL, -1, true);
 	for (p = 0; p < scan->npartitions; p++)
 		total += (double) (scan->ranges[p].high - scan->ranges[p].low);

@@ -177,6 +177,7 @@ mesh_table_load(Oid relid, int elevel)
 	mode = table_option(ft->options, "mode");
 	on_error = table_option(ft->options, "on_error");
 	transactional = table_option(ft->options, "transactional");
+	table->bookmark = table_option(ft->options, "bookmark");
 
 	if (table->product)
 	{
@@ -221,6 +222,13 @@ mesh_table_load(Oid relid, int elevel)
 									  key_format ? key_format : "text", mesh_key_formats);
 	/* mesh_modes: stream, table; mesh_on_error_modes in MeshOnError's order */
 	table->table_mode = option_choice(table, "mode", mode ? mode : "stream", mesh_modes) == 1;
+	if (table->bookmark && table->table_mode)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+				 errmsg("foreign table \"%s\" in mode 'table' cannot have a bookmark", table->relname),
+				 errdetail("A bookmark reads each message once; mode 'table' reads every key's latest value, from the whole topic."),
+				 errhint("Read the product in mode 'stream' (OPTIONS (ADD mode 'stream')) to use bookmark '%s'.",
+						 table->bookmark)));
 	table->on_error = (MeshOnError) option_choice(table, "on_error", on_error ? on_error : "error",
 												 mesh_on_error_modes);
 	table->transactional = transactional ? parse_bool(transactional, &table->transactional) && table->transactional :

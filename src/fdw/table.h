@@ -54,6 +54,7 @@ typedef struct MeshTable
 	bool		table_mode;
 	MeshOnError on_error;
 	bool		transactional;
+	char	   *bookmark;		/* option "bookmark", or NULL */
 	int			natts;			/* columns[attnum - 1] */
 	MeshColumn *columns;
 	MeshAvroType *reader_schema;	/* the product's current schema, or NULL */

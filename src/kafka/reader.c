@@ -59,6 +59,7 @@ struct MeshReader
 	int64	   *start;
 	int64	   *end;
 	bool	   *done;
+	bool	   *ended;			/* done because its end was reached */
 	int64	   *next;			/* per partition: the offset after the last
 								 * message delivered */
 	int			remaining;		/* assigned partitions not done */
@@ -318,12 +319,13 @@ wake_fetcher(MeshReader *reader)
  * back for a second (every scan but a session's first took a second on a
  * three-broker cluster).
  */
-void
-mesh_reader_partition_done(MeshReader *reader, int32 p)
+static void
+finish_partition(MeshReader *reader, int32 p, bool ended)
 {
 	if (p >= 0 && p < reader->npartitions && !reader->done[p])
 	{
 		reader->done[p] = true;
+		reader->ended[p] = ended;
 		reader->remaining--;
 		if (reader->consumer == NULL)
 			return;
@@ -340,6 +342,18 @@ mesh_reader_partition_done(MeshReader *reader, int32 p)
 		else if (reader->next_assign >= reader->npartitions)
 			rd_kafka_assign(reader->consumer, NULL);
 	}
+}
+
+void
+mesh_reader_partition_done(MeshReader *reader, int32 p)
+{
+	finish_partition(reader, p, false);
+}
+
+bool
+mesh_reader_partition_ended(MeshReader *reader, int32 p)
+{
+	return p >= 0 && p < reader->npartitions && reader->ended[p];
 }
 
 rd_kafka_message_t *
@@ -431,7 +445,7 @@ mesh_reader_next(MeshReader *reader)
 				 */
 				if (p >= 0 && p < reader->npartitions && !reader->done[p] &&
 					offset >= reader->start[p])
-					mesh_reader_partition_done(reader, p);
+					finish_partition(reader, p, true);
 				continue;
 			}
 			if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
@@ -454,12 +468,12 @@ mesh_reader_next(MeshReader *reader)
 		}
 		if (msg->offset >= reader->end[p])
 		{
-			mesh_reader_partition_done(reader, p);
+			finish_partition(reader, p, true);
 			rd_kafka_message_destroy(msg);
 			continue;
 		}
 		if (msg->offset + 1 >= reader->end[p])
-			mesh_reader_partition_done(reader, p);
+			finish_partition(reader, p, true);
 
 		reader->delivered++;
 		reader->bytes += msg->len + msg->key_len;
@@ -536,6 +550,7 @@ mesh_reader_start(MeshReader *reader, int n, const int64 *start,
 	reader->start = palloc(sizeof(int64) * Max(n, 1));
 	reader->end = palloc(sizeof(int64) * Max(n, 1));
 	reader->done = palloc0(sizeof(bool) * Max(n, 1));
+	reader->ended = palloc0(sizeof(bool) * Max(n, 1));
 	reader->next = palloc0(sizeof(int64) * Max(n, 1));
 	memcpy(reader->start, start, sizeof(int64) * n);
 	memcpy(reader->end, end, sizeof(int64) * n);

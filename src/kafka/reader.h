@@ -56,6 +56,12 @@ extern rd_kafka_message_t *mesh_reader_next(MeshReader *reader);
 /* The caller wants nothing more of partition p. */
 extern void mesh_reader_partition_done(MeshReader *reader, int32 p);
 
+/*
+ * Was partition p read up to its end (not stopped by the caller, nor left
+ * unread because its range was empty)?
+ */
+extern bool mesh_reader_partition_ended(MeshReader *reader, int32 p);
+
 /* A Kafka message's timestamp (ms since the Unix epoch) as a timestamptz. */
 extern TimestampTz mesh_kafka_timestamp(int64 ms);
 

@@ -47,7 +47,7 @@ test_table(void)
 		  mesh_option_find("schema_registry_password", MESH_OPT_SERVER) == NULL,
 		  "registry password only on a user mapping");
 	mesh_option_names(MESH_OPT_TABLE, &names);
-	CHECK(strcmp(names.data, "product, topic, value_format, key_format, mode, on_error, transactional") == 0,
+	CHECK(strcmp(names.data, "product, topic, value_format, key_format, mode, on_error, transactional, bookmark") == 0,
 		  "table options in order: %s", names.data);
 }
 
@@ -76,6 +76,18 @@ test_values(void)
 	CHECK(!value_ok("brokers", MESH_OPT_SERVER, "[]:1", msg, hint), "empty IPv6 brackets");
 	CHECK(!value_ok("brokers", MESH_OPT_SERVER, ":9092", msg, hint), "no host");
 	CHECK(!value_ok("brokers", MESH_OPT_SERVER, "h:", msg, hint), "empty port");
+
+	/* bookmark names */
+	CHECK(value_ok("bookmark", MESH_OPT_TABLE, "risk_trades_2", msg, hint), "bookmark name: %s", msg);
+	CHECK(!value_ok("bookmark", MESH_OPT_TABLE, "Risk", msg, hint) &&
+		  strcmp(msg, "invalid value for option \"bookmark\": \"Risk\"") == 0 &&
+		  strstr(hint, "lowercase letter") != NULL, "bookmark with a capital: %s", msg);
+	CHECK(!value_ok("bookmark", MESH_OPT_TABLE, "2x", msg, hint), "bookmark starting with a digit");
+	CHECK(!value_ok("bookmark", MESH_OPT_TABLE, "a.b", msg, hint), "bookmark with a dot");
+	CHECK(!value_ok("bookmark", MESH_OPT_TABLE,
+					"a234567890123456789012345678901234567890123456789012345678901234", msg, hint),
+		  "bookmark of 64 characters");
+	CHECK(mesh_option_find("bookmark", MESH_OPT_SERVER) == NULL, "no bookmark on a server");
 
 	/* integers */
 	CHECK(value_ok("connect_timeout_ms", MESH_OPT_SERVER, "1", msg, hint), "timeout 1");
