@@ -177,7 +177,6 @@
 #include "core/avro_write.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,18 +249,7 @@ typedef struct ECompiler
 	char		why[512];
 } ECompiler;
 
-static void cfail(ECompiler *c, const char *fmt,...)
-			__attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
-
-static void
-cfail(ECompiler *c, const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	mesh_text_vformat(c->why, sizeof(c->why), 0, fmt, ap);
-	va_end(ap);
-}
+#define cfail(c, ...) mesh_text_format((c)->why, sizeof((c)->why), __VA_ARGS__)
 
 /* How errors name a type (mesh_avro_append_label). */
 static const char *

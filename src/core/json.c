@@ -913,21 +913,13 @@ mesh_json_get_string(const MeshJson *obj, const char *key)
 const char *
 mesh_json_type_name(const MeshJson *json)
 {
-	switch (json->type)
-	{
-		case MJ_NULL:
-			return "null";
-		case MJ_BOOL:
-			return "boolean";
-		case MJ_NUMBER:
-			return "number";
-		case MJ_STRING:
-			return "string";
-		case MJ_ARRAY:
-			return "array";
-		case MJ_OBJECT:
-			return "object";
-	}
+	static const char *const names[] = {
+		[MJ_NULL] = "null", [MJ_BOOL] = "boolean", [MJ_NUMBER] = "number",
+		[MJ_STRING] = "string", [MJ_ARRAY] = "array", [MJ_OBJECT] = "object",
+	};
+
+	if ((size_t) json->type < MESH_LENGTHOF(names))
+		return names[json->type];
 	return "value";
 }
 
