@@ -270,17 +270,25 @@ check_utf8(Dec *d, const uint8_t *s, size_t len, const char *what)
 	return true;
 }
 
+/* A union's or an enum's index: a long below count (of things, in kind). */
 static inline bool
-read_union_index(Dec *d, const DNode *n, int64_t *idx)
+read_index(Dec *d, const DNode *n, int64_t *idx, int count,
+		   const char *kind, const char *things)
 {
 	const uint8_t *at = d->p;
 
 	if (!read_long(d, idx, n->what))
 		return false;
-	if (MESH_UNLIKELY(*idx < 0 || *idx >= n->nbranches))
-		return dec_fail(d, at, "union index %lld out of range for %s (%d branches)",
-						(long long) *idx, n->what, n->nbranches);
+	if (MESH_UNLIKELY(*idx < 0 || *idx >= count))
+		return dec_fail(d, at, "%s index %lld out of range for %s (%d %s)",
+						kind, (long long) *idx, n->what, count, things);
 	return true;
+}
+
+static inline bool
+read_union_index(Dec *d, const DNode *n, int64_t *idx)
+{
+	return read_index(d, n, idx, n->nbranches, "union", "branches");
 }
 
 static inline bool
@@ -431,14 +439,7 @@ read_boolean(Dec *d, const DNode *n, bool *out)
 static inline bool
 read_enum_index(Dec *d, const DNode *n, int64_t *idx)
 {
-	const uint8_t *at = d->p;
-
-	if (!read_long(d, idx, n->what))
-		return false;
-	if (MESH_UNLIKELY(*idx < 0 || *idx >= n->nsymbols))
-		return dec_fail(d, at, "enum index %lld out of range for %s (%d symbols)",
-						(long long) *idx, n->what, n->nsymbols);
-	return true;
+	return read_index(d, n, idx, n->nsymbols, "enum", "symbols");
 }
 
 static bool
