@@ -723,12 +723,7 @@ mesh_avro_compile(const MeshAvroType *writer, const MeshAvroTarget *target,
 			const MeshAvroType *rt = slot->reader_type ? slot->reader_type
 				: writer->fields[wfield[s]].type;
 
-			memset(t, 0, sizeof(*t));
-			t->present = true;
-			t->kind = rt->kind;
-			t->logical = rt->logical;
-			t->precision = rt->precision;
-			t->scale = rt->scale;
+			mesh_avro_value_init(t, rt);
 			prog->fixup[s] = FIXUP_JSON;
 		}
 		else if (modes[s] == MODE_ITEMS)

@@ -256,6 +256,30 @@ need(Dec *d, size_t n, const char *kind, const char *what)
 	return true;
 }
 
+/* The next size bytes (a float, a double, a fixed) at *data, d past them. */
+static inline bool
+take(Dec *d, size_t size, const char *kind, const char *what,
+	 const uint8_t **data)
+{
+	if (!need(d, size, kind, what))
+		return false;
+	*data = d->p;
+	d->p += size;
+	return true;
+}
+
+/* A length, then that many bytes (a string, bytes, a map key) at *data. */
+static inline bool
+take_counted(Dec *d, const char *kind, const char *what,
+			 const uint8_t **data, int64_t *len)
+{
+	if (!read_length(d, len, kind, what))
+		return false;
+	*data = d->p;
+	d->p += *len;
+	return true;
+}
+
 static inline bool
 check_utf8(Dec *d, const uint8_t *s, size_t len, const char *what)
 {
@@ -414,11 +438,9 @@ read_key(Dec *d, const DNode *n, const uint8_t **key, size_t *klen, bool validat
 {
 	int64_t		len;
 
-	if (!read_length(d, &len, "map key", n->what))
+	if (!take_counted(d, "map key", n->what, key, &len))
 		return false;
-	*key = d->p;
 	*klen = (size_t) len;
-	d->p += len;
 	return !validate || check_utf8(d, *key, *klen, n->what);
 }
 
@@ -447,6 +469,7 @@ skip_node(Dec *d, const DNode *n, int depth)
 {
 	int64_t		v;
 	bool		b;
+	const uint8_t *skipped;
 
 	switch ((DOp) n->op)
 	{
@@ -459,26 +482,15 @@ skip_node(Dec *d, const DNode *n, int depth)
 		case OP_LONG:
 			return read_long(d, &v, n->what);
 		case OP_FLOAT:
-			if (!need(d, 4, "float", n->what))
-				return false;
-			d->p += 4;
-			return true;
+			return take(d, 4, "float", n->what, &skipped);
 		case OP_DOUBLE:
-			if (!need(d, 8, "double", n->what))
-				return false;
-			d->p += 8;
-			return true;
+			return take(d, 8, "double", n->what, &skipped);
 		case OP_BYTES:
 		case OP_STRING:
-			if (!read_length(d, &v, n->op == OP_STRING ? "string" : "bytes", n->what))
-				return false;
-			d->p += v;
-			return true;
+			return take_counted(d, n->op == OP_STRING ? "string" : "bytes",
+								n->what, &skipped, &v);
 		case OP_FIXED:
-			if (!need(d, (size_t) n->size, "fixed", n->what))
-				return false;
-			d->p += n->size;
-			return true;
+			return take(d, (size_t) n->size, "fixed", n->what, &skipped);
 		case OP_ENUM:
 			return read_enum_index(d, n, &v);
 		case OP_UNION:
@@ -503,9 +515,8 @@ skip_node(Dec *d, const DNode *n, int depth)
 					{
 						int64_t		klen;
 
-						if (!read_length(d, &klen, "map key", n->what))
+						if (!take_counted(d, "map key", n->what, &skipped, &klen))
 							return false;
-						d->p += klen;
 					}
 					if (!skip_node(d, n->child, depth + 1))
 						return false;
@@ -558,6 +569,7 @@ static bool
 read_scalar(Dec *d, const DNode *n, MeshAvroValue *v)
 {
 	const uint8_t *at = d->p;
+	const uint8_t *data;
 	int64_t		i = 0;
 
 	*v = n->tmpl;
@@ -586,26 +598,24 @@ read_scalar(Dec *d, const DNode *n, MeshAvroValue *v)
 			{
 				float		f;
 
-				if (!need(d, 4, "float", n->what))
+				if (!take(d, 4, "float", n->what, &data))
 					return false;
-				memcpy(&f, d->p, 4);	/* little-endian hosts only */
-				d->p += 4;
+				memcpy(&f, data, 4);	/* little-endian hosts only */
 				v->real = f;
 				return true;
 			}
 		case OP_DOUBLE:
-			if (!need(d, 8, "double", n->what))
+			if (!take(d, 8, "double", n->what, &data))
 				return false;
-			memcpy(&v->real, d->p, 8);
-			d->p += 8;
+			memcpy(&v->real, data, 8);
 			return true;
 		case OP_BYTES:
 		case OP_STRING:
-			if (!read_length(d, &i, n->op == OP_STRING ? "string" : "bytes", n->what))
+			if (!take_counted(d, n->op == OP_STRING ? "string" : "bytes",
+							  n->what, &data, &i))
 				return false;
-			v->data = (const char *) d->p;
+			v->data = (const char *) data;
 			v->len = (size_t) i;
-			d->p += i;
 			if (n->utf8 && !check_utf8(d, (const uint8_t *) v->data, v->len, n->what))
 				return false;
 			if (v->logical == AVRO_LT_UUID)
@@ -617,11 +627,10 @@ read_scalar(Dec *d, const DNode *n, MeshAvroValue *v)
 			}
 			return true;
 		case OP_FIXED:
-			if (!need(d, (size_t) n->size, "fixed", n->what))
+			if (!take(d, (size_t) n->size, "fixed", n->what, &data))
 				return false;
-			v->data = (const char *) d->p;
+			v->data = (const char *) data;
 			v->len = (size_t) n->size;
-			d->p += n->size;
 			return true;
 		case OP_ENUM:
 			{
