@@ -125,7 +125,7 @@ read_varint_slow(Dec *d, uint64_t *out, const char *what)
 
 /*
  * A varint at *pp, a position held in a local by the top-level loop (or
- * d->p itself: read_varint); d->p is left alone but on the slow path.
+ * d->p itself: read_long); d->p is left alone but on the slow path.
  * Where ten bytes are left, no bounds check is needed before each byte:
  * the common case, unrolled.
  */
@@ -192,22 +192,22 @@ take_varint(const uint8_t **pp, Dec *d, const char *what, uint64_t *out)
 	return true;
 }
 
-/* A varint at d->p. */
-static inline bool
-read_varint(Dec *d, uint64_t *out, const char *what)
+/* An Avro long at *pp (see take_varint): a varint, zigzag-decoded. */
+static inline __attribute__((always_inline)) bool
+take_long(const uint8_t **pp, Dec *d, const char *what, int64_t *out)
 {
-	return take_varint(&d->p, d, what, out);
+	uint64_t	u;
+
+	if (!take_varint(pp, d, what, &u))
+		return false;
+	*out = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
+	return true;
 }
 
 static inline bool
 read_long(Dec *d, int64_t *out, const char *what)
 {
-	uint64_t	u;
-
-	if (!read_varint(d, &u, what))
-		return false;
-	*out = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
-	return true;
+	return take_long(&d->p, d, what, out);
 }
 
 /* An int: at most 5 bytes, and a value that fits 32 bits. */
@@ -215,14 +215,12 @@ static inline bool
 read_int(Dec *d, int64_t *out, const char *what)
 {
 	const uint8_t *at = d->p;
-	uint64_t	u;
 	int64_t		v;
 
-	if (!read_varint(d, &u, what))
+	if (!read_long(d, &v, what))
 		return false;
 	if (MESH_UNLIKELY(d->p - at > 5))
 		return dec_fail(d, at, "int varint longer than 5 bytes for %s", what);
-	v = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
 	if (MESH_UNLIKELY(v < INT32_MIN || v > INT32_MAX))
 		return dec_fail(d, at, "int value %lld out of range for %s",
 						(long long) v, what);
@@ -1111,7 +1109,6 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 		const DNode *n = s->node;
 		MeshAvroValue *v = &values[s->vslot];
 		const uint8_t *at;
-		uint64_t	u;
 		int64_t		x;
 
 		if (s->reread)
@@ -1123,16 +1120,15 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 		{
 			case F_LONG:
 			case F_SKIP_LONG:
-				if (!take_varint(&p, &d, n->what, &u))
+				if (!take_long(&p, &d, n->what, &x))
 					return false;
 				if (s->fast == F_LONG)
-					v->integer = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
+					v->integer = x;
 				break;
 			case F_INT:
 			case F_SKIP_INT:
-				if (!take_varint(&p, &d, n->what, &u))
+				if (!take_long(&p, &d, n->what, &x))
 					return false;
-				x = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
 				if (MESH_UNLIKELY(p - at > 5 || x < INT32_MIN || x > INT32_MAX))
 				{
 					d.p = at;
@@ -1142,9 +1138,8 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 					v->integer = x;
 				break;
 			case F_TIMESTAMP:
-				if (!take_varint(&p, &d, n->what, &u))
+				if (!take_long(&p, &d, n->what, &v->integer))
 					return false;
-				v->integer = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
 				/* the range of PostgreSQL's timestamps (mesh_avro_check_value's) */
 				if (MESH_UNLIKELY(v->logical == AVRO_LT_TIMESTAMP_MILLIS ||
 								  v->logical == AVRO_LT_LOCAL_TIMESTAMP_MILLIS ?
@@ -1182,9 +1177,8 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 				}
 			case F_STRING:
 			case F_SKIP_LEN:
-				if (!take_varint(&p, &d, n->what, &u))
+				if (!take_long(&p, &d, n->what, &x))
 					return false;
-				x = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
 				if (MESH_UNLIKELY(x < 0 || (uint64_t) x > (uint64_t) (d.end - p)))
 				{
 					d.p = at;
