@@ -463,11 +463,9 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 
 				if (j->type != MJ_STRING)
 					break;
-				bytes = mesh_alloc(j->string_len + 1);
-				nb = mesh_avro_json_bytes(j, bytes);
-				if (nb < 0)
+				bytes = mesh_avro_json_bytes_dup(j, &nb);
+				if (bytes == NULL)
 				{
-					mesh_free(bytes);
 					cfail(c, "a %s default may hold only characters U+0000 to U+00FF",
 						  mesh_avro_kind_name(t->kind));
 					return false;

@@ -896,9 +896,8 @@ default_scalar(const MeshAvroType *type, const MeshJson *json,
 
 				if (json->type != MJ_STRING)
 					break;
-				bytes = mesh_alloc(json->string_len + 1);
-				n = mesh_avro_json_bytes(json, bytes);
-				if (n < 0 || (t->kind == AVRO_FIXED && n != t->size))
+				bytes = mesh_avro_json_bytes_dup(json, &n);
+				if (bytes == NULL || (t->kind == AVRO_FIXED && n != t->size))
 					break;
 				v->data = bytes;
 				v->len = (size_t) n;

@@ -189,6 +189,20 @@ mesh_avro_append_label(MeshBuf *buf, const MeshAvroType *t)
 	}
 }
 
+char *
+mesh_avro_json_bytes_dup(const MeshJson *json, int64_t *n)
+{
+	char	   *bytes = mesh_alloc(json->string_len + 1);
+
+	*n = mesh_avro_json_bytes(json, bytes);
+	if (*n < 0)
+	{
+		mesh_free(bytes);
+		return NULL;
+	}
+	return bytes;
+}
+
 int64_t
 mesh_avro_json_bytes(const MeshJson *json, char *out)
 {
