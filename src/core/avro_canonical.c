@@ -47,6 +47,14 @@ append_string(MeshBuf *buf, const char *s)
 	mesh_buf_append_json_string(buf, s, strlen(s));
 }
 
+/* The comma before each element of a list but the first. */
+static void
+append_comma(MeshBuf *buf, int i)
+{
+	if (i > 0)
+		mesh_buf_append_char(buf, ',');
+}
+
 /*
  * [PRIMITIVES] simple names; [FULLNAMES] full names, no "namespace";
  * [STRIP] and [ORDER] name, type, fields, symbols, items, values, size;
@@ -86,8 +94,7 @@ canonical_write(MeshBuf *buf, const MeshAvroType *t, MeshMap *seen)
 			mesh_buf_append_char(buf, '[');
 			for (i = 0; i < t->nbranches; i++)
 			{
-				if (i > 0)
-					mesh_buf_append_char(buf, ',');
+				append_comma(buf, i);
 				canonical_write(buf, t->branches[i], seen);
 			}
 			mesh_buf_append_char(buf, ']');
@@ -114,8 +121,7 @@ canonical_write(MeshBuf *buf, const MeshAvroType *t, MeshMap *seen)
 		mesh_buf_append_str(buf, ",\"fields\":[");
 		for (i = 0; i < t->nfields; i++)
 		{
-			if (i > 0)
-				mesh_buf_append_char(buf, ',');
+			append_comma(buf, i);
 			mesh_buf_append_str(buf, "{\"name\":");
 			append_string(buf, t->fields[i].name);
 			mesh_buf_append_str(buf, ",\"type\":");
@@ -129,8 +135,7 @@ canonical_write(MeshBuf *buf, const MeshAvroType *t, MeshMap *seen)
 		mesh_buf_append_str(buf, ",\"symbols\":[");
 		for (i = 0; i < t->nsymbols; i++)
 		{
-			if (i > 0)
-				mesh_buf_append_char(buf, ',');
+			append_comma(buf, i);
 			append_string(buf, t->symbols[i]);
 		}
 		mesh_buf_append_char(buf, ']');

@@ -34,7 +34,6 @@
  */
 #include "core/avro_program.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,18 +51,8 @@ typedef struct Compiler
 	char		why[512];		/* why the last compile_node failed */
 } Compiler;
 
-static void cfail(Compiler *c, const char *fmt,...)
-			__attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
-
-static void
-cfail(Compiler *c, const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	mesh_text_vformat(c->why, sizeof(c->why), 0, fmt, ap);
-	va_end(ap);
-}
+/* Say why compile_node failed. */
+#define cfail(c, ...) mesh_text_format((c)->why, sizeof((c)->why), __VA_ARGS__)
 
 /* A type as the errors name it: "int", "record \"x.Y\"", "union". */
 static const char *
@@ -734,12 +723,7 @@ mesh_avro_compile(const MeshAvroType *writer, const MeshAvroTarget *target,
 			const MeshAvroType *rt = slot->reader_type ? slot->reader_type
 				: writer->fields[wfield[s]].type;
 
-			memset(t, 0, sizeof(*t));
-			t->present = true;
-			t->kind = rt->kind;
-			t->logical = rt->logical;
-			t->precision = rt->precision;
-			t->scale = rt->scale;
+			mesh_avro_value_init(t, rt);
 			prog->fixup[s] = FIXUP_JSON;
 		}
 		else if (modes[s] == MODE_ITEMS)

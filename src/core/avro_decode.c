@@ -125,7 +125,7 @@ read_varint_slow(Dec *d, uint64_t *out, const char *what)
 
 /*
  * A varint at *pp, a position held in a local by the top-level loop (or
- * d->p itself: read_varint); d->p is left alone but on the slow path.
+ * d->p itself: read_long); d->p is left alone but on the slow path.
  * Where ten bytes are left, no bounds check is needed before each byte:
  * the common case, unrolled.
  */
@@ -192,22 +192,22 @@ take_varint(const uint8_t **pp, Dec *d, const char *what, uint64_t *out)
 	return true;
 }
 
-/* A varint at d->p. */
-static inline bool
-read_varint(Dec *d, uint64_t *out, const char *what)
+/* An Avro long at *pp (see take_varint): a varint, zigzag-decoded. */
+static inline __attribute__((always_inline)) bool
+take_long(const uint8_t **pp, Dec *d, const char *what, int64_t *out)
 {
-	return take_varint(&d->p, d, what, out);
+	uint64_t	u;
+
+	if (!take_varint(pp, d, what, &u))
+		return false;
+	*out = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
+	return true;
 }
 
 static inline bool
 read_long(Dec *d, int64_t *out, const char *what)
 {
-	uint64_t	u;
-
-	if (!read_varint(d, &u, what))
-		return false;
-	*out = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
-	return true;
+	return take_long(&d->p, d, what, out);
 }
 
 /* An int: at most 5 bytes, and a value that fits 32 bits. */
@@ -215,14 +215,12 @@ static inline bool
 read_int(Dec *d, int64_t *out, const char *what)
 {
 	const uint8_t *at = d->p;
-	uint64_t	u;
 	int64_t		v;
 
-	if (!read_varint(d, &u, what))
+	if (!read_long(d, &v, what))
 		return false;
 	if (MESH_UNLIKELY(d->p - at > 5))
 		return dec_fail(d, at, "int varint longer than 5 bytes for %s", what);
-	v = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
 	if (MESH_UNLIKELY(v < INT32_MIN || v > INT32_MAX))
 		return dec_fail(d, at, "int value %lld out of range for %s",
 						(long long) v, what);
@@ -256,6 +254,30 @@ need(Dec *d, size_t n, const char *kind, const char *what)
 	return true;
 }
 
+/* The next size bytes (a float, a double, a fixed) at *data, d past them. */
+static inline bool
+take(Dec *d, size_t size, const char *kind, const char *what,
+	 const uint8_t **data)
+{
+	if (!need(d, size, kind, what))
+		return false;
+	*data = d->p;
+	d->p += size;
+	return true;
+}
+
+/* A length, then that many bytes (a string, bytes, a map key) at *data. */
+static inline bool
+take_counted(Dec *d, const char *kind, const char *what,
+			 const uint8_t **data, int64_t *len)
+{
+	if (!read_length(d, len, kind, what))
+		return false;
+	*data = d->p;
+	d->p += *len;
+	return true;
+}
+
 static inline bool
 check_utf8(Dec *d, const uint8_t *s, size_t len, const char *what)
 {
@@ -270,17 +292,25 @@ check_utf8(Dec *d, const uint8_t *s, size_t len, const char *what)
 	return true;
 }
 
+/* A union's or an enum's index: a long below count (of things, in kind). */
 static inline bool
-read_union_index(Dec *d, const DNode *n, int64_t *idx)
+read_index(Dec *d, const DNode *n, int64_t *idx, int count,
+		   const char *kind, const char *things)
 {
 	const uint8_t *at = d->p;
 
 	if (!read_long(d, idx, n->what))
 		return false;
-	if (MESH_UNLIKELY(*idx < 0 || *idx >= n->nbranches))
-		return dec_fail(d, at, "union index %lld out of range for %s (%d branches)",
-						(long long) *idx, n->what, n->nbranches);
+	if (MESH_UNLIKELY(*idx < 0 || *idx >= count))
+		return dec_fail(d, at, "%s index %lld out of range for %s (%d %s)",
+						kind, (long long) *idx, n->what, count, things);
 	return true;
+}
+
+static inline bool
+read_union_index(Dec *d, const DNode *n, int64_t *idx)
+{
+	return read_index(d, n, idx, n->nbranches, "union", "branches");
 }
 
 static inline bool
@@ -406,11 +436,9 @@ read_key(Dec *d, const DNode *n, const uint8_t **key, size_t *klen, bool validat
 {
 	int64_t		len;
 
-	if (!read_length(d, &len, "map key", n->what))
+	if (!take_counted(d, "map key", n->what, key, &len))
 		return false;
-	*key = d->p;
 	*klen = (size_t) len;
-	d->p += len;
 	return !validate || check_utf8(d, *key, *klen, n->what);
 }
 
@@ -431,14 +459,7 @@ read_boolean(Dec *d, const DNode *n, bool *out)
 static inline bool
 read_enum_index(Dec *d, const DNode *n, int64_t *idx)
 {
-	const uint8_t *at = d->p;
-
-	if (!read_long(d, idx, n->what))
-		return false;
-	if (MESH_UNLIKELY(*idx < 0 || *idx >= n->nsymbols))
-		return dec_fail(d, at, "enum index %lld out of range for %s (%d symbols)",
-						(long long) *idx, n->what, n->nsymbols);
-	return true;
+	return read_index(d, n, idx, n->nsymbols, "enum", "symbols");
 }
 
 static bool
@@ -446,6 +467,7 @@ skip_node(Dec *d, const DNode *n, int depth)
 {
 	int64_t		v;
 	bool		b;
+	const uint8_t *skipped;
 
 	switch ((DOp) n->op)
 	{
@@ -458,26 +480,15 @@ skip_node(Dec *d, const DNode *n, int depth)
 		case OP_LONG:
 			return read_long(d, &v, n->what);
 		case OP_FLOAT:
-			if (!need(d, 4, "float", n->what))
-				return false;
-			d->p += 4;
-			return true;
+			return take(d, 4, "float", n->what, &skipped);
 		case OP_DOUBLE:
-			if (!need(d, 8, "double", n->what))
-				return false;
-			d->p += 8;
-			return true;
+			return take(d, 8, "double", n->what, &skipped);
 		case OP_BYTES:
 		case OP_STRING:
-			if (!read_length(d, &v, n->op == OP_STRING ? "string" : "bytes", n->what))
-				return false;
-			d->p += v;
-			return true;
+			return take_counted(d, n->op == OP_STRING ? "string" : "bytes",
+								n->what, &skipped, &v);
 		case OP_FIXED:
-			if (!need(d, (size_t) n->size, "fixed", n->what))
-				return false;
-			d->p += n->size;
-			return true;
+			return take(d, (size_t) n->size, "fixed", n->what, &skipped);
 		case OP_ENUM:
 			return read_enum_index(d, n, &v);
 		case OP_UNION:
@@ -502,9 +513,8 @@ skip_node(Dec *d, const DNode *n, int depth)
 					{
 						int64_t		klen;
 
-						if (!read_length(d, &klen, "map key", n->what))
+						if (!take_counted(d, "map key", n->what, &skipped, &klen))
 							return false;
-						d->p += klen;
 					}
 					if (!skip_node(d, n->child, depth + 1))
 						return false;
@@ -557,6 +567,7 @@ static bool
 read_scalar(Dec *d, const DNode *n, MeshAvroValue *v)
 {
 	const uint8_t *at = d->p;
+	const uint8_t *data;
 	int64_t		i = 0;
 
 	*v = n->tmpl;
@@ -585,26 +596,24 @@ read_scalar(Dec *d, const DNode *n, MeshAvroValue *v)
 			{
 				float		f;
 
-				if (!need(d, 4, "float", n->what))
+				if (!take(d, 4, "float", n->what, &data))
 					return false;
-				memcpy(&f, d->p, 4);	/* little-endian hosts only */
-				d->p += 4;
+				memcpy(&f, data, 4);	/* little-endian hosts only */
 				v->real = f;
 				return true;
 			}
 		case OP_DOUBLE:
-			if (!need(d, 8, "double", n->what))
+			if (!take(d, 8, "double", n->what, &data))
 				return false;
-			memcpy(&v->real, d->p, 8);
-			d->p += 8;
+			memcpy(&v->real, data, 8);
 			return true;
 		case OP_BYTES:
 		case OP_STRING:
-			if (!read_length(d, &i, n->op == OP_STRING ? "string" : "bytes", n->what))
+			if (!take_counted(d, n->op == OP_STRING ? "string" : "bytes",
+							  n->what, &data, &i))
 				return false;
-			v->data = (const char *) d->p;
+			v->data = (const char *) data;
 			v->len = (size_t) i;
-			d->p += i;
 			if (n->utf8 && !check_utf8(d, (const uint8_t *) v->data, v->len, n->what))
 				return false;
 			if (v->logical == AVRO_LT_UUID)
@@ -616,11 +625,10 @@ read_scalar(Dec *d, const DNode *n, MeshAvroValue *v)
 			}
 			return true;
 		case OP_FIXED:
-			if (!need(d, (size_t) n->size, "fixed", n->what))
+			if (!take(d, (size_t) n->size, "fixed", n->what, &data))
 				return false;
-			v->data = (const char *) d->p;
+			v->data = (const char *) data;
 			v->len = (size_t) n->size;
-			d->p += n->size;
 			return true;
 		case OP_ENUM:
 			{
@@ -1101,7 +1109,6 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 		const DNode *n = s->node;
 		MeshAvroValue *v = &values[s->vslot];
 		const uint8_t *at;
-		uint64_t	u;
 		int64_t		x;
 
 		if (s->reread)
@@ -1113,16 +1120,15 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 		{
 			case F_LONG:
 			case F_SKIP_LONG:
-				if (!take_varint(&p, &d, n->what, &u))
+				if (!take_long(&p, &d, n->what, &x))
 					return false;
 				if (s->fast == F_LONG)
-					v->integer = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
+					v->integer = x;
 				break;
 			case F_INT:
 			case F_SKIP_INT:
-				if (!take_varint(&p, &d, n->what, &u))
+				if (!take_long(&p, &d, n->what, &x))
 					return false;
-				x = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
 				if (MESH_UNLIKELY(p - at > 5 || x < INT32_MIN || x > INT32_MAX))
 				{
 					d.p = at;
@@ -1132,9 +1138,8 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 					v->integer = x;
 				break;
 			case F_TIMESTAMP:
-				if (!take_varint(&p, &d, n->what, &u))
+				if (!take_long(&p, &d, n->what, &v->integer))
 					return false;
-				v->integer = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
 				/* the range of PostgreSQL's timestamps (mesh_avro_check_value's) */
 				if (MESH_UNLIKELY(v->logical == AVRO_LT_TIMESTAMP_MILLIS ||
 								  v->logical == AVRO_LT_LOCAL_TIMESTAMP_MILLIS ?
@@ -1172,9 +1177,8 @@ mesh_avro_decode(MeshAvroProgram *prog, const uint8_t *data, size_t len,
 				}
 			case F_STRING:
 			case F_SKIP_LEN:
-				if (!take_varint(&p, &d, n->what, &u))
+				if (!take_long(&p, &d, n->what, &x))
 					return false;
-				x = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
 				if (MESH_UNLIKELY(x < 0 || (uint64_t) x > (uint64_t) (d.end - p)))
 				{
 					d.p = at;

@@ -178,7 +178,6 @@
 #include "core/avro_write.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,18 +250,7 @@ typedef struct ECompiler
 	char		why[512];
 } ECompiler;
 
-static void cfail(ECompiler *c, const char *fmt,...)
-			__attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
-
-static void
-cfail(ECompiler *c, const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	mesh_text_vformat(c->why, sizeof(c->why), 0, fmt, ap);
-	va_end(ap);
-}
+#define cfail(c, ...) mesh_text_format((c)->why, sizeof((c)->why), __VA_ARGS__)
 
 /* How errors name a type (mesh_avro_append_label). */
 static const char *
@@ -476,11 +464,9 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 
 				if (j->type != MJ_STRING)
 					break;
-				bytes = mesh_alloc(j->string_len + 1);
-				nb = mesh_avro_json_bytes(j, bytes);
-				if (nb < 0)
+				bytes = mesh_avro_json_bytes_dup(j, &nb);
+				if (bytes == NULL)
 				{
-					mesh_free(bytes);
 					cfail(c, "a %s default may hold only characters U+0000 to U+00FF",
 						  mesh_avro_kind_name(t->kind));
 					return false;

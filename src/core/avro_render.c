@@ -833,6 +833,17 @@ default_type(const MeshAvroType *t)
 	return t;
 }
 
+void
+mesh_avro_value_init(MeshAvroValue *v, const MeshAvroType *t)
+{
+	memset(v, 0, sizeof(*v));
+	v->present = true;
+	v->kind = t->kind;
+	v->logical = t->logical;
+	v->precision = t->precision;
+	v->scale = t->scale;
+}
+
 static bool
 default_scalar(const MeshAvroType *type, const MeshJson *json,
 			   MeshAvroValue *v, char *why, size_t whylen)
@@ -840,12 +851,7 @@ default_scalar(const MeshAvroType *type, const MeshJson *json,
 	const MeshAvroType *t = default_type(type);
 	int			i;
 
-	memset(v, 0, sizeof(*v));
-	v->present = true;
-	v->kind = t->kind;
-	v->logical = t->logical;
-	v->precision = t->precision;
-	v->scale = t->scale;
+	mesh_avro_value_init(v, t);
 	switch (t->kind)
 	{
 		case AVRO_NULL:
@@ -890,9 +896,8 @@ default_scalar(const MeshAvroType *type, const MeshJson *json,
 
 				if (json->type != MJ_STRING)
 					break;
-				bytes = mesh_alloc(json->string_len + 1);
-				n = mesh_avro_json_bytes(json, bytes);
-				if (n < 0 || (t->kind == AVRO_FIXED && n != t->size))
+				bytes = mesh_avro_json_bytes_dup(json, &n);
+				if (bytes == NULL || (t->kind == AVRO_FIXED && n != t->size))
 					break;
 				v->data = bytes;
 				v->len = (size_t) n;

@@ -12,6 +12,12 @@
 #include "core/avro_decode.h"
 
 /*
+ * An empty value of type t, present: its kind, logical type, precision
+ * and scale, nothing else.
+ */
+extern void mesh_avro_value_init(MeshAvroValue *v, const MeshAvroType *t);
+
+/*
  * Whether a scalar fits the PostgreSQL type its logical type maps to (a
  * date, time or timestamp within range, a valid uuid): NULL if it does,
  * else why not (in why).

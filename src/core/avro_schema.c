@@ -106,9 +106,6 @@ static bool validate_value(AvroParser *p, const MeshAvroType *t,
 						   const MeshJson *v);
 static void av_error(AvroParser *p, const char *fmt,...)
 			__attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
-static void av_why(AvroParser *p, const char *fmt,...)
-			__attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
-
 /* Logical types: their names and the types they apply to. */
 static const struct
 {
@@ -192,6 +189,20 @@ mesh_avro_append_label(MeshBuf *buf, const MeshAvroType *t)
 	}
 }
 
+char *
+mesh_avro_json_bytes_dup(const MeshJson *json, int64_t *n)
+{
+	char	   *bytes = mesh_alloc(json->string_len + 1);
+
+	*n = mesh_avro_json_bytes(json, bytes);
+	if (*n < 0)
+	{
+		mesh_free(bytes);
+		return NULL;
+	}
+	return bytes;
+}
+
 int64_t
 mesh_avro_json_bytes(const MeshJson *json, char *out)
 {
@@ -253,15 +264,7 @@ av_error(AvroParser *p, const char *fmt,...)
 }
 
 /* Say why a default does not match its type (reported by the caller). */
-static void
-av_why(AvroParser *p, const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	mesh_text_vformat(p->why, sizeof(p->why), 0, fmt, ap);
-	va_end(ap);
-}
+#define av_why(p, ...) mesh_text_format((p)->why, sizeof((p)->why), __VA_ARGS__)
 
 /* ------------------------------------------------------------------------
  * Names

@@ -112,6 +112,8 @@ extern void mesh_avro_append_label(MeshBuf *buf, const MeshAvroType *type);
  * Returns their number, or -1 when a code point is above U+00FF.
  */
 extern int64_t mesh_avro_json_bytes(const MeshJson *json, char *out);
+/* The same bytes in a new block (mesh_alloc), *n of them; NULL for -1. */
+extern char *mesh_avro_json_bytes_dup(const MeshJson *json, int64_t *n);
 
 /*
  * mesh_avro_parse with flags.  MESH_AVRO_LAX_DEFAULTS: a field default that

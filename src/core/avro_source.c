@@ -143,39 +143,34 @@ mesh_src_number(const MeshSrc *src)
 static const char *
 value_kind_name(const MeshSrc *src)
 {
-	switch (src->kind)
+	static const char *const names[] = {
+		[MESH_SRC_NULL] = "a null", [MESH_SRC_BOOLEAN] = "a boolean",
+		[MESH_SRC_REAL] = "a real", [MESH_SRC_TEXT] = "a text",
+		[MESH_SRC_BYTES] = "a bytes", [MESH_SRC_ITEMS] = "an array",
+	};
+
+	if (src->kind == MESH_SRC_INTEGER)
 	{
-		case MESH_SRC_NULL:
-			return "a null";
-		case MESH_SRC_BOOLEAN:
-			return "a boolean";
-		case MESH_SRC_INTEGER:
-			switch (src->logical)
-			{
-				case AVRO_LT_DATE:
-					return "a date";
-				case AVRO_LT_TIME_MILLIS:
-				case AVRO_LT_TIME_MICROS:
-					return "a time";
-				case AVRO_LT_TIMESTAMP_MILLIS:
-				case AVRO_LT_TIMESTAMP_MICROS:
-				case AVRO_LT_LOCAL_TIMESTAMP_MILLIS:
-				case AVRO_LT_LOCAL_TIMESTAMP_MICROS:
-					return "a timestamp";
-				default:
-					return "an integer";
-			}
-		case MESH_SRC_REAL:
-			return "a real";
-		case MESH_SRC_TEXT:
-			return "a text";
-		case MESH_SRC_BYTES:
-			return "a bytes";
-		case MESH_SRC_ITEMS:
-			return "an array";
-		default:
-			return "a JSON";
+		switch (src->logical)
+		{
+			case AVRO_LT_DATE:
+				return "a date";
+			case AVRO_LT_TIME_MILLIS:
+			case AVRO_LT_TIME_MICROS:
+				return "a time";
+			case AVRO_LT_TIMESTAMP_MILLIS:
+			case AVRO_LT_TIMESTAMP_MICROS:
+			case AVRO_LT_LOCAL_TIMESTAMP_MILLIS:
+			case AVRO_LT_LOCAL_TIMESTAMP_MICROS:
+				return "a timestamp";
+			default:
+				return "an integer";
+		}
 	}
+	/* the JSON kinds (number, string, object, JSON text) have no entry */
+	if ((size_t) src->kind < MESH_LENGTHOF(names) && names[src->kind] != NULL)
+		return names[src->kind];
+	return "a JSON";
 }
 
 const char *

@@ -23,7 +23,6 @@
 #include "core/avro_write.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,20 +66,8 @@ path_text(const AvroWriter *e, char *buf, size_t buflen)
 	return buf;
 }
 
-static bool efail(AvroWriter *e, const char *fmt,...)
-			__attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
-
 /* Report an error and return false. */
-static bool
-efail(AvroWriter *e, const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	mesh_text_vformat(e->errbuf, e->errlen, 0, fmt, ap);
-	va_end(ap);
-	return false;
-}
+#define efail(e, ...) (mesh_text_format((e)->errbuf, (e)->errlen, __VA_ARGS__), false)
 
 #define AE_PATH_TEXT(e, buf) path_text((e), (buf), sizeof(buf))
 
@@ -777,15 +764,15 @@ write_fields(AvroWriter *e, const ENode *n, const MeshSrc *src, int depth)
 
 		if (f < 0)
 		{
-			efail(e, "unknown member %s in field \"%s\" (Avro %s)",
-				  mesh_text_quote(q, sizeof(q), src->keys[i], strlen(src->keys[i])),
-				  AE_PATH_TEXT(e, p), n->label);
+			(void) efail(e, "unknown member %s in field \"%s\" (Avro %s)",
+				     mesh_text_quote(q, sizeof(q), src->keys[i], strlen(src->keys[i])),
+				     AE_PATH_TEXT(e, p), n->label);
 			goto done;
 		}
 		if (member[f] >= 0)
 		{
 			avro_path_push_name(e, n->fields[f].field->name, strlen(n->fields[f].field->name));
-			efail(e, "field \"%s\" is given twice (by its name and an alias)", AE_PATH_TEXT(e, p));
+			(void) efail(e, "field \"%s\" is given twice (by its name and an alias)", AE_PATH_TEXT(e, p));
 			path_pop(e);
 			goto done;
 		}
@@ -808,7 +795,7 @@ write_fields(AvroWriter *e, const ENode *n, const MeshSrc *src, int depth)
 			mesh_buf_add(e->o, f->fill, f->fill_len);
 		else
 		{
-			efail(e, "field \"%s\" is missing and has no default", AE_PATH_TEXT(e, p));
+			(void) efail(e, "field \"%s\" is missing and has no default", AE_PATH_TEXT(e, p));
 			goto done;
 		}
 		path_pop(e);

@@ -155,27 +155,30 @@ avro_put_bytes(MeshBuf *o, const char *d, size_t n)
 
 /* IEEE 754 little-endian, as Avro writes floats and doubles */
 static inline void
+avro_put_little_endian(MeshBuf *o, const void *value, size_t size)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	unsigned char bytes[8];
+	size_t		i;
+
+	for (i = 0; i < size; i++)
+		bytes[i] = ((const unsigned char *) value)[size - 1 - i];
+	mesh_buf_add(o, bytes, size);
+#else
+	mesh_buf_add(o, value, size);
+#endif
+}
+
+static inline void
 avro_put_float(MeshBuf *o, float f)
 {
-	uint32_t	u;
-
-	memcpy(&u, &f, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	u = __builtin_bswap32(u);
-#endif
-	mesh_buf_add(o, &u, 4);
+	avro_put_little_endian(o, &f, sizeof(f));
 }
 
 static inline void
 avro_put_double(MeshBuf *o, double d)
 {
-	uint64_t	u;
-
-	memcpy(&u, &d, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	u = __builtin_bswap64(u);
-#endif
-	mesh_buf_add(o, &u, 8);
+	avro_put_little_endian(o, &d, sizeof(d));
 }
 
 /* A small non-negative int (a union index) as its one-byte varint. */

@@ -76,6 +76,10 @@ static const unsigned char json_plain[256] = {
 	[0x5D ... 0x7F] = 1
 };
 
+/* The bytes JSON escapes with one letter, and their letters: \" \\ \b \f \n \r \t */
+static const char json_short_escaped[] = "\"\\\b\f\n\r\t";
+static const char json_short_escapes[] = "\"\\bfnrt";
+
 void
 mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len)
 {
@@ -90,6 +94,7 @@ mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len)
 		unsigned char c = u[i];
 		char		esc[6];
 		size_t		n;
+		const char *short_escape;
 
 		if (MESH_LIKELY(json_plain[c]))
 		{
@@ -105,39 +110,21 @@ mesh_buf_append_json_string(MeshBuf *buf, const char *s, size_t len)
 		/* flush the run of plain characters, then escape this byte */
 		mesh_buf_add(buf, s + run, i - run);
 		esc[0] = '\\';
-		n = 2;
-		switch (c)
+		short_escape = c != '\0' ? strchr(json_short_escaped, c) : NULL;
+		if (short_escape != NULL)
 		{
-			case '"':
-				esc[1] = '"';
-				break;
-			case '\\':
-				esc[1] = '\\';
-				break;
-			case '\b':
-				esc[1] = 'b';
-				break;
-			case '\f':
-				esc[1] = 'f';
-				break;
-			case '\n':
-				esc[1] = 'n';
-				break;
-			case '\r':
-				esc[1] = 'r';
-				break;
-			case '\t':
-				esc[1] = 't';
-				break;
-			default:
-				/* a control character, or not UTF-8: U+FFFD */
-				esc[1] = 'u';
-				esc[2] = c < 0x80 ? '0' : 'f';
-				esc[3] = c < 0x80 ? '0' : 'f';
-				esc[4] = c < 0x80 ? mesh_hex_chars[c >> 4] : 'f';
-				esc[5] = c < 0x80 ? mesh_hex_chars[c & 15] : 'd';
-				n = 6;
-				break;
+			esc[1] = json_short_escapes[short_escape - json_short_escaped];
+			n = 2;
+		}
+		else
+		{
+			/* a control character, or not UTF-8: U+FFFD */
+			esc[1] = 'u';
+			esc[2] = c < 0x80 ? '0' : 'f';
+			esc[3] = c < 0x80 ? '0' : 'f';
+			esc[4] = c < 0x80 ? mesh_hex_chars[c >> 4] : 'f';
+			esc[5] = c < 0x80 ? mesh_hex_chars[c & 15] : 'd';
+			n = 6;
 		}
 		mesh_buf_add(buf, esc, n);
 		i++;

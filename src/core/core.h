@@ -41,6 +41,9 @@ extern char *mesh_strndup(const char *s, size_t len);
 #define MESH_LIKELY(x)		__builtin_expect(!!(x), 1)
 #define MESH_UNLIKELY(x)	__builtin_expect(!!(x), 0)
 
+/* The number of elements of an array (not a pointer). */
+#define MESH_LENGTHOF(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* The largest block the server allocates (MaxAllocSize). */
 #define MESH_MAX_ALLOC		((size_t) 0x3FFFFFFF)
 

@@ -24,6 +24,21 @@
 /* A decimal exponent beyond this makes every non-zero value unwritable. */
 #define DECIMAL_MAX_EXPONENT	100000
 
+void
+mesh_decimal_negate(uint8_t *out, const uint8_t *b, size_t len)
+{
+	int			carry = 1;
+	size_t		i;
+
+	for (i = len; i-- > 0;)
+	{
+		int			v = (uint8_t) ~b[i] + carry;
+
+		out[i] = (uint8_t) v;
+		carry = v >> 8;
+	}
+}
+
 const char *
 mesh_decimal_to_text(MeshBuf *o, const uint8_t *b, size_t len, int precision,
 			 int scale, char *why, size_t whylen)
@@ -65,17 +80,7 @@ mesh_decimal_to_text(MeshBuf *o, const uint8_t *b, size_t len, int precision,
 	/* the magnitude */
 	memcpy(mag, b + start, n);
 	if (neg)
-	{
-		int			carry = 1;
-
-		for (i = n; i-- > 0;)
-		{
-			int			v = (uint8_t) ~mag[i] + carry;
-
-			mag[i] = (uint8_t) v;
-			carry = v >> 8;
-		}
-	}
+		mesh_decimal_negate(mag, mag, n);
 	/* to base 10^9, most significant byte first */
 	for (i = 0; i < n; i++)
 	{
@@ -150,7 +155,7 @@ is_not_finite(const char *s, size_t len)
 	};
 	size_t		i;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+	for (i = 0; i < MESH_LENGTHOF(words); i++)
 	{
 		size_t		k;
 
@@ -349,21 +354,13 @@ mesh_decimal_from_text(const char *s, size_t len, int scale, int limit,
 	{
 		bool		power = mag[0] == 0x80;
 		size_t		j;
-		int			carry = 1;
 
 		for (j = 1; power && j < magn; j++)
 			if (mag[j] != 0)
 				power = false;
 		if (mag[0] > 0x80 || (mag[0] == 0x80 && !power))
 			out[m++] = 0xFF;
-		/* negate: invert and add one, from the last byte */
-		for (j = magn; j-- > 0;)
-		{
-			int			v = (uint8_t) ~mag[j] + carry;
-
-			out[m + j] = (uint8_t) v;
-			carry = v >> 8;
-		}
+		mesh_decimal_negate(out + m, mag, magn);
 		m += magn;
 	}
 	*outlen = m;

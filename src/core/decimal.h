@@ -29,6 +29,12 @@ extern const char *mesh_decimal_to_text(MeshBuf *o, const uint8_t *b,
 										size_t len, int precision, int scale,
 										char *why, size_t whylen);
 
+/*
+ * Negate the two's-complement big-endian integer in the len bytes at b,
+ * into out (which may be b): invert, and add one from the last byte.
+ */
+extern void mesh_decimal_negate(uint8_t *out, const uint8_t *b, size_t len);
+
 /* Why a decimal text cannot be written. */
 typedef enum MeshDecimalError
 {

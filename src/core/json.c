@@ -418,6 +418,20 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The digits of a fraction or exponent at *i, at least one; where names it. */
+static bool
+json_skip_digits(JsonParser *p, size_t *i, const char *where)
+{
+	if (*i >= p->len || !is_digit(p->s[*i]))
+	{
+		json_error(p, *i, "invalid number: expected a digit %s", where);
+		return false;
+	}
+	while (*i < p->len && is_digit(p->s[*i]))
+		(*i)++;
+	return true;
+}
+
 static bool
 json_parse_number(JsonParser *p, MeshJson *node)
 {
@@ -450,13 +464,8 @@ json_parse_number(JsonParser *p, MeshJson *node)
 	{
 		integral = false;
 		i++;
-		if (i >= p->len || !is_digit(s[i]))
-		{
-			json_error(p, i, "invalid number: expected a digit after '.'");
+		if (!json_skip_digits(p, &i, "after '.'"))
 			return false;
-		}
-		while (i < p->len && is_digit(s[i]))
-			i++;
 	}
 	if (i < p->len && (s[i] == 'e' || s[i] == 'E'))
 	{
@@ -464,13 +473,8 @@ json_parse_number(JsonParser *p, MeshJson *node)
 		i++;
 		if (i < p->len && (s[i] == '+' || s[i] == '-'))
 			i++;
-		if (i >= p->len || !is_digit(s[i]))
-		{
-			json_error(p, i, "invalid number: expected a digit in the exponent");
+		if (!json_skip_digits(p, &i, "in the exponent"))
 			return false;
-		}
-		while (i < p->len && is_digit(s[i]))
-			i++;
 	}
 
 	node->type = MJ_NUMBER;
@@ -913,21 +917,13 @@ mesh_json_get_string(const MeshJson *obj, const char *key)
 const char *
 mesh_json_type_name(const MeshJson *json)
 {
-	switch (json->type)
-	{
-		case MJ_NULL:
-			return "null";
-		case MJ_BOOL:
-			return "boolean";
-		case MJ_NUMBER:
-			return "number";
-		case MJ_STRING:
-			return "string";
-		case MJ_ARRAY:
-			return "array";
-		case MJ_OBJECT:
-			return "object";
-	}
+	static const char *const names[] = {
+		[MJ_NULL] = "null", [MJ_BOOL] = "boolean", [MJ_NUMBER] = "number",
+		[MJ_STRING] = "string", [MJ_ARRAY] = "array", [MJ_OBJECT] = "object",
+	};
+
+	if ((size_t) json->type < MESH_LENGTHOF(names))
+		return names[json->type];
 	return "value";
 }
 

@@ -449,15 +449,21 @@ mesh_option_check(const MeshOptionSpec *spec, const char *value,
 MeshColumnKind
 mesh_metadata_column_kind(const char *name)
 {
-	if (strcmp(name, "_partition") == 0)
-		return MESH_COLUMN_PARTITION;
-	if (strcmp(name, "_offset") == 0)
-		return MESH_COLUMN_OFFSET;
-	if (strcmp(name, "_timestamp") == 0)
-		return MESH_COLUMN_TIMESTAMP;
-	if (strcmp(name, "_key") == 0)
-		return MESH_COLUMN_KEY;
-	if (strcmp(name, "_headers") == 0)
-		return MESH_COLUMN_HEADERS;
+	static const struct
+	{
+		const char *name;
+		MeshColumnKind kind;
+	}			columns[] = {
+		{"_partition", MESH_COLUMN_PARTITION},
+		{"_offset", MESH_COLUMN_OFFSET},
+		{"_timestamp", MESH_COLUMN_TIMESTAMP},
+		{"_key", MESH_COLUMN_KEY},
+		{"_headers", MESH_COLUMN_HEADERS},
+	};
+	size_t		i;
+
+	for (i = 0; i < MESH_LENGTHOF(columns); i++)
+		if (strcmp(name, columns[i].name) == 0)
+			return columns[i].kind;
 	return MESH_COLUMN_FIELD;
 }

@@ -26,25 +26,15 @@ mesh_range_restrict(MeshPartitionRange *r, MeshCompare cmp, int64_t v)
 	/* v + 1 without overflow: nothing is past INT64_MAX anyway */
 	int64_t		next = v < INT64_MAX ? v + 1 : v;
 
-	switch (cmp)
-	{
-		case MESH_CMP_EQ:
-			r->start = MAX(r->start, v);
-			r->end = MIN(r->end, next);
-			break;
-		case MESH_CMP_LT:
-			r->end = MIN(r->end, v);
-			break;
-		case MESH_CMP_LE:
-			r->end = MIN(r->end, next);
-			break;
-		case MESH_CMP_GT:
-			r->start = MAX(r->start, next);
-			break;
-		case MESH_CMP_GE:
-			r->start = MAX(r->start, v);
-			break;
-	}
+	/* the lower bound, then the upper: an EQ sets both */
+	if (cmp == MESH_CMP_EQ || cmp == MESH_CMP_GE)
+		r->start = MAX(r->start, v);
+	else if (cmp == MESH_CMP_GT)
+		r->start = MAX(r->start, next);
+	if (cmp == MESH_CMP_EQ || cmp == MESH_CMP_LE)
+		r->end = MIN(r->end, next);
+	else if (cmp == MESH_CMP_LT)
+		r->end = MIN(r->end, v);
 }
 
 bool

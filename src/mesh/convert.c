@@ -50,6 +50,7 @@
 #include "core/avro_decode.h"
 #include "core/avro_schema.h"
 #include "core/core.h"
+#include "core/decimal.h"
 #include "core/json.h"
 
 #include <ctype.h>
@@ -422,32 +423,11 @@ mesh_convert_text(const char *utf8, size_t len, const MeshColumnType *ct,
  * ========================================================================
  */
 
-static const char *
-json_type_name(const MeshJson *json)
-{
-	switch (json->type)
-	{
-		case MJ_NULL:
-			return "null";
-		case MJ_BOOL:
-			return "boolean";
-		case MJ_NUMBER:
-			return "number";
-		case MJ_STRING:
-			return "string";
-		case MJ_ARRAY:
-			return "array";
-		case MJ_OBJECT:
-			return "object";
-	}
-	return "value";
-}
-
 static bool
 json_cannot_convert(const MeshJson *json, const MeshColumnType *ct,
 					char *errbuf, size_t errlen)
 {
-	return cannot_convert(psprintf("JSON %s", json_type_name(json)), ct,
+	return cannot_convert(psprintf("JSON %s", mesh_json_type_name(json)), ct,
 						  errbuf, errlen);
 }
 
@@ -479,7 +459,7 @@ json_array_datum(const MeshJson *json, const MeshColumnType *ct, Datum *out,
 
 		if (item != NULL && (item->type == MJ_ARRAY || item->type == MJ_OBJECT))
 			return cv_fail(errbuf, errlen, "cannot convert a JSON array holding an %s to type %s",
-						json_type_name(item), type_label(ct->typid, ct->typmod));
+						mesh_json_type_name(item), type_label(ct->typid, ct->typmod));
 	}
 
 	if (ct->checked)
@@ -700,17 +680,7 @@ decimal_text(const uint8 *data, size_t len, int scale, StringInfo out,
 	mag = palloc(len);
 	memcpy(mag, data, len);
 	if (neg)
-	{
-		int			carry = 1;
-
-		for (i = len; i-- > 0;)
-		{
-			int			v = (uint8) ~mag[i] + carry;
-
-			mag[i] = (uint8) v;
-			carry = v >> 8;
-		}
-	}
+		mesh_decimal_negate(mag, mag, len);
 	for (start = 0; start < len && mag[start] == 0; start++)
 		;
 	if (len - start > DECIMAL_MAX_BYTES)

@@ -18,6 +18,7 @@
 #include "core/avro_schema.h"
 #include "core/core.h"
 #include "core/json.h"
+#include "core/text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -582,18 +583,6 @@ cv_uuid_datum(const char *source, Datum *out, char *errbuf, size_t errlen)
 	return true;
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * byteain: "\x" and pairs of hex digits, white space allowed between
  * pairs; otherwise the escape format, where a backslash must start "\\"
@@ -625,12 +614,12 @@ cv_bytea_datum(const char *str, size_t len, Datum *out,
 				s++;
 				continue;
 			}
-			if ((hi = hex_value((unsigned char) *s)) < 0)
+			if ((hi = mesh_hex_digit((unsigned char) *s)) < 0)
 				return cv_fail(errbuf, errlen, "invalid hexadecimal digit: \"%s\"",
 							cv_clip(s, pg_mblen(s), cb));
 			if (++s >= end)
 				return cv_fail(errbuf, errlen, "invalid hexadecimal data: odd number of digits");
-			if ((lo = hex_value((unsigned char) *s)) < 0)
+			if ((lo = mesh_hex_digit((unsigned char) *s)) < 0)
 				return cv_fail(errbuf, errlen, "invalid hexadecimal digit: \"%s\"",
 							cv_clip(s, pg_mblen(s), cb));
 			s++;

@@ -117,6 +117,7 @@ check_value(const MeshAvroSlot *s, const MeshAvroValue *v)
 			fprintf(stderr, "%.*s\n", (int) (v->len > 2000 ? 2000 : v->len), v->data);
 			die(s->name, err);
 		}
+		/* free what each input takes, or LeakSanitizer runs after each */
 		mesh_json_free(j);
 		if (v->is_null != (v->len == 4 && memcmp(v->data, "null", 4) == 0))
 			die(s->name, "is_null disagrees with the text");
