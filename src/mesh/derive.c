@@ -29,6 +29,7 @@
 #include "kafka/registry.h"
 #include "mesh/catalog.h"
 #include "mesh/datum_avro.h"
+#include "mesh/ownership.h"
 #include "mesh/product.h"
 #include "mesh/publish.h"
 #include "mesh/record.h"
@@ -323,6 +324,8 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	p.published_by = mesh_current_publisher();
 
 	server = mesh_pick_server(text_arg(fcinfo, 12));
+	mesh_check_domain_owner(server->servername, p.domain, p.qualified_name,
+							MESH_DOMAIN_DERIVE);
 	conn = mesh_connection_for(server);
 	catalog = mesh_catalog_get(conn, ERROR);
 	if (mesh_catalog_lookup(catalog, p.qualified_name) != NULL)

@@ -27,6 +27,7 @@
 #include "kafka/settings.h"
 #include "mesh/avro_c_check.h"
 #include "mesh/catalog.h"
+#include "mesh/ownership.h"
 #include "mesh/product.h"
 #include "mesh/record.h"
 #include "mesh/servers.h"
@@ -260,6 +261,8 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	mesh_require_name("domain", domain);
 	mesh_require_name("name", name);
 	server = mesh_pick_server(text_arg(fcinfo, 13));
+	mesh_check_domain_owner(server->servername, domain,
+							psprintf("%s.%s", domain, name), MESH_DOMAIN_PUBLISH);
 	conn = mesh_connection_for(server);
 	catalog = mesh_catalog_get(conn, ERROR);
 
@@ -377,6 +380,8 @@ mesh_unpublish_data_product(PG_FUNCTION_ARGS)
 	mesh_require_name("name", name);
 	qualified_name = psprintf("%s.%s", domain, name);
 	server = mesh_pick_server(text_arg(fcinfo, 2));
+	mesh_check_domain_owner(server->servername, domain, qualified_name,
+							MESH_DOMAIN_UNPUBLISH);
 	conn = mesh_connection_for(server);
 	catalog = mesh_catalog_get(conn, ERROR);
 	if (mesh_catalog_lookup(catalog, qualified_name) == NULL)
