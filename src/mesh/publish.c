@@ -69,6 +69,16 @@ produce_catalog_record(MeshConnection *conn, const char *key, const char *value,
 					 errdetail("The catalog record may still be written."),
 					 errhint("Check mesh.data_products before publishing again.")));
 			break;
+		case MESH_NOT_AUTHORIZED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to write catalog topic \"%s\" on server \"%s\"",
+							opts->catalog_topic, opts->servername),
+					 errdetail("The brokers' authorizer refused the catalog record of data product \"%s\": the principal of your user mapping lacks the WRITE permission on topic \"%s\" (%s).",
+							   qualified_name, opts->catalog_topic, reason),
+					 errhint("Kafka's ACLs decide who may change the mesh: ask its administrators for WRITE on topic \"%s\" (README, \"Who may change the mesh\").",
+							 opts->catalog_topic)));
+			break;
 		case MESH_NOT_WRITTEN:
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_ERROR),
