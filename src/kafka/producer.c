@@ -620,9 +620,12 @@ static MeshAckResult
 refused(MeshConnection *conn, rd_kafka_resp_err_t err, const char *text,
 		char *reason, size_t reasonlen)
 {
-	if (err == RD_KAFKA_RESP_ERR__FATAL)
+	rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(conn->rk, reason, reasonlen);
+
+	/* the record may fail as purged, or as fatal: the cause is the same */
+	if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR)
 	{
-		err = rd_kafka_fatal_error(conn->rk, reason, reasonlen);
+		err = fatal;
 		conn->invalidated = true;
 	}
 	else
