@@ -11,8 +11,9 @@
  * a table) and superusers may change a domain's products.  The first role
  * to publish or derive into a domain without an owner becomes its owner,
  * in the same transaction as the publication (a ROLLBACK after a publish,
- * which Kafka keeps, leaves the domain without an owner).  A role that no
- * longer exists owns nothing.
+ * which Kafka keeps, leaves the domain without an owner); the domain's row
+ * stays locked until that transaction ends, so that its owner cannot
+ * change under a publication.  A role that no longer exists owns nothing.
  *
  * The table is read and written as its owner (the extension's), so that
  * users need no privilege on it; every query names its operators in
@@ -29,6 +30,7 @@
 #include "mesh/servers.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -231,7 +233,8 @@ mesh_check_domain_owner(const char *servername, const char *domain,
 		require_owner_table(relid);
 	}
 	as_owner_begin(&s, relid);
-	if (action == MESH_DOMAIN_UNPUBLISH)
+	/* a read-only transaction (a standby's) checks but claims nothing */
+	if (action == MESH_DOMAIN_UNPUBLISH || XactReadOnly)
 		owner = read_owner(servername, domain, false, &has_row);
 	else
 		owner = claim_owner(servername, domain, me);
