@@ -17,8 +17,21 @@ CREATE SERVER mesh FOREIGN DATA WRAPPER mesh_fdw
 CREATE USER MAPPING FOR CURRENT_USER SERVER mesh;
 \set ECHO none
 
-\echo '\n-- 2. Three domain teams publish their data products'
+\echo '\n-- 2. The DBA lets the membership team publish, and gives it its domain'
+SET client_min_messages = warning;
+DO $$ BEGIN CREATE ROLE membership_team; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+RESET client_min_messages;
 \set ECHO queries
+GRANT USAGE ON FOREIGN SERVER mesh TO membership_team;
+CREATE USER MAPPING FOR membership_team SERVER mesh;
+GRANT EXECUTE ON FUNCTION mesh.publish_data_product, mesh.unpublish_data_product,
+  mesh.create_data_product TO membership_team;
+SELECT mesh.set_domain_owner('membership', 'membership_team');
+\set ECHO none
+
+\echo '\n-- 3. Three domain teams publish their data products'
+\set ECHO queries
+SET ROLE membership_team;
 SELECT mesh.publish_data_product(
   domain => 'membership', name => 'users', topic => 'demo_users',
   owner => '@membership-team', description => 'All users from all regions',
@@ -29,6 +42,7 @@ SELECT mesh.publish_data_product(
     {"name":"name","type":"string"},
     {"name":"regionid","type":{"type":"enum","name":"Region","symbols":["EU","US","APAC"]}},
     {"name":"registered_at","type":{"type":"long","logicalType":"timestamp-millis"}}]}');
+RESET ROLE;
 SELECT mesh.publish_data_product(
   domain => 'marketing', name => 'pageviews', topic => 'demo_pageviews',
   owner => '@web-analytics', description => 'Every page view on the web site',
@@ -46,9 +60,17 @@ SELECT mesh.publish_data_product(
     {"name":"quantity","type":"int"},
     {"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":2}},
     {"name":"account","type":"string"},{"name":"userid","type":"long"}]}');
+-- the first role to publish into a domain owns it (here the DBA, for
+-- marketing and trading); only members of the owner may change its products
+SELECT server, domain, role FROM mesh.domain_owners ORDER BY domain;
+SET ROLE membership_team;
+\set ON_ERROR_STOP off
+SELECT mesh.unpublish_data_product('trading', 'stocktrades');
+\set ON_ERROR_STOP on
+RESET ROLE;
 \set ECHO none
 
-\echo '\n-- 3. Each domain maps its products to foreign tables and produces data from SQL'
+\echo '\n-- 4. Each domain maps its products to foreign tables and produces data from SQL'
 \set ECHO queries
 CREATE SCHEMA membership;
 CREATE SCHEMA marketing;
@@ -73,7 +95,7 @@ INSERT INTO trading.stocktrades (symbol, side, quantity, price, account, userid)
     FROM generate_series(1, 1000) g;
 \set ECHO none
 
-\echo '\n-- 4. Analysts discover the mesh'
+\echo '\n-- 5. Analysts discover the mesh'
 \set ECHO queries
 SELECT domain, products, owners FROM mesh.domains ORDER BY domain;
 SELECT qualified_name, owner, sla, quality, mode, topic, version
@@ -86,14 +108,14 @@ SELECT partition, low_offset, high_offset, messages, freshness < interval '1 min
  ORDER BY partition;
 \set ECHO none
 
-\echo '\n-- 5. ... and join products with each other: page views per region'
+\echo '\n-- 6. ... and join products with each other: page views per region'
 \set ECHO queries
 SELECT u.regionid, count(*) AS views, count(DISTINCT v.userid) AS users
   FROM marketing.pageviews v JOIN membership.users u ON u.userid = v.userid
  GROUP BY u.regionid ORDER BY views DESC;
 \set ECHO none
 
-\echo '\n-- 6. A consumer becomes a producer: high-value trades enriched with the user''s region'
+\echo '\n-- 7. A consumer becomes a producer: high-value trades enriched with the user''s region'
 \set ECHO queries
 SELECT mesh.create_data_product(
   domain => 'trading', name => 'high_value_trades', topic => 'demo_high_value_trades',
@@ -107,10 +129,10 @@ SELECT mesh.create_data_product(
 SELECT * FROM mesh.lineage ORDER BY input;
 \set ECHO none
 
-\echo '\n-- 7. The lineage as a picture (Graphviz DOT)'
+\echo '\n-- 8. The lineage as a picture (Graphviz DOT)'
 SELECT mesh.lineage_graph();
 
-\echo '\n-- 8. Reading the new product back'
+\echo '\n-- 9. Reading the new product back'
 \set ECHO queries
 IMPORT FOREIGN SCHEMA trading LIMIT TO (high_value_trades) FROM SERVER mesh INTO trading;
 SELECT regionid, count(*) AS trades, sum(amount) AS total

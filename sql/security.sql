@@ -65,6 +65,14 @@ SELECT count(*) FROM mesh.data_product_partitions;
 SELECT count(*) FROM mesh.domains;
 SELECT * FROM sec_table;
 SELECT * FROM mesh.topic_partitions('sec_server', 'regress_sec_topic');
+-- EXECUTE on the functions that change the catalog is granted, not PUBLIC's,
+-- and USAGE on the server is needed too
+SELECT mesh.publish_data_product(domain => 'sec', name => 'mine', owner => 'me',
+  description => 'x', value_format => 'text', topic => 'regress_sec_topic',
+  server => 'sec_server');
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION mesh.publish_data_product TO regress_sec_other;
+SET ROLE regress_sec_other;
 SELECT mesh.publish_data_product(domain => 'sec', name => 'mine', owner => 'me',
   description => 'x', value_format => 'text', topic => 'regress_sec_topic',
   server => 'sec_server');

@@ -27,6 +27,8 @@ to or reading from it.
       FMT: bytes (default), text, json, avro (by framing: Confluent or
       single-object; avro-confluent and avro-single mean the same).
       One JSON line a message, sorted by (partition, offset).
+  peer.py acl PRINCIPAL --topic T... --operation OP... [--delete]
+      allow a principal (User:NAME) operations on topics, or no longer
   peer.py produce-seq TOPIC --count N [--start S] [--partitions P]
           [--batch B] [--pause SECONDS] [--transactional] [--done-file F]
       values {"n": i} (JSON) with key "i" into partition i % P, for i from S,
@@ -207,6 +209,36 @@ def cmd_scram_user(args):
     for up in ups:  # one request per mechanism: Kafka refuses two for one user
         for _, fut in a.alter_user_scram_credentials([up]).items():
             fut.result()
+
+
+def cmd_acl(args):
+    """Allow (or with --delete, no longer allow) PRINCIPAL the operations
+    on topics (literal names); waits until the broker's authorizer shows
+    the change."""
+    from confluent_kafka.admin import (AclBinding, AclBindingFilter, AclOperation,
+                                       AclPermissionType, ResourcePatternType,
+                                       ResourceType)
+    bindings = [AclBinding(ResourceType.TOPIC, t, ResourcePatternType.LITERAL,
+                           args.principal, "*", AclOperation[op.upper()],
+                           AclPermissionType.ALLOW)
+                for t in args.topic for op in args.operation]
+    a = admin()
+    if args.delete:
+        filters = [AclBindingFilter(b.restype, b.name, b.resource_pattern_type, b.principal,
+                                    b.host, b.operation, b.permission_type) for b in bindings]
+        for _, fut in a.delete_acls(filters).items():
+            fut.result()
+    else:
+        for _, fut in a.create_acls(bindings).items():
+            fut.result()
+
+    def shown():
+        flt = AclBindingFilter(ResourceType.ANY, None, ResourcePatternType.ANY,
+                               args.principal, None, AclOperation.ANY, AclPermissionType.ANY)
+        have = set((b.name, b.operation) for b in a.describe_acls(flt).result())
+        want = set((b.name, b.operation) for b in bindings)
+        return not (want & have) if args.delete else want <= have
+    wait_for(shown, "the ACLs")
 
 
 # ---------------------------------------------------------- Avro schemas
@@ -1107,6 +1139,12 @@ def main():
     su = sub.add_parser("scram-user")
     su.add_argument("name")
     su.add_argument("password")
+    ac = sub.add_parser("acl")
+    ac.add_argument("principal", help="e.g. User:alice")
+    ac.add_argument("--topic", action="append", required=True)
+    ac.add_argument("--operation", action="append", required=True,
+                    help="READ, WRITE, DESCRIBE, ... (repeatable)")
+    ac.add_argument("--delete", action="store_true")
     ds = sub.add_parser("delete-subject")
     ds.add_argument("subject")
 
@@ -1128,6 +1166,7 @@ def main():
         "delete-records": cmd_delete_records,
         "register": cmd_register,
         "scram-user": cmd_scram_user,
+        "acl": cmd_acl,
         "delete-subject": cmd_delete_subject,
     }
     try:

@@ -321,6 +321,14 @@ mesh_disconnect(MeshConnection *conn)
 	MemoryContextReset(conn->cxt);
 }
 
+static bool
+client_failed_fatally(rd_kafka_t *rk)
+{
+	char		errstr[256];
+
+	return rd_kafka_fatal_error(rk, errstr, sizeof(errstr)) != RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
 /*
  * The user mapping that applies to userid on serverid (its own, else
  * PUBLIC's), or NULL: a mapping is needed only for credentials.
@@ -385,7 +393,13 @@ mesh_get_connection(ForeignServer *server, UserMapping *user)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	}
 
-	if (conn->rk != NULL && conn->invalidated)
+	/*
+	 * Rebuilt: after a change of options, and after a fatal error of the
+	 * idempotent producer (an ACL refused it a producer id), which leaves
+	 * the client unable to produce: a grant made since takes effect.
+	 */
+	if (conn->rk != NULL &&
+		(conn->invalidated || client_failed_fatally(conn->rk)))
 		mesh_disconnect(conn);
 
 	if (conn->rk == NULL)

@@ -608,13 +608,42 @@ mesh_wait_deliveries(MeshConnection *conn, uint64 expected, int timeout_ms)
 }
 
 /*
+ * A record the brokers refused: say why in reason.  Refused by their
+ * authorizer (ACLs), the idempotent producer fails at once, and for good
+ * (librdkafka's fatal error, whose cause is the authorization failure):
+ * the connection is rebuilt at its next use, so that a grant made later
+ * takes effect without a new session.
+ */
+static MeshAckResult
+refused(MeshConnection *conn, rd_kafka_resp_err_t err, const char *text,
+		char *reason, size_t reasonlen)
+{
+	rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(conn->rk, reason, reasonlen);
+
+	/* the record may fail as purged, or as fatal: the cause is the same */
+	if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR)
+	{
+		err = fatal;
+		conn->invalidated = true;
+	}
+	else
+		strlcpy(reason, text, reasonlen);
+	mesh_redact_secrets(reason, &conn->opts);
+	if (err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+		err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED ||
+		err == RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+		return MESH_NOT_AUTHORIZED;
+	return MESH_NOT_WRITTEN;
+}
+
+/*
  * Produce one record to topic with the connection's own producer (the one
  * that writes catalog records: idempotent, acks=all) and wait up to
  * timeout_ms for its acknowledgement.  value NULL writes a tombstone.  A
  * topic just created may be unknown yet to the client, which then fails
  * the record without sending it: it is produced again after the client
- * asked for the topic's metadata.  MESH_NOT_WRITTEN puts librdkafka's
- * reason into reason[].
+ * asked for the topic's metadata.  MESH_NOT_WRITTEN and MESH_NOT_AUTHORIZED
+ * put librdkafka's reason into reason[].
  */
 MeshAckResult
 mesh_produce_acked(MeshConnection *conn, const char *topic, const char *key,
@@ -644,10 +673,7 @@ mesh_produce_acked(MeshConnection *conn, const char *topic, const char *key,
 			continue;
 		}
 		if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-		{
-			strlcpy(reason, rd_kafka_err2str(err), reasonlen);
-			return MESH_NOT_WRITTEN;
-		}
+			return refused(conn, err, rd_kafka_err2str(err), reason, reasonlen);
 		if (!mesh_wait_deliveries(conn, expected, (int) Max(mesh_ms_left(deadline), 1)))
 			return MESH_NOT_ACKED;
 		if (state->failed > failed_before && not_sent_yet(state->delivery_err) &&
@@ -659,10 +685,6 @@ mesh_produce_acked(MeshConnection *conn, const char *topic, const char *key,
 		break;
 	}
 	if (state->failed > failed_before)
-	{
-		strlcpy(reason, state->delivery_error, reasonlen);
-		mesh_redact_secrets(reason, &conn->opts);
-		return MESH_NOT_WRITTEN;
-	}
+		return refused(conn, state->delivery_err, state->delivery_error, reason, reasonlen);
 	return MESH_ACKED;
 }

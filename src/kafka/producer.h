@@ -54,7 +54,8 @@ typedef enum MeshAckResult
 {
 	MESH_ACKED,					/* written */
 	MESH_NOT_ACKED,				/* no answer in time: may still be written */
-	MESH_NOT_WRITTEN			/* refused or failed */
+	MESH_NOT_WRITTEN,			/* refused or failed */
+	MESH_NOT_AUTHORIZED			/* refused by the brokers' authorizer (ACLs) */
 } MeshAckResult;
 
 /* One record by the connection's own producer, acknowledged (catalog). */

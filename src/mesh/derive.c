@@ -30,6 +30,7 @@
 #include "mesh/catalog.h"
 #include "mesh/convert.h"
 #include "mesh/datum_avro.h"
+#include "mesh/ownership.h"
 #include "mesh/product.h"
 #include "mesh/publish.h"
 #include "mesh/record.h"
@@ -301,7 +302,8 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	p.published_at = mesh_utc_now_iso8601();
 	p.published_by = mesh_current_publisher();
 
-	catalog = mesh_catalog_for_arg(fcinfo, 12, &server, &conn);
+	catalog = mesh_catalog_for_arg(fcinfo, 12, p.domain, p.qualified_name,
+								   MESH_DOMAIN_DERIVE, &server, &conn);
 	if (mesh_catalog_lookup(catalog, p.qualified_name) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),

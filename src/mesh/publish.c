@@ -27,6 +27,7 @@
 #include "kafka/settings.h"
 #include "mesh/avro_c_check.h"
 #include "mesh/catalog.h"
+#include "mesh/ownership.h"
 #include "mesh/product.h"
 #include "mesh/record.h"
 #include "mesh/servers.h"
@@ -67,6 +68,16 @@ produce_catalog_record(MeshConnection *conn, const char *key, const char *value,
 							qualified_name, opts->servername, timeout),
 					 errdetail("The catalog record may still be written."),
 					 errhint("Check mesh.data_products before publishing again.")));
+			break;
+		case MESH_NOT_AUTHORIZED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to write catalog topic \"%s\" on server \"%s\"",
+							opts->catalog_topic, opts->servername),
+					 errdetail("The brokers' authorizer refused the catalog record of data product \"%s\": the principal of your user mapping lacks the WRITE permission on topic \"%s\" (%s).",
+							   qualified_name, opts->catalog_topic, reason),
+					 errhint("Kafka's ACLs decide who may change the mesh: ask its administrators for WRITE on topic \"%s\" (README, \"Who may change the mesh\").",
+							 opts->catalog_topic)));
 			break;
 		case MESH_NOT_WRITTEN:
 			ereport(ERROR,
@@ -118,12 +129,19 @@ mesh_product_name_args(FunctionCallInfo fcinfo, char **domain, char **name)
 	return psprintf("%s.%s", *domain, *name);
 }
 
-/* The catalog of the server named by argument n (NULL: the only one). */
+/*
+ * The catalog of the server named by argument n (NULL: the only one), for
+ * a change to product qualified_name of domain: the domain's owner is
+ * checked before Kafka is asked anything (src/mesh/ownership.c).
+ */
 MeshCatalog *
-mesh_catalog_for_arg(FunctionCallInfo fcinfo, int n,
+mesh_catalog_for_arg(FunctionCallInfo fcinfo, int n, const char *domain,
+					 const char *qualified_name, MeshDomainAction action,
 					 ForeignServer **server, MeshConnection **conn)
 {
 	*server = mesh_pick_server(mesh_text_arg(fcinfo, n));
+	mesh_check_domain_owner((*server)->servername, domain, qualified_name,
+							action);
 	*conn = mesh_connection_for(*server);
 	return mesh_catalog_get(*conn, ERROR);
 }
@@ -290,7 +308,8 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	p.qualified_name = mesh_product_name_args(fcinfo, &domain, &name);
 	p.domain = domain;
 	p.name = name;
-	catalog = mesh_catalog_for_arg(fcinfo, 13, &server, &conn);
+	catalog = mesh_catalog_for_arg(fcinfo, 13, domain, p.qualified_name,
+								   MESH_DOMAIN_PUBLISH, &server, &conn);
 	prev = mesh_catalog_lookup(catalog, p.qualified_name);
 
 #define MERGE(field, argno, dflt) \
@@ -395,7 +414,9 @@ mesh_unpublish_data_product(PG_FUNCTION_ARGS)
 	char	   *qualified_name = mesh_product_name_args(fcinfo, &domain, &name);
 	ForeignServer *server;
 	MeshConnection *conn;
-	MeshCatalog *catalog = mesh_catalog_for_arg(fcinfo, 2, &server, &conn);
+	MeshCatalog *catalog = mesh_catalog_for_arg(fcinfo, 2, domain, qualified_name,
+												MESH_DOMAIN_UNPUBLISH,
+												&server, &conn);
 	if (mesh_catalog_lookup(catalog, qualified_name) == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),

@@ -12,6 +12,7 @@
 #include "foreign/foreign.h"
 #include "kafka/client.h"
 #include "mesh/catalog.h"
+#include "mesh/ownership.h"
 #include "mesh/product.h"
 
 extern char *mesh_text_arg(FunctionCallInfo fcinfo, int n);
@@ -19,6 +20,9 @@ extern List *mesh_text_array_arg(FunctionCallInfo fcinfo, int n);
 extern char *mesh_product_name_args(FunctionCallInfo fcinfo, char **domain,
 									char **name);
 extern MeshCatalog *mesh_catalog_for_arg(FunctionCallInfo fcinfo, int n,
+										 const char *domain,
+										 const char *qualified_name,
+										 MeshDomainAction action,
 										 ForeignServer **server,
 										 MeshConnection **conn);
 extern void mesh_require_name(const char *what, const char *value);

@@ -1,0 +1,362 @@
+/*-------------------------------------------------------------------------
+ *
+ * ownership.c
+ *		  Domain ownership (README, "Who may change the mesh"): the role
+ *		  that owns each domain of each server in this database, in table
+ *		  mesh.domain_owner; the one check that publish, republish,
+ *		  unpublish and create_data_product make before they write to
+ *		  Kafka; mesh.set_domain_owner() and mesh.drop_domain_owner().
+ *
+ * Only members of the owning role (has_privs_of_role, as for the owner of
+ * a table) and superusers may change a domain's products.  The first role
+ * to publish or derive into a domain without an owner becomes its owner,
+ * in the same transaction as the publication (a ROLLBACK after a publish,
+ * which Kafka keeps, leaves the domain without an owner); the domain's row
+ * stays locked until that transaction ends, so that its owner cannot
+ * change under a publication.  A role that no longer exists owns nothing.
+ *
+ * The table is read and written as its owner (the extension's), so that
+ * users need no privilege on it; every query names its operators in
+ * pg_catalog.  Roles cannot be checked in another database or cluster:
+ * there, Kafka's ACLs on the catalog topic are the guard.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "mesh/ownership.h"
+
+#include "mesh/publish.h"
+#include "mesh/servers.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "foreign/foreign.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+/* Running SPI as the owner of mesh.domain_owner */
+typedef struct AsTableOwner
+{
+	Oid			saved_user;
+	int			saved_context;
+	bool		pushed_snapshot;
+} AsTableOwner;
+
+/* mesh.domain_owner, or InvalidOid when the extension is older than 1.2 */
+static Oid
+owner_table(void)
+{
+	Oid			nsp = get_namespace_oid("mesh", true);
+
+	return OidIsValid(nsp) ? get_relname_relid("domain_owner", nsp) : InvalidOid;
+}
+
+static void
+require_owner_table(Oid relid)
+{
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("domain ownership needs version 1.2 of extension mesh_fdw"),
+				 errhint("Run ALTER EXTENSION mesh_fdw UPDATE.")));
+}
+
+static void
+as_owner_begin(AsTableOwner *s, Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	GetUserIdAndSecContext(&s->saved_user, &s->saved_context);
+	SetUserIdAndSecContext(owner, s->saved_context | SECURITY_LOCAL_USERID_CHANGE);
+	s->pushed_snapshot = !ActiveSnapshotSet();
+	if (s->pushed_snapshot)
+		PushActiveSnapshot(GetTransactionSnapshot());
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+}
+
+static void
+as_owner_end(AsTableOwner *s)
+{
+	SPI_finish();
+	if (s->pushed_snapshot)
+		PopActiveSnapshot();
+	SetUserIdAndSecContext(s->saved_user, s->saved_context);
+}
+
+static bool
+role_exists(Oid role)
+{
+	return OidIsValid(role) && SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role));
+}
+
+/*
+ * The domain's owner (inside as_owner_begin/end): InvalidOid when it has
+ * none or its role is gone; *has_row says whether the table has a row.
+ * lock: FOR UPDATE, until the transaction ends.
+ */
+static Oid
+read_owner(const char *servername, const char *domain, bool lock, bool *has_row)
+{
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		args[2] = {CStringGetTextDatum(servername), CStringGetTextDatum(domain)};
+	bool		isnull;
+	Oid			owner;
+	int			rc;
+
+	rc = SPI_execute_with_args(lock ?
+							   "SELECT o.owner::pg_catalog.oid FROM mesh.domain_owner o"
+							   " WHERE o.server OPERATOR(pg_catalog.=) $1"
+							   " AND o.domain OPERATOR(pg_catalog.=) $2 FOR UPDATE" :
+							   "SELECT o.owner::pg_catalog.oid FROM mesh.domain_owner o"
+							   " WHERE o.server OPERATOR(pg_catalog.=) $1"
+							   " AND o.domain OPERATOR(pg_catalog.=) $2",
+							   2, argtypes, args, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read the owner of domain \"%s\": %s", domain,
+			 SPI_result_code_string(rc));
+	*has_row = SPI_processed > 0;
+	if (!*has_row)
+		return InvalidOid;
+	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	return role_exists(owner) ? owner : InvalidOid;
+}
+
+/*
+ * Make role the domain's owner where it has none (or its role is gone),
+ * lock the row, and return the owner it has now.
+ */
+static Oid
+claim_owner(const char *servername, const char *domain, Oid role)
+{
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
+	Datum		args[3] = {CStringGetTextDatum(servername), CStringGetTextDatum(domain),
+	ObjectIdGetDatum(role)};
+	bool		isnull;
+	int			rc;
+
+	rc = SPI_execute_with_args("INSERT INTO mesh.domain_owner AS o (server, domain, owner)"
+							   " VALUES ($1, $2, $3::pg_catalog.regrole)"
+							   " ON CONFLICT (server, domain) DO UPDATE SET"
+							   "  owner = CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r"
+							   "   WHERE r.oid OPERATOR(pg_catalog.=) o.owner::pg_catalog.oid)"
+							   "   THEN o.owner ELSE EXCLUDED.owner END,"
+							   "  since = CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r"
+							   "   WHERE r.oid OPERATOR(pg_catalog.=) o.owner::pg_catalog.oid)"
+							   "   THEN o.since ELSE EXCLUDED.since END"
+							   " RETURNING o.owner::pg_catalog.oid",
+							   3, argtypes, args, NULL, false, 1);
+	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+		elog(ERROR, "could not claim domain \"%s\": %s", domain, SPI_result_code_string(rc));
+	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+static void
+write_owner(const char *servername, const char *domain, Oid role)
+{
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
+	Datum		args[3] = {CStringGetTextDatum(servername), CStringGetTextDatum(domain),
+	ObjectIdGetDatum(role)};
+	int			rc;
+
+	rc = SPI_execute_with_args("INSERT INTO mesh.domain_owner AS o (server, domain, owner)"
+							   " VALUES ($1, $2, $3::pg_catalog.regrole)"
+							   " ON CONFLICT (server, domain) DO UPDATE SET"
+							   "  owner = EXCLUDED.owner, since = EXCLUDED.since",
+							   3, argtypes, args, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not set the owner of domain \"%s\": %s", domain,
+			 SPI_result_code_string(rc));
+}
+
+static void
+delete_owner(const char *servername, const char *domain)
+{
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		args[2] = {CStringGetTextDatum(servername), CStringGetTextDatum(domain)};
+	int			rc;
+
+	rc = SPI_execute_with_args("DELETE FROM mesh.domain_owner o"
+							   " WHERE o.server OPERATOR(pg_catalog.=) $1"
+							   " AND o.domain OPERATOR(pg_catalog.=) $2",
+							   2, argtypes, args, NULL, false, 0);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "could not drop the owner of domain \"%s\": %s", domain,
+			 SPI_result_code_string(rc));
+}
+
+static const char *
+action_verb(MeshDomainAction action)
+{
+	switch (action)
+	{
+		case MESH_DOMAIN_PUBLISH:
+			return "publish";
+		case MESH_DOMAIN_DERIVE:
+			return "create";
+		case MESH_DOMAIN_UNPUBLISH:
+			return "unpublish";
+	}
+	return "change";
+}
+
+void
+mesh_check_domain_owner(const char *servername, const char *domain,
+						const char *qualified_name, MeshDomainAction action)
+{
+	Oid			relid = owner_table();
+	Oid			me = GetUserId();
+	Oid			owner;
+	bool		has_row;
+	AsTableOwner s;
+
+	if (!OidIsValid(relid))
+	{
+		/* the library is newer than the extension's SQL objects */
+		if (superuser())
+			return;
+		require_owner_table(relid);
+	}
+	as_owner_begin(&s, relid);
+	/* a read-only transaction (a standby's) checks but claims nothing */
+	if (action == MESH_DOMAIN_UNPUBLISH || XactReadOnly)
+		owner = read_owner(servername, domain, false, &has_row);
+	else
+		owner = claim_owner(servername, domain, me);
+	as_owner_end(&s);
+
+	if (!OidIsValid(owner) || superuser() || has_privs_of_role(me, owner))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to %s data product \"%s\"",
+					action_verb(action), qualified_name),
+			 errdetail("Domain \"%s\" of server \"%s\" is owned by role \"%s\"; only its members and superusers may publish, unpublish or create products in it.",
+					   domain, servername, GetUserNameFromId(owner, false)),
+			 errhint("A member of role \"%s\" can GRANT it to you, or a superuser can move the domain with mesh.set_domain_owner().",
+					 GetUserNameFromId(owner, false))));
+}
+
+static char *
+required_text(FunctionCallInfo fcinfo, int n, const char *what)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", what)));
+	return text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/*
+ * mesh.set_domain_owner(domain, role, server): by a superuser, or by a
+ * member of the current owner (anyone, when the domain has none) who is a
+ * member of the new owner, as ALTER ... OWNER TO asks.
+ */
+PG_FUNCTION_INFO_V1(mesh_set_domain_owner);
+Datum
+mesh_set_domain_owner(PG_FUNCTION_ARGS)
+{
+	char	   *domain = required_text(fcinfo, 0, "domain");
+	Oid			role;
+	ForeignServer *server;
+	Oid			relid = owner_table();
+	Oid			me = GetUserId();
+	Oid			current;
+	bool		has_row;
+	AsTableOwner s;
+
+	mesh_require_name("domain", domain);
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("role must not be NULL"),
+				 errhint("To leave a domain without an owner, use mesh.drop_domain_owner().")));
+	role = PG_GETARG_OID(1);
+	if (!role_exists(role))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("role with OID %u does not exist", role)));
+	server = mesh_pick_server(PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	require_owner_table(relid);
+
+	as_owner_begin(&s, relid);
+	current = read_owner(server->servername, domain, true, &has_row);
+	as_owner_end(&s);
+
+	if (!superuser())
+	{
+		if (OidIsValid(current) && !has_privs_of_role(me, current))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to change the owner of domain \"%s\"", domain),
+					 errdetail("Domain \"%s\" of server \"%s\" is owned by role \"%s\"; only its members and superusers may give it another owner.",
+							   domain, server->servername, GetUserNameFromId(current, false))));
+		if (!is_member_of_role(me, role))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to make role \"%s\" the owner of domain \"%s\"",
+							GetUserNameFromId(role, false), domain),
+					 errdetail("Only superusers and members of role \"%s\" may make it the owner of a domain.",
+							   GetUserNameFromId(role, false))));
+	}
+
+	as_owner_begin(&s, relid);
+	write_owner(server->servername, domain, role);
+	as_owner_end(&s);
+	PG_RETURN_VOID();
+}
+
+/*
+ * mesh.drop_domain_owner(domain, server): by a superuser or a member of
+ * the owner; the next role to publish into the domain owns it.
+ */
+PG_FUNCTION_INFO_V1(mesh_drop_domain_owner);
+Datum
+mesh_drop_domain_owner(PG_FUNCTION_ARGS)
+{
+	char	   *domain = required_text(fcinfo, 0, "domain");
+	ForeignServer *server;
+	Oid			relid = owner_table();
+	Oid			current;
+	bool		has_row;
+	AsTableOwner s;
+
+	mesh_require_name("domain", domain);
+	server = mesh_pick_server(PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	require_owner_table(relid);
+
+	as_owner_begin(&s, relid);
+	current = read_owner(server->servername, domain, true, &has_row);
+	as_owner_end(&s);
+
+	if (!has_row)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("domain \"%s\" of server \"%s\" has no owner", domain, server->servername)));
+	if (OidIsValid(current) && !superuser() && !has_privs_of_role(GetUserId(), current))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to drop the owner of domain \"%s\"", domain),
+				 errdetail("Domain \"%s\" of server \"%s\" is owned by role \"%s\"; only its members and superusers may drop its owner.",
+						   domain, server->servername, GetUserNameFromId(current, false))));
+
+	as_owner_begin(&s, relid);
+	delete_owner(server->servername, domain);
+	as_owner_end(&s);
+	PG_RETURN_VOID();
+}
