@@ -53,6 +53,39 @@ broker_count(MeshConnection *conn)
 	return n;
 }
 
+/* Options of an admin request that waits at most timeout_ms for its answer. */
+rd_kafka_AdminOptions_t *
+mesh_admin_options(MeshConnection *conn, rd_kafka_admin_op_t op, int timeout_ms)
+{
+	rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(conn->rk, op);
+	char		errstr[256];
+
+	/* refused only for a timeout out of range, which options.c prevents */
+	rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, errstr,
+											  sizeof(errstr));
+	return options;
+}
+
+/*
+ * Wait for the next event of an admin request's queue until deadline, in
+ * slices, giving up early when an interrupt is pending (the caller checks
+ * for it); NULL when none came.  drain: also forward the client's logs.
+ */
+rd_kafka_event_t *
+mesh_admin_wait(MeshConnection *conn, rd_kafka_queue_t *queue,
+				TimestampTz deadline, bool drain)
+{
+	rd_kafka_event_t *ev = NULL;
+
+	while (ev == NULL && mesh_ms_left(deadline) > 0 && !INTERRUPTS_PENDING_CONDITION())
+	{
+		ev = rd_kafka_queue_poll(queue, MESH_SLICE(deadline));
+		if (drain)
+			mesh_drain_client(conn);
+	}
+	return ev;
+}
+
 /*
  * Create topic unless it exists, with replication factor min(3, brokers);
  * compacted for the catalog.  Waits until the topic's leaders are known.
@@ -84,9 +117,8 @@ mesh_ensure_topic(MeshConnection *conn, const char *topic, int partitions,
 	if (compacted)
 		rd_kafka_NewTopic_set_config(newtopic, "cleanup.policy", "compact");
 
-	options = rd_kafka_AdminOptions_new(conn->rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-	rd_kafka_AdminOptions_set_request_timeout(options, conn->opts.connect_timeout_ms,
-											  errstr, sizeof(errstr));
+	options = mesh_admin_options(conn, RD_KAFKA_ADMIN_OP_CREATETOPICS,
+								 conn->opts.connect_timeout_ms);
 	rd_kafka_AdminOptions_set_operation_timeout(options, conn->opts.connect_timeout_ms,
 												errstr, sizeof(errstr));
 	queue = rd_kafka_queue_new(conn->rk);
@@ -94,11 +126,7 @@ mesh_ensure_topic(MeshConnection *conn, const char *topic, int partitions,
 
 	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 										   conn->opts.connect_timeout_ms + 1000);
-	while (ev == NULL && mesh_ms_left(deadline) > 0 && !INTERRUPTS_PENDING_CONDITION())
-	{
-		ev = rd_kafka_queue_poll(queue, MESH_WAIT_SLICE_MS);
-		mesh_drain_client(conn);
-	}
+	ev = mesh_admin_wait(conn, queue, deadline, true);
 	if (ev != NULL)
 	{
 		const rd_kafka_CreateTopics_result_t *res = rd_kafka_event_CreateTopics_result(ev);

@@ -22,25 +22,6 @@
 
 #include <stdlib.h>
 
-/*
- * Wait for the next event of queue until deadline, in slices, giving up
- * early when an interrupt is pending; NULL when none came.
- */
-static rd_kafka_event_t *
-wait_event(MeshConnection *conn, rd_kafka_queue_t *queue, TimestampTz deadline,
-		   bool drain)
-{
-	rd_kafka_event_t *ev = NULL;
-
-	while (ev == NULL && mesh_ms_left(deadline) > 0 && !INTERRUPTS_PENDING_CONDITION())
-	{
-		ev = rd_kafka_queue_poll(queue, MESH_SLICE(deadline));
-		if (drain)
-			mesh_drain_client(conn);
-	}
-	return ev;
-}
-
 bool
 mesh_group_commit(MeshConnection *conn, const char *group, const char *topic,
 				  int n, const int64 *offsets, const char *metadata,
@@ -84,13 +65,12 @@ mesh_group_commit(MeshConnection *conn, const char *group, const char *topic,
 	}
 	alter = rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
 	rd_kafka_topic_partition_list_destroy(parts);
-	options = rd_kafka_AdminOptions_new(conn->rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
-	rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, errbuf, errlen);
+	options = mesh_admin_options(conn, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout_ms);
 	queue = rd_kafka_queue_new(conn->rk);
 	rd_kafka_AlterConsumerGroupOffsets(conn->rk, &alter, 1, options, queue);
 	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
 	/* no log draining here: it may report through ereport */
-	ev = wait_event(conn, queue, deadline, false);
+	ev = mesh_admin_wait(conn, queue, deadline, false);
 	if (ev == NULL)
 		snprintf(errbuf, errlen, "no answer within %d ms", timeout_ms);
 	else if (rd_kafka_event_error(ev))
@@ -273,11 +253,10 @@ mesh_list_groups(MeshConnection *conn, int elevel)
 	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout + 1000);
 
 	/* the groups */
-	options = rd_kafka_AdminOptions_new(conn->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
-	rd_kafka_AdminOptions_set_request_timeout(options, timeout, errstr, sizeof(errstr));
+	options = mesh_admin_options(conn, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, timeout);
 	queue = rd_kafka_queue_new(conn->rk);
 	rd_kafka_ListConsumerGroups(conn->rk, options, queue);
-	ev = wait_event(conn, queue, deadline, true);
+	ev = mesh_admin_wait(conn, queue, deadline, true);
 	answered = ev != NULL;
 	errstr[0] = '\0';
 	if (ev != NULL && rd_kafka_event_error(ev) == RD_KAFKA_RESP_ERR_NO_ERROR)
@@ -312,14 +291,12 @@ mesh_list_groups(MeshConnection *conn, int elevel)
 	foreach(lc, groups)
 		names[foreach_current_index(lc)] = ((MeshGroupInfo *) lfirst(lc))->group;
 	queue = rd_kafka_queue_new(conn->rk);
-	options = rd_kafka_AdminOptions_new(conn->rk, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
-	rd_kafka_AdminOptions_set_request_timeout(options, timeout, errstr, sizeof(errstr));
+	options = mesh_admin_options(conn, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, timeout);
 	rd_kafka_DescribeConsumerGroups(conn->rk, names, ngroups, options, queue);
 	rd_kafka_AdminOptions_destroy(options);
 	/* librdkafka 2.0 takes one group per ListConsumerGroupOffsets call */
 	requests = palloc(sizeof(rd_kafka_ListConsumerGroupOffsets_t *) * ngroups);
-	options = rd_kafka_AdminOptions_new(conn->rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
-	rd_kafka_AdminOptions_set_request_timeout(options, timeout, errstr, sizeof(errstr));
+	options = mesh_admin_options(conn, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout);
 	for (i = 0; i < ngroups; i++)
 	{
 		requests[i] = rd_kafka_ListConsumerGroupOffsets_new(names[i], NULL);
@@ -328,7 +305,7 @@ mesh_list_groups(MeshConnection *conn, int elevel)
 	rd_kafka_AdminOptions_destroy(options);
 
 	answered = 0;
-	while (answered < ngroups + 1 && (ev = wait_event(conn, queue, deadline, true)) != NULL)
+	while (answered < ngroups + 1 && (ev = mesh_admin_wait(conn, queue, deadline, true)) != NULL)
 	{
 		if (rd_kafka_event_error(ev) == RD_KAFKA_RESP_ERR_NO_ERROR)
 		{
@@ -365,14 +342,12 @@ mesh_group_delete(MeshConnection *conn, const char *group, int elevel)
 	rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
 
 	errstr[0] = '\0';
-	options = rd_kafka_AdminOptions_new(conn->rk, RD_KAFKA_ADMIN_OP_DELETEGROUPS);
-	rd_kafka_AdminOptions_set_request_timeout(options, conn->opts.connect_timeout_ms,
-											  errstr, sizeof(errstr));
+	options = mesh_admin_options(conn, RD_KAFKA_ADMIN_OP_DELETEGROUPS, conn->opts.connect_timeout_ms);
 	queue = rd_kafka_queue_new(conn->rk);
 	rd_kafka_DeleteGroups(conn->rk, &del, 1, options, queue);
 	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 										   conn->opts.connect_timeout_ms + 1000);
-	ev = wait_event(conn, queue, deadline, true);
+	ev = mesh_admin_wait(conn, queue, deadline, true);
 	if (ev)
 	{
 		const rd_kafka_DeleteGroups_result_t *res = rd_kafka_event_DeleteGroups_result(ev);

@@ -31,6 +31,7 @@
 #include "kafka/admin.h"
 #include "kafka/groups.h"
 #include "kafka/reader.h"
+#include "mesh/ext_tables.h"
 #include "mesh/servers.h"
 
 #include "access/htup_details.h"
@@ -57,6 +58,13 @@
 #define BOOKMARK_COMMIT_TIMEOUT_MS 2000
 
 /* Bookmarks being read by a scan of this backend (names, TopMemoryContext). */
+/* mesh.bookmark_state (extension 1.1) */
+static Oid
+state_table(void)
+{
+	return mesh_require_extension_table("bookmark_state", "1.1");
+}
+
 static List *active_bookmarks = NIL;
 
 /* Positions to commit to Kafka when the transaction commits. */
@@ -74,61 +82,6 @@ typedef struct PendingCommit
 
 static List *pending_commits = NIL;	/* in TopMemoryContext */
 static bool callbacks_registered = false;
-
-/* Running SPI as the owner of mesh.bookmark_state */
-typedef struct AsOwner
-{
-	Oid			saved_user;
-	int			saved_context;
-	bool		pushed_snapshot;
-} AsOwner;
-
-static Oid
-state_relation(void)
-{
-	Oid			nsp = get_namespace_oid("mesh", true);
-	Oid			relid = OidIsValid(nsp) ? get_relname_relid("bookmark_state", nsp) : InvalidOid;
-
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("bookmarks need version 1.1 of extension mesh_fdw"),
-				 errhint("Run ALTER EXTENSION mesh_fdw UPDATE.")));
-	return relid;
-}
-
-static void
-as_owner_begin(AsOwner *s)
-{
-	Oid			relid = state_relation();
-	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Oid			owner;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	GetUserIdAndSecContext(&s->saved_user, &s->saved_context);
-	SetUserIdAndSecContext(owner, s->saved_context | SECURITY_LOCAL_USERID_CHANGE);
-	/*
-	 * A SELECT's scan ends after its portal dropped its snapshot (and a
-	 * cursor's may end at COMMIT): SPI needs one.
-	 */
-	s->pushed_snapshot = !ActiveSnapshotSet();
-	if (s->pushed_snapshot)
-		PushActiveSnapshot(GetTransactionSnapshot());
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-}
-
-static void
-as_owner_end(AsOwner *s)
-{
-	SPI_finish();
-	if (s->pushed_snapshot)
-		PopActiveSnapshot();
-	SetUserIdAndSecContext(s->saved_user, s->saved_context);
-}
 
 static void
 check_name(const char *name)
@@ -192,7 +145,7 @@ lock_context(void *arg)
 
 /*
  * Read the bookmark's row (locking it when lock) into bm; false when there
- * is none.  Runs inside as_owner_begin/end.
+ * is none.  Runs inside mesh_as_table_owner_begin/end.
  */
 static bool
 read_row(MeshBookmark *bm, bool lock, MemoryContext cxt, char **server, char **topic)
@@ -254,7 +207,7 @@ mesh_bookmark_open(const char *name, ForeignServer *server, MeshConnection *conn
 {
 	MeshBookmark *bm = palloc0(sizeof(MeshBookmark));
 	MemoryContext cxt = CurrentMemoryContext;
-	AsOwner		owner;
+	MeshAsTableOwner owner;
 	char	   *row_server = NULL;
 	char	   *row_topic = NULL;
 	bool		found;
@@ -283,7 +236,7 @@ mesh_bookmark_open(const char *name, ForeignServer *server, MeshConnection *conn
 					 errdetail("A scan with a bookmark moves the bookmark when the transaction commits.")));
 	}
 
-	as_owner_begin(&owner);
+	mesh_as_table_owner_begin(&owner, state_table());
 	if (lock)
 	{
 		Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
@@ -300,7 +253,7 @@ mesh_bookmark_open(const char *name, ForeignServer *server, MeshConnection *conn
 			elog(ERROR, "could not make bookmark \"%s\": %s", name, SPI_result_code_string(rc));
 	}
 	found = read_row(bm, lock, cxt, &row_server, &row_topic);
-	as_owner_end(&owner);
+	mesh_as_table_owner_end(&owner);
 
 	if (found && (strcmp(row_server, server->servername) != 0 || strcmp(row_topic, topic) != 0))
 		ereport(ERROR,
@@ -357,7 +310,7 @@ add_pending(const char *name, MeshConnection *conn, const char *servername,
 	MemoryContextSwitchTo(old);
 }
 
-/* Write positions into the bookmark's row (inside as_owner_begin/end). */
+/* Write positions into the bookmark's row (inside mesh_as_table_owner_begin/end). */
 static void
 write_positions(const char *name, int n, const int64 *positions)
 {
@@ -378,7 +331,7 @@ write_positions(const char *name, int n, const int64 *positions)
 void
 mesh_bookmark_advance(MeshBookmark *bm, int n, const int64 *next)
 {
-	AsOwner		owner;
+	MeshAsTableOwner owner;
 	bool		changed = n != bm->npositions;
 	int			p;
 
@@ -387,9 +340,9 @@ mesh_bookmark_advance(MeshBookmark *bm, int n, const int64 *next)
 		changed = next[p] != bm->positions[p];
 	if (!changed)
 		return;
-	as_owner_begin(&owner);
+	mesh_as_table_owner_begin(&owner, state_table());
 	write_positions(bm->name, n, next);
-	as_owner_end(&owner);
+	mesh_as_table_owner_end(&owner);
 	bm->positions = repalloc(bm->positions, sizeof(int64) * Max(n, 1));
 	memcpy(bm->positions, next, sizeof(int64) * n);
 	bm->npositions = n;
@@ -537,7 +490,7 @@ static MeshBookmark *
 lock_existing(const char *name)
 {
 	MeshBookmark *bm = palloc0(sizeof(MeshBookmark));
-	AsOwner		owner;
+	MeshAsTableOwner owner;
 	char	   *server = NULL;
 	char	   *topic = NULL;
 	bool		found;
@@ -546,9 +499,9 @@ lock_existing(const char *name)
 
 	check_name(name);
 	bm->name = pstrdup(name);
-	as_owner_begin(&owner);
+	mesh_as_table_owner_begin(&owner, state_table());
 	found = read_row(bm, true, cxt, &server, &topic);
-	as_owner_end(&owner);
+	mesh_as_table_owner_end(&owner);
 	if (!found)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -595,7 +548,7 @@ mesh_rewind_bookmark(PG_FUNCTION_ARGS)
 	int64	   *high;
 	int64	   *next;
 	int			p;
-	AsOwner		owner;
+	MeshAsTableOwner owner;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -684,9 +637,9 @@ mesh_rewind_bookmark(PG_FUNCTION_ARGS)
 	}
 	mesh_reader_close(reader);
 
-	as_owner_begin(&owner);
+	mesh_as_table_owner_begin(&owner, state_table());
 	write_positions(bm->name, n, next);
-	as_owner_end(&owner);
+	mesh_as_table_owner_end(&owner);
 	add_pending(bm->name, bm->conn, bm->server->servername, bm->topic, n, next);
 	PG_RETURN_VOID();
 }
@@ -697,19 +650,19 @@ mesh_drop_bookmark(PG_FUNCTION_ARGS)
 {
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	MeshBookmark *bm = lock_existing(name);
-	AsOwner		owner;
+	MeshAsTableOwner owner;
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1];
 	char	   *group = psprintf("%s%s", MESH_BOOKMARK_GROUP_PREFIX, name);
 	int			rc;
 
-	as_owner_begin(&owner);
+	mesh_as_table_owner_begin(&owner, state_table());
 	values[0] = CStringGetTextDatum(name);
 	rc = SPI_execute_with_args("DELETE FROM mesh.bookmark_state WHERE name OPERATOR(pg_catalog.=) $1",
 							   1, types, values, NULL, false, 0);
 	if (rc != SPI_OK_DELETE)
 		elog(ERROR, "could not drop bookmark \"%s\": %s", name, SPI_result_code_string(rc));
-	as_owner_end(&owner);
+	mesh_as_table_owner_end(&owner);
 	/* what this transaction moved it to goes with it */
 	{
 		ListCell   *lc;

@@ -137,28 +137,21 @@ group_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshConnection *conn,
 	}
 }
 
+static void
+server_consumer_rows(ReturnSetInfo *rsinfo, ForeignServer *server,
+					 MeshConnection *conn, int elevel, void *arg)
+{
+	List	   *ends = NIL;
+	ListCell   *lc;
+
+	foreach(lc, mesh_list_groups(conn, elevel))
+		group_rows(rsinfo, server, conn, lfirst(lc), &ends);
+}
+
 PG_FUNCTION_INFO_V1(mesh_list_consumer_groups);
 Datum
 mesh_list_consumer_groups(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	List	   *servers;
-	ListCell   *lc;
-	int			elevel;
-
-	InitMaterializedSRF(fcinfo, 0);
-	servers = mesh_usable_servers();
-	elevel = list_length(servers) > 1 ? WARNING : ERROR;
-	foreach(lc, servers)
-	{
-		ForeignServer *server = lfirst(lc);
-		MeshConnection *conn = mesh_connection_for(server);
-		List	   *groups = mesh_list_groups(conn, elevel);
-		List	   *ends = NIL;
-		ListCell   *glc;
-
-		foreach(glc, groups)
-			group_rows(rsinfo, server, conn, lfirst(glc), &ends);
-	}
+	mesh_for_each_server(fcinfo, server_consumer_rows, NULL);
 	return (Datum) 0;
 }

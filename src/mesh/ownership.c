@@ -27,6 +27,7 @@
 #include "mesh/ownership.h"
 
 #include "mesh/publish.h"
+#include "mesh/ext_tables.h"
 #include "mesh/servers.h"
 
 #include "access/htup_details.h"
@@ -44,61 +45,6 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-/* Running SPI as the owner of mesh.domain_owner */
-typedef struct AsTableOwner
-{
-	Oid			saved_user;
-	int			saved_context;
-	bool		pushed_snapshot;
-} AsTableOwner;
-
-/* mesh.domain_owner, or InvalidOid when the extension is older than 1.2 */
-static Oid
-owner_table(void)
-{
-	Oid			nsp = get_namespace_oid("mesh", true);
-
-	return OidIsValid(nsp) ? get_relname_relid("domain_owner", nsp) : InvalidOid;
-}
-
-static void
-require_owner_table(Oid relid)
-{
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("domain ownership needs version 1.2 of extension mesh_fdw"),
-				 errhint("Run ALTER EXTENSION mesh_fdw UPDATE.")));
-}
-
-static void
-as_owner_begin(AsTableOwner *s, Oid relid)
-{
-	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Oid			owner;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	GetUserIdAndSecContext(&s->saved_user, &s->saved_context);
-	SetUserIdAndSecContext(owner, s->saved_context | SECURITY_LOCAL_USERID_CHANGE);
-	s->pushed_snapshot = !ActiveSnapshotSet();
-	if (s->pushed_snapshot)
-		PushActiveSnapshot(GetTransactionSnapshot());
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-}
-
-static void
-as_owner_end(AsTableOwner *s)
-{
-	SPI_finish();
-	if (s->pushed_snapshot)
-		PopActiveSnapshot();
-	SetUserIdAndSecContext(s->saved_user, s->saved_context);
-}
-
 static bool
 role_exists(Oid role)
 {
@@ -106,7 +52,7 @@ role_exists(Oid role)
 }
 
 /*
- * The domain's owner (inside as_owner_begin/end): InvalidOid when it has
+ * The domain's owner (inside mesh_as_table_owner_begin/end): InvalidOid when it has
  * none or its role is gone; *has_row says whether the table has a row.
  * lock: FOR UPDATE, until the transaction ends.
  */
@@ -219,26 +165,26 @@ void
 mesh_check_domain_owner(const char *servername, const char *domain,
 						const char *qualified_name, MeshDomainAction action)
 {
-	Oid			relid = owner_table();
+	Oid			relid = mesh_extension_table("domain_owner");
 	Oid			me = GetUserId();
 	Oid			owner;
 	bool		has_row;
-	AsTableOwner s;
+	MeshAsTableOwner s;
 
 	if (!OidIsValid(relid))
 	{
 		/* the library is newer than the extension's SQL objects */
 		if (superuser())
 			return;
-		require_owner_table(relid);
+		(void) mesh_require_extension_table("domain_owner", "1.2");
 	}
-	as_owner_begin(&s, relid);
+	mesh_as_table_owner_begin(&s, relid);
 	/* a read-only transaction (a standby's) checks but claims nothing */
 	if (action == MESH_DOMAIN_UNPUBLISH || XactReadOnly)
 		owner = read_owner(servername, domain, false, &has_row);
 	else
 		owner = claim_owner(servername, domain, me);
-	as_owner_end(&s);
+	mesh_as_table_owner_end(&s);
 
 	if (!OidIsValid(owner) || superuser() || has_privs_of_role(me, owner))
 		return;
@@ -274,11 +220,11 @@ mesh_set_domain_owner(PG_FUNCTION_ARGS)
 	char	   *domain = required_text(fcinfo, 0, "domain");
 	Oid			role;
 	ForeignServer *server;
-	Oid			relid = owner_table();
+	Oid			relid = mesh_extension_table("domain_owner");
 	Oid			me = GetUserId();
 	Oid			current;
 	bool		has_row;
-	AsTableOwner s;
+	MeshAsTableOwner s;
 
 	mesh_require_name("domain", domain);
 	if (PG_ARGISNULL(1))
@@ -292,11 +238,11 @@ mesh_set_domain_owner(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("role with OID %u does not exist", role)));
 	server = mesh_pick_server(PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
-	require_owner_table(relid);
+	(void) mesh_require_extension_table("domain_owner", "1.2");
 
-	as_owner_begin(&s, relid);
+	mesh_as_table_owner_begin(&s, relid);
 	current = read_owner(server->servername, domain, true, &has_row);
-	as_owner_end(&s);
+	mesh_as_table_owner_end(&s);
 
 	if (!superuser())
 	{
@@ -315,9 +261,9 @@ mesh_set_domain_owner(PG_FUNCTION_ARGS)
 							   GetUserNameFromId(role, false))));
 	}
 
-	as_owner_begin(&s, relid);
+	mesh_as_table_owner_begin(&s, relid);
 	write_owner(server->servername, domain, role);
-	as_owner_end(&s);
+	mesh_as_table_owner_end(&s);
 	PG_RETURN_VOID();
 }
 
@@ -331,18 +277,18 @@ mesh_drop_domain_owner(PG_FUNCTION_ARGS)
 {
 	char	   *domain = required_text(fcinfo, 0, "domain");
 	ForeignServer *server;
-	Oid			relid = owner_table();
+	Oid			relid = mesh_extension_table("domain_owner");
 	Oid			current;
 	bool		has_row;
-	AsTableOwner s;
+	MeshAsTableOwner s;
 
 	mesh_require_name("domain", domain);
 	server = mesh_pick_server(PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)));
-	require_owner_table(relid);
+	(void) mesh_require_extension_table("domain_owner", "1.2");
 
-	as_owner_begin(&s, relid);
+	mesh_as_table_owner_begin(&s, relid);
 	current = read_owner(server->servername, domain, true, &has_row);
-	as_owner_end(&s);
+	mesh_as_table_owner_end(&s);
 
 	if (!has_row)
 		ereport(ERROR,
@@ -355,8 +301,8 @@ mesh_drop_domain_owner(PG_FUNCTION_ARGS)
 				 errdetail("Domain \"%s\" of server \"%s\" is owned by role \"%s\"; only its members and superusers may drop its owner.",
 						   domain, server->servername, GetUserNameFromId(current, false))));
 
-	as_owner_begin(&s, relid);
+	mesh_as_table_owner_begin(&s, relid);
 	delete_owner(server->servername, domain);
-	as_owner_end(&s);
+	mesh_as_table_owner_end(&s);
 	PG_RETURN_VOID();
 }

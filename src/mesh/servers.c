@@ -15,6 +15,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/pg_foreign_server.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/rel.h"
@@ -93,4 +94,28 @@ mesh_pick_server(const char *servername)
 				 errmsg("there are %d mesh_fdw servers you can use", list_length(servers)),
 				 errhint("Say which one with server => 'name'.")));
 	return linitial(servers);
+}
+
+/*
+ * Run fn for every usable server, into the function's result set.  A
+ * server that does not answer is an ERROR when it is the only one, else a
+ * WARNING (fn's elevel) and the view shows the others.
+ */
+void
+mesh_for_each_server(FunctionCallInfo fcinfo, MeshServerRowsFn fn, void *arg)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *servers;
+	ListCell   *lc;
+	int			elevel;
+
+	InitMaterializedSRF(fcinfo, 0);
+	servers = mesh_usable_servers();
+	elevel = list_length(servers) > 1 ? WARNING : ERROR;
+	foreach(lc, servers)
+	{
+		ForeignServer *server = (ForeignServer *) lfirst(lc);
+
+		fn(rsinfo, server, mesh_connection_for(server), elevel, arg);
+	}
 }

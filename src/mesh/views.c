@@ -98,33 +98,6 @@ parse_published_at(const char *text, TimestampTz *result)
 	return tm2timestamp(&tm, fsec, NULL, result) == 0;
 }
 
-/*
- * Run fn for every usable server, into the function's result set.  A
- * server that does not answer is an ERROR when it is the only one, else a
- * WARNING (fn's elevel) and the view shows the others.
- */
-typedef void (*ServerRowsFn) (ReturnSetInfo *rsinfo, ForeignServer *server,
-							  MeshConnection *conn, int elevel, void *arg);
-
-static void
-for_each_server(FunctionCallInfo fcinfo, ServerRowsFn fn, void *arg)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	List	   *servers;
-	ListCell   *lc;
-	int			elevel;
-
-	InitMaterializedSRF(fcinfo, 0);
-	servers = mesh_usable_servers();
-	elevel = list_length(servers) > 1 ? WARNING : ERROR;
-	foreach(lc, servers)
-	{
-		ForeignServer *server = (ForeignServer *) lfirst(lc);
-
-		fn(rsinfo, server, mesh_connection_for(server), elevel, arg);
-	}
-}
-
 /* Run fn for the catalog of every usable server that answers. */
 typedef void (*CatalogRowsFn) (ReturnSetInfo *rsinfo, ForeignServer *server,
 							   MeshConnection *conn, MeshCatalog *catalog);
@@ -142,7 +115,7 @@ catalog_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshConnection *conn,
 static void
 for_each_catalog(FunctionCallInfo fcinfo, CatalogRowsFn fn)
 {
-	for_each_server(fcinfo, catalog_rows, &fn);
+	mesh_for_each_server(fcinfo, catalog_rows, &fn);
 }
 
 /* A view over every server's catalog: SQL function fn, one call of rows per catalog. */
@@ -234,7 +207,7 @@ PG_FUNCTION_INFO_V1(mesh_topics);
 Datum
 mesh_topics(PG_FUNCTION_ARGS)
 {
-	for_each_server(fcinfo, topic_rows, NULL);
+	mesh_for_each_server(fcinfo, topic_rows, NULL);
 	return (Datum) 0;
 }
 
