@@ -1117,28 +1117,20 @@ def main():
     ps.add_argument("--pause", type=float, default=0.0)
     ps.add_argument("--transactional", action="store_true")
     ps.add_argument("--done-file")
-    gc = sub.add_parser("group-consume")
-    gc.add_argument("group")
-    gc.add_argument("topic")
-    gc.add_argument("--count", type=int, required=True)
-    gl = sub.add_parser("group-lag")
-    gl.add_argument("group")
-    gl.add_argument("topic")
-    dr = sub.add_parser("delete-records")
-    dr.add_argument("topic")
-    dr.add_argument("--partition", type=int, required=True)
-    dr.add_argument("--before", type=int, required=True)
-
-    ap = sub.add_parser("add-partitions")
-    ap.add_argument("topic")
-    ap.add_argument("--total", type=int, required=True)
-
-    rg = sub.add_parser("register")
-    rg.add_argument("subject")
-    rg.add_argument("file")
-    su = sub.add_parser("scram-user")
-    su.add_argument("name")
-    su.add_argument("password")
+    # commands of positional arguments and required integer options
+    for name, positional, numbers in (
+        ("group-consume", ["group", "topic"], ["--count"]),
+        ("group-lag", ["group", "topic"], []),
+        ("delete-records", ["topic"], ["--partition", "--before"]),
+        ("add-partitions", ["topic"], ["--total"]),
+        ("register", ["subject", "file"], []),
+        ("scram-user", ["name", "password"], []),
+    ):
+        cmd = sub.add_parser(name)
+        for arg in positional:
+            cmd.add_argument(arg)
+        for arg in numbers:
+            cmd.add_argument(arg, type=int, required=True)
     ac = sub.add_parser("acl")
     ac.add_argument("principal", help="e.g. User:alice")
     ac.add_argument("--topic", action="append", required=True)

@@ -52,34 +52,51 @@ role_exists(Oid role)
 }
 
 /*
- * The domain's owner (inside mesh_as_table_owner_begin/end): InvalidOid when it has
- * none or its role is gone; *has_row says whether the table has a row.
- * lock: FOR UPDATE, until the transaction ends.
+ * Run sql on mesh.domain_owner (inside mesh_as_table_owner_begin/end) with
+ * $1 the server, $2 the domain and, when role is valid, $3 the role; an
+ * ERROR unless SPI answers expect.  Returns the first column of the first
+ * row as an OID (InvalidOid without one); *found whether there was a row.
+ */
+static Oid
+owner_query(const char *sql, int expect, const char *servername,
+			const char *domain, Oid role, bool *found)
+{
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
+	Datum		args[3] = {CStringGetTextDatum(servername), CStringGetTextDatum(domain),
+	ObjectIdGetDatum(role)};
+	bool		isnull;
+	int			rc;
+
+	rc = SPI_execute_with_args(sql, OidIsValid(role) ? 3 : 2, argtypes, args,
+							   NULL, false, 0);
+	if (rc != expect)
+		elog(ERROR, "query on mesh.domain_owner for domain \"%s\" failed: %s",
+			 domain, SPI_result_code_string(rc));
+	*found = SPI_processed > 0;
+	if (!*found || SPI_tuptable == NULL)
+		return InvalidOid;
+	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/*
+ * The domain's owner: InvalidOid when it has none or its role is gone;
+ * *has_row says whether the table has a row.  lock: FOR UPDATE, until the
+ * transaction ends.
  */
 static Oid
 read_owner(const char *servername, const char *domain, bool lock, bool *has_row)
 {
-	Oid			argtypes[2] = {TEXTOID, TEXTOID};
-	Datum		args[2] = {CStringGetTextDatum(servername), CStringGetTextDatum(domain)};
-	bool		isnull;
 	Oid			owner;
-	int			rc;
 
-	rc = SPI_execute_with_args(lock ?
-							   "SELECT o.owner::pg_catalog.oid FROM mesh.domain_owner o"
-							   " WHERE o.server OPERATOR(pg_catalog.=) $1"
-							   " AND o.domain OPERATOR(pg_catalog.=) $2 FOR UPDATE" :
-							   "SELECT o.owner::pg_catalog.oid FROM mesh.domain_owner o"
-							   " WHERE o.server OPERATOR(pg_catalog.=) $1"
-							   " AND o.domain OPERATOR(pg_catalog.=) $2",
-							   2, argtypes, args, NULL, false, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read the owner of domain \"%s\": %s", domain,
-			 SPI_result_code_string(rc));
-	*has_row = SPI_processed > 0;
-	if (!*has_row)
-		return InvalidOid;
-	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	owner = owner_query(lock ?
+						"SELECT o.owner::pg_catalog.oid FROM mesh.domain_owner o"
+						" WHERE o.server OPERATOR(pg_catalog.=) $1"
+						" AND o.domain OPERATOR(pg_catalog.=) $2 FOR UPDATE" :
+						"SELECT o.owner::pg_catalog.oid FROM mesh.domain_owner o"
+						" WHERE o.server OPERATOR(pg_catalog.=) $1"
+						" AND o.domain OPERATOR(pg_catalog.=) $2",
+						SPI_OK_SELECT, servername, domain, InvalidOid, has_row);
 	return role_exists(owner) ? owner : InvalidOid;
 }
 
@@ -90,60 +107,46 @@ read_owner(const char *servername, const char *domain, bool lock, bool *has_row)
 static Oid
 claim_owner(const char *servername, const char *domain, Oid role)
 {
-	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
-	Datum		args[3] = {CStringGetTextDatum(servername), CStringGetTextDatum(domain),
-	ObjectIdGetDatum(role)};
-	bool		isnull;
-	int			rc;
+	bool		found;
+	Oid			owner;
 
-	rc = SPI_execute_with_args("INSERT INTO mesh.domain_owner AS o (server, domain, owner)"
-							   " VALUES ($1, $2, $3::pg_catalog.regrole)"
-							   " ON CONFLICT (server, domain) DO UPDATE SET"
-							   "  owner = CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r"
-							   "   WHERE r.oid OPERATOR(pg_catalog.=) o.owner::pg_catalog.oid)"
-							   "   THEN o.owner ELSE EXCLUDED.owner END,"
-							   "  since = CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r"
-							   "   WHERE r.oid OPERATOR(pg_catalog.=) o.owner::pg_catalog.oid)"
-							   "   THEN o.since ELSE EXCLUDED.since END"
-							   " RETURNING o.owner::pg_catalog.oid",
-							   3, argtypes, args, NULL, false, 1);
-	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
-		elog(ERROR, "could not claim domain \"%s\": %s", domain, SPI_result_code_string(rc));
-	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	owner = owner_query("INSERT INTO mesh.domain_owner AS o (server, domain, owner)"
+						" VALUES ($1, $2, $3::pg_catalog.regrole)"
+						" ON CONFLICT (server, domain) DO UPDATE SET"
+						"  owner = CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r"
+						"   WHERE r.oid OPERATOR(pg_catalog.=) o.owner::pg_catalog.oid)"
+						"   THEN o.owner ELSE EXCLUDED.owner END,"
+						"  since = CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r"
+						"   WHERE r.oid OPERATOR(pg_catalog.=) o.owner::pg_catalog.oid)"
+						"   THEN o.since ELSE EXCLUDED.since END"
+						" RETURNING o.owner::pg_catalog.oid",
+						SPI_OK_INSERT_RETURNING, servername, domain, role, &found);
+	if (!found)
+		elog(ERROR, "could not claim domain \"%s\"", domain);
+	return owner;
 }
 
 static void
 write_owner(const char *servername, const char *domain, Oid role)
 {
-	Oid			argtypes[3] = {TEXTOID, TEXTOID, OIDOID};
-	Datum		args[3] = {CStringGetTextDatum(servername), CStringGetTextDatum(domain),
-	ObjectIdGetDatum(role)};
-	int			rc;
+	bool		found;
 
-	rc = SPI_execute_with_args("INSERT INTO mesh.domain_owner AS o (server, domain, owner)"
-							   " VALUES ($1, $2, $3::pg_catalog.regrole)"
-							   " ON CONFLICT (server, domain) DO UPDATE SET"
-							   "  owner = EXCLUDED.owner, since = EXCLUDED.since",
-							   3, argtypes, args, NULL, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "could not set the owner of domain \"%s\": %s", domain,
-			 SPI_result_code_string(rc));
+	(void) owner_query("INSERT INTO mesh.domain_owner AS o (server, domain, owner)"
+					   " VALUES ($1, $2, $3::pg_catalog.regrole)"
+					   " ON CONFLICT (server, domain) DO UPDATE SET"
+					   "  owner = EXCLUDED.owner, since = EXCLUDED.since",
+					   SPI_OK_INSERT, servername, domain, role, &found);
 }
 
 static void
 delete_owner(const char *servername, const char *domain)
 {
-	Oid			argtypes[2] = {TEXTOID, TEXTOID};
-	Datum		args[2] = {CStringGetTextDatum(servername), CStringGetTextDatum(domain)};
-	int			rc;
+	bool		found;
 
-	rc = SPI_execute_with_args("DELETE FROM mesh.domain_owner o"
-							   " WHERE o.server OPERATOR(pg_catalog.=) $1"
-							   " AND o.domain OPERATOR(pg_catalog.=) $2",
-							   2, argtypes, args, NULL, false, 0);
-	if (rc != SPI_OK_DELETE)
-		elog(ERROR, "could not drop the owner of domain \"%s\": %s", domain,
-			 SPI_result_code_string(rc));
+	(void) owner_query("DELETE FROM mesh.domain_owner o"
+					   " WHERE o.server OPERATOR(pg_catalog.=) $1"
+					   " AND o.domain OPERATOR(pg_catalog.=) $2",
+					   SPI_OK_DELETE, servername, domain, InvalidOid, &found);
 }
 
 static const char *
