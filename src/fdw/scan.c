@@ -150,9 +150,15 @@ start_reading(MeshScan *scan)
  * A table with a bookmark: each partition starts at the bookmark's
  * position (its first offset where the bookmark has none).  A position
  * below the first offset the partition still holds lost what retention
- * deleted; one beyond its end belonged to a topic since deleted and made
- * again: both restart at the first offset, with a WARNING.  EXPLAIN reads
- * the positions without taking the bookmark.
+ * deleted: it restarts at the first offset, with a WARNING.  The offsets
+ * were captured after the bookmark was taken (mesh_scan_begin), so a
+ * position beyond the partition's end is not one a scan that held the
+ * bookmark before us left: without the topic's identity we cannot tell a
+ * topic deleted and made again from a partition whose end went back (a
+ * leader that lost its last messages), so nothing is read there and the
+ * position stays, with a WARNING; restarting at the first offset would
+ * read again everything the bookmark had delivered.  EXPLAIN reads the
+ * positions without taking the bookmark.
  */
 static void
 bookmark_begin(MeshScan *scan, bool explain_only)
@@ -160,8 +166,6 @@ bookmark_begin(MeshScan *scan, bool explain_only)
 	MeshTable  *table = scan->table;
 	int			p;
 
-	scan->bookmark = mesh_bookmark_open(table->bookmark, table->server, scan->conn,
-										table->topic, !explain_only);
 	scan->bookmark_start = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	scan->consumed = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	for (p = 0; p < scan->npartitions; p++)
@@ -184,15 +188,15 @@ bookmark_begin(MeshScan *scan, bool explain_only)
 			pos = r->low;
 		}
 		else if (pos > r->high)
-		{
 			ereport(explain_only ? DEBUG1 : WARNING,
 					(errcode(ERRCODE_WARNING),
 					 errmsg("bookmark \"%s\" is past the end of partition %d of %s",
 							table->bookmark, p, mesh_table_describe(table)),
-					 errdetail("The bookmark was at offset " INT64_FORMAT ", but the partition ends at offset " INT64_FORMAT ": the topic was probably deleted and made again. Reading it from offset " INT64_FORMAT ".",
-							   pos, r->high, r->low)));
-			pos = r->low;
-		}
+					 errdetail("The bookmark is at offset " INT64_FORMAT ", but the partition ends at offset " INT64_FORMAT ": nothing is read from it, and the bookmark stays there.",
+							   pos, r->high),
+					 errhint("If the topic was deleted and made again, move the bookmark with mesh.rewind_bookmark('%s', 'earliest').",
+							 table->bookmark)));
+		/* beyond the end: an empty range, and the position unchanged */
 		scan->bookmark_start[p] = pos;
 		r->start = Max(r->start, pos);
 		if (r->start > r->end)
@@ -227,8 +231,8 @@ bookmark_end(MeshScan *scan)
 }
 
 /*
- * Start a scan: capture each partition's offsets, narrow them by the
- * pushed conditions and assign the partitions to a consumer.
+ * Start a scan: take its bookmark (if any), capture each partition's
+ * offsets, narrow them by the pushed conditions and assign the partitions to a consumer.
  */
 MeshScan *
 mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
@@ -261,6 +265,14 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
 				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
 						table->topic, table->relname, table->server->servername)));
+	/*
+	 * Take the bookmark before capturing the offsets: a scan that waited
+	 * for another transaction's scan of it must see the ends that scan
+	 * moved the bookmark to, not ends older than its positions.
+	 */
+	if (table->bookmark)
+		scan->bookmark = mesh_bookmark_open(table->bookmark, table->server, scan->conn,
+											table->topic, !explain_only);
 	scan->reader = mesh_reader_open(scan->conn, table->topic, mesh_table_describe(table),
 									limit >= 0);
 	low = palloc(sizeof(int64) * Max(scan->npartitions, 1));
