@@ -90,6 +90,10 @@ struct MeshScan
 	int64	   *bookmark_start;	/* per partition, where the bookmark starts */
 	int64	   *consumed;		/* per partition, the offset after the last
 								 * message the scan took; -1: none */
+	MeshPartitionRange *captured;	/* the ranges from the bookmark, before
+									 * any condition: what a rescan replays */
+	int64	   *reached;		/* per partition, the furthest position a pass
+								 * of the scan read to; -1: none */
 
 	/* table mode */
 	Tuplesortstate *sort;
@@ -205,9 +209,30 @@ bookmark_begin(MeshScan *scan, bool explain_only)
 }
 
 /*
- * The scan of a table with a bookmark is over: per partition, move the
- * bookmark past what the scan took, or to the end it captured where it
- * read a partition to that end.
+ * A pass of the scan of a table with a bookmark is over: per partition,
+ * note how far it read, past what it took, or to the end it captured
+ * where it read a partition to that end.
+ */
+static void
+bookmark_note_pass(MeshScan *scan)
+{
+	int			p;
+
+	for (p = 0; p < scan->npartitions; p++)
+	{
+		int64		pos = -1;
+
+		if (mesh_reader_partition_ended(scan->reader, p))
+			pos = scan->ranges[p].end;
+		else if (scan->consumed[p] >= 0)
+			pos = scan->consumed[p];
+		scan->reached[p] = Max(scan->reached[p], pos);
+	}
+}
+
+/*
+ * The scan of a table with a bookmark is over: move the bookmark, once,
+ * to the furthest position any of its passes read to.
  */
 static void
 bookmark_end(MeshScan *scan)
@@ -215,19 +240,58 @@ bookmark_end(MeshScan *scan)
 	int64	   *next = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	int			p;
 
+	bookmark_note_pass(scan);
 	for (p = 0; p < scan->npartitions; p++)
 	{
 		int64		old = mesh_bookmark_position(scan->bookmark, p);
-		int64		pos = old < 0 ? -1 : scan->bookmark_start[p];
 
-		if (mesh_reader_partition_ended(scan->reader, p))
-			pos = Max(pos, scan->ranges[p].end);
-		else if (scan->consumed[p] >= 0)
-			pos = Max(pos, scan->consumed[p]);
-		next[p] = pos;
+		next[p] = Max(old < 0 ? -1 : scan->bookmark_start[p], scan->reached[p]);
 	}
 	mesh_bookmark_advance(scan->bookmark, scan->npartitions, next);
 	mesh_bookmark_close(scan->bookmark);
+}
+
+/*
+ * Narrow the scan's ranges by the pushed conditions (with their values
+ * for this pass): they narrow what a bookmark reads, never widen it.
+ */
+static void
+narrow_ranges(MeshScan *scan, List *pushdown_items, Datum *values, bool *isnull,
+			  Oid *types)
+{
+	int			p;
+
+	mesh_pushdown_apply(pushdown_items, values, isnull, types, scan->npartitions,
+						scan->ranges, &scan->ts_lower_ms, &scan->ts_upper_ms);
+
+	/* a lower bound on _timestamp: where each partition reaches it */
+	if (scan->ts_lower_ms != PG_INT64_MIN)
+	{
+		int64	   *from = palloc(sizeof(int64) * Max(scan->npartitions, 1));
+
+		mesh_reader_offsets_for_time(scan->reader, scan->npartitions,
+									 Max(scan->ts_lower_ms, 0), from);
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			MeshPartitionRange *r = &scan->ranges[p];
+
+			/* -1: no message that late: nothing to read */
+			r->start = from[p] < 0 ? r->end : Max(r->start, from[p]);
+			if (r->start > r->end)
+				r->start = r->end;
+		}
+		pfree(from);
+	}
+
+	if (scan->bookmark)
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			MeshPartitionRange *r = &scan->ranges[p];
+
+			r->start = Max(r->start, scan->bookmark_start[p]);
+			if (r->start > r->end)
+				r->start = r->end;
+		}
 }
 
 /*
@@ -291,38 +355,15 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 		mesh_topic_estimate_set(scan->conn, table->topic, messages);
 	}
 	if (table->bookmark)
-		bookmark_begin(scan, explain_only);
-	mesh_pushdown_apply(pushdown_items, values, isnull, types, scan->npartitions,
-						scan->ranges, &scan->ts_lower_ms, &scan->ts_upper_ms);
-
-	/* a lower bound on _timestamp: where each partition reaches it */
-	if (scan->ts_lower_ms != PG_INT64_MIN)
 	{
-		int64	   *from = palloc(sizeof(int64) * Max(scan->npartitions, 1));
-
-		mesh_reader_offsets_for_time(scan->reader, scan->npartitions,
-									 Max(scan->ts_lower_ms, 0), from);
+		bookmark_begin(scan, explain_only);
+		scan->captured = palloc(sizeof(MeshPartitionRange) * Max(scan->npartitions, 1));
+		memcpy(scan->captured, scan->ranges, sizeof(MeshPartitionRange) * scan->npartitions);
+		scan->reached = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 		for (p = 0; p < scan->npartitions; p++)
-		{
-			MeshPartitionRange *r = &scan->ranges[p];
-
-			/* -1: no message that late: nothing to read */
-			r->start = from[p] < 0 ? r->end : Max(r->start, from[p]);
-			if (r->start > r->end)
-				r->start = r->end;
-		}
+			scan->reached[p] = -1;
 	}
-
-	/* conditions narrow what a bookmark reads, never widen it */
-	if (scan->bookmark)
-		for (p = 0; p < scan->npartitions; p++)
-		{
-			MeshPartitionRange *r = &scan->ranges[p];
-
-			r->start = Max(r->start, scan->bookmark_start[p]);
-			if (r->start > r->end)
-				r->start = r->end;
-		}
+	narrow_ranges(scan, pushdown_items, values, isnull, types);
 
 	scan->decoder = mesh_decoder_create(table, attrs_needed);
 	if (explain_only)
@@ -623,6 +664,47 @@ mesh_scan_next(MeshScan *scan, Datum *values, bool *nulls)
 	if (scan->table->table_mode)
 		return next_table_row(scan, values, nulls);
 	return next_stream_row(scan, values, nulls);
+}
+
+/*
+ * Start a bookmarked scan again (a rescan: the inner side of a nested
+ * loop, a correlated subquery), with the pushed values of this pass.  It
+ * reads the ranges the first pass captured again, from the same positions
+ * up to the same ends: every pass sees the same messages, and none that
+ * no pass was given to match is consumed.  The bookmark moves once, when
+ * the scan ends, to the furthest any pass read to.  A scan without a
+ * bookmark is simply begun again.
+ */
+void
+mesh_scan_rescan(MeshScan *scan, List *pushdown_items, Datum *values,
+				 bool *isnull, Oid *types)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(scan->cxt);
+
+	Assert(scan->bookmark && scan->bookmark->locked && scan->reader);
+	bookmark_note_pass(scan);
+	if (scan->sort)
+	{
+		tuplesort_end(scan->sort);
+		scan->sort = NULL;
+	}
+	scan->sorted = scan->sort_exhausted = scan->have_pending = false;
+	mesh_reader_close(scan->reader);
+	scan->reader = mesh_reader_open(scan->conn, scan->table->topic,
+									mesh_table_describe(scan->table), scan->limit >= 0);
+	memcpy(scan->ranges, scan->captured, sizeof(MeshPartitionRange) * scan->npartitions);
+	for (int p = 0; p < scan->npartitions; p++)
+		scan->consumed[p] = -1;
+	scan->returned = 0;
+	narrow_ranges(scan, pushdown_items, values, isnull, types);
+	start_reading(scan);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+bool
+mesh_scan_bookmarked(MeshScan *scan)
+{
+	return scan->bookmark != NULL && scan->bookmark->locked && scan->reader != NULL;
 }
 
 void

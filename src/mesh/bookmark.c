@@ -248,6 +248,21 @@ forget_active(void *arg)
 
 static void register_callbacks(void);
 
+/*
+ * In parallel mode (a query with a Gather elsewhere in its plan) the
+ * bookmark's row can be neither locked nor updated.
+ */
+static void
+check_not_parallel(const char *name)
+{
+	if (IsInParallelMode())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot read through bookmark \"%s\" in a parallel query", name),
+				 errdetail("A scan with a bookmark locks and moves the bookmark's row, which a parallel operation cannot do."),
+				 errhint("SET max_parallel_workers_per_gather = 0 for the query, or load the rows into a local table first.")));
+}
+
 MeshBookmark *
 mesh_bookmark_open(const char *name, ForeignServer *server, MeshConnection *conn,
 				   const char *topic, bool lock)
@@ -276,6 +291,7 @@ mesh_bookmark_open(const char *name, ForeignServer *server, MeshConnection *conn
 						 errmsg("bookmark \"%s\" is already being read by another scan of this query", name),
 						 errdetail("Two scans of one bookmark at once would read the same messages."),
 						 errhint("Read the foreign table once, e.g. in a WITH query.")));
+		check_not_parallel(name);
 		if (XactReadOnly)
 			ereport(ERROR,
 					(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
@@ -383,6 +399,7 @@ mesh_bookmark_advance(MeshBookmark *bm, int n, const int64 *next)
 	int			p;
 
 	Assert(bm->locked);
+	check_not_parallel(bm->name);
 	for (p = 0; p < n && !changed; p++)
 		changed = next[p] != bm->positions[p];
 	if (!changed)
