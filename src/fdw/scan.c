@@ -210,8 +210,9 @@ bookmark_begin(MeshScan *scan, bool explain_only)
 
 /*
  * A pass of the scan of a table with a bookmark is over: per partition,
- * note how far it read, past what it took, or to the end it captured
- * where it read a partition to that end.
+ * note how far it read: past what it took, or where it read a partition
+ * to its end, as far as the reader saw that end (never simply the end it
+ * captured: an end of partition below it skipped nothing it may count).
  */
 static void
 bookmark_note_pass(MeshScan *scan)
@@ -220,12 +221,9 @@ bookmark_note_pass(MeshScan *scan)
 
 	for (p = 0; p < scan->npartitions; p++)
 	{
-		int64		pos = -1;
+		int64		pos = Max(scan->consumed[p],
+							  mesh_reader_partition_reached(scan->reader, p));
 
-		if (mesh_reader_partition_ended(scan->reader, p))
-			pos = scan->ranges[p].end;
-		else if (scan->consumed[p] >= 0)
-			pos = scan->consumed[p];
 		scan->reached[p] = Max(scan->reached[p], pos);
 	}
 }
