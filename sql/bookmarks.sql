@@ -129,6 +129,17 @@ ALTER FOREIGN TABLE probe OPTIONS (ADD mode 'table');
 BEGIN READ ONLY;
 SELECT count(*) FROM probe;
 ROLLBACK;
+-- a cursor that reads the bookmark keeps it from being moved or dropped
+BEGIN;
+DECLARE c CURSOR FOR SELECT n FROM probe;
+FETCH 1 FROM c;
+SELECT mesh.rewind_bookmark('regress_probe', 'earliest');
+ROLLBACK;
+BEGIN;
+DECLARE c CURSOR FOR SELECT n FROM probe;
+FETCH 1 FROM c;
+SELECT mesh.drop_bookmark('regress_probe');
+ROLLBACK;
 
 -- rewind and drop
 SELECT mesh.rewind_bookmark('regress_probe', 'earliest');

@@ -389,6 +389,12 @@ write_positions(const char *name, int n, const int64 *positions)
 							   2, types, values, NULL, false, 0);
 	if (rc != SPI_OK_UPDATE)
 		elog(ERROR, "could not move bookmark \"%s\": %s", name, SPI_result_code_string(rc));
+	/* its row is locked by us: gone only if this transaction dropped it */
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not move bookmark \"%s\": it no longer exists", name),
+				 errdetail("The bookmark was dropped while it was being read; the positions the scan reached cannot be kept.")));
 }
 
 void
@@ -560,8 +566,21 @@ lock_existing(const char *name)
 	bool		found;
 
 	MemoryContext cxt = CurrentMemoryContext;
+	ListCell   *lc;
 
 	check_name(name);
+	/*
+	 * An open scan of it in this backend (a cursor) holds its lock, so no
+	 * wait would stop us, and would then write its own positions over the
+	 * new ones, or find its row gone.
+	 */
+	foreach(lc, active_bookmarks)
+		if (strcmp((char *) lfirst(lc), name) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_IN_USE),
+					 errmsg("bookmark \"%s\" is being read by an open scan of this session", name),
+					 errdetail("The scan moves the bookmark when it ends."),
+					 errhint("Close the cursor that reads it first.")));
 	bm->name = pstrdup(name);
 	as_owner_begin(&owner);
 	found = read_row(bm, true, cxt, &server, &topic);
