@@ -182,6 +182,15 @@ SELECT count(*) FROM other;
 COMMIT;
 \set VERBOSITY default
 SELECT positions FROM mesh.bookmark_state WHERE name = 'regress_other';
+-- the topic made again: a position beyond its end reads nothing there and
+-- stays (a WARNING says so) until the bookmark is rewound
+\! scripts/peer create-topic regress_bm_other --partitions 1
+\! scripts/peer produce-seq regress_bm_other --count 5
+SELECT count(*) FROM other;
+SELECT positions FROM mesh.bookmark_state WHERE name = 'regress_other';
+SELECT mesh.rewind_bookmark('regress_other', 'earliest');
+SELECT count(*), sum(n) FROM other;
+SELECT positions FROM mesh.bookmark_state WHERE name = 'regress_other';
 
 -- Kafka tools see each bookmark as consumer group mesh.bookmark.<name>
 SELECT consumer_group, state, members, offsets, lag, partition_lag,
