@@ -249,8 +249,9 @@ contains_exec_param(Node *node, void *context)
 }
 
 /*
- * Evaluate the pushed values and start the scan.  Under EXPLAIN without
- * ANALYZE, values that depend on subplans are left unknown (InvalidOid).
+ * Evaluate the pushed values and start the scan (or, for a rescan of a
+ * scan that holds a bookmark, replay it).  Under EXPLAIN without ANALYZE,
+ * values that depend on subplans are left unknown (InvalidOid).
  */
 static void
 start_scan(ForeignScanState *node, MeshScanState *state, bool explain_only)
@@ -272,6 +273,13 @@ start_scan(ForeignScanState *node, MeshScanState *state, bool explain_only)
 		values[i] = ExecEvalExpr(es, econtext, &isnull[i]);
 		types[i] = exprType((Node *) es->expr);
 	}
+	if (state->scan && mesh_scan_bookmarked(state->scan))
+	{
+		mesh_scan_rescan(state->scan, state->items, values, isnull, types);
+		return;
+	}
+	if (state->scan)
+		mesh_scan_end(state->scan);
 	state->scan = mesh_scan_begin(state->table, state->attrs, state->items,
 								  values, isnull, types, state->limit, explain_only);
 }
@@ -323,14 +331,15 @@ meshIterateForeignScan(ForeignScanState *node)
 
 /*
  * ReScanForeignScan: start again from the beginning, with the pushed
- * values evaluated anew (parameters may have changed).
+ * values evaluated anew (parameters may have changed).  A scan with a
+ * bookmark reads the same offsets again, and moves the bookmark only when
+ * it ends (start_scan).
  */
 static void
 meshReScanForeignScan(ForeignScanState *node)
 {
 	MeshScanState *state = node->fdw_state;
 
-	mesh_scan_end(state->scan);
 	start_scan(node, state, false);
 }
 

@@ -98,6 +98,24 @@ SELECT mesh.rewind_bookmark('regress_probe', offsets => '{"0": 10, "1": 3}');
 EXPLAIN (COSTS OFF) SELECT * FROM probe;
 SELECT positions FROM mesh.bookmarks WHERE name = 'regress_probe';
 
+-- a rescan (a correlated subquery, the inner side of a nested loop) reads
+-- the same offsets on every pass, with each pass's pushed values, and the
+-- bookmark moves once, when the scan ends, past what any pass read
+SELECT mesh.rewind_bookmark('regress_probe', offsets => '{"0": 14, "1": 14, "2": 14}');
+SELECT a.p, (SELECT string_agg(f.n::text, ',' ORDER BY f.n) FROM probe f WHERE f._partition = a.p) AS ns
+  FROM (VALUES (0), (1), (0)) a(p);
+SELECT positions, lag FROM mesh.bookmarks WHERE name = 'regress_probe';
+SELECT mesh.rewind_bookmark('regress_probe', offsets => '{"0": 14, "1": 14, "2": 14}');
+SELECT a.x, (SELECT count(*) FROM probe f WHERE f.n % 2 = a.x) AS c FROM (VALUES (0), (1), (0)) a(x);
+SELECT positions, lag FROM mesh.bookmarks WHERE name = 'regress_probe';
+SELECT mesh.rewind_bookmark('regress_probe', offsets => '{"0": 15, "1": 15, "2": 15}');
+EXPLAIN (COSTS OFF)
+SELECT a.x, f.n FROM (VALUES (0), (1), (0)) a(x),
+  LATERAL (SELECT n FROM probe WHERE _partition = a.x OFFSET 0) f ORDER BY 1, 2;
+SELECT a.x, f.n FROM (VALUES (0), (1), (0)) a(x),
+  LATERAL (SELECT n FROM probe WHERE _partition = a.x OFFSET 0) f ORDER BY 1, 2;
+SELECT positions, lag FROM mesh.bookmarks WHERE name = 'regress_probe';
+
 -- refusals
 SELECT count(*) FROM probe a JOIN probe b USING (n);
 CREATE FOREIGN TABLE wrong (n int) SERVER mesh_bm
@@ -110,6 +128,17 @@ CREATE FOREIGN TABLE latest (n int) SERVER mesh_bm
 ALTER FOREIGN TABLE probe OPTIONS (ADD mode 'table');
 BEGIN READ ONLY;
 SELECT count(*) FROM probe;
+ROLLBACK;
+-- a cursor that reads the bookmark keeps it from being moved or dropped
+BEGIN;
+DECLARE c CURSOR FOR SELECT n FROM probe;
+FETCH 1 FROM c;
+SELECT mesh.rewind_bookmark('regress_probe', 'earliest');
+ROLLBACK;
+BEGIN;
+DECLARE c CURSOR FOR SELECT n FROM probe;
+FETCH 1 FROM c;
+SELECT mesh.drop_bookmark('regress_probe');
 ROLLBACK;
 
 -- rewind and drop
@@ -152,6 +181,15 @@ SELECT count(*) FROM other;
 \set VERBOSITY terse
 COMMIT;
 \set VERBOSITY default
+SELECT positions FROM mesh.bookmark_state WHERE name = 'regress_other';
+-- the topic made again: a position beyond its end reads nothing there and
+-- stays (a WARNING says so) until the bookmark is rewound
+\! scripts/peer create-topic regress_bm_other --partitions 1
+\! scripts/peer produce-seq regress_bm_other --count 5
+SELECT count(*) FROM other;
+SELECT positions FROM mesh.bookmark_state WHERE name = 'regress_other';
+SELECT mesh.rewind_bookmark('regress_other', 'earliest');
+SELECT count(*), sum(n) FROM other;
 SELECT positions FROM mesh.bookmark_state WHERE name = 'regress_other';
 
 -- Kafka tools see each bookmark as consumer group mesh.bookmark.<name>

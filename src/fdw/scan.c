@@ -90,6 +90,10 @@ struct MeshScan
 	int64	   *bookmark_start;	/* per partition, where the bookmark starts */
 	int64	   *consumed;		/* per partition, the offset after the last
 								 * message the scan took; -1: none */
+	MeshPartitionRange *captured;	/* the ranges from the bookmark, before
+									 * any condition: what a rescan replays */
+	int64	   *reached;		/* per partition, the furthest position a pass
+								 * of the scan read to; -1: none */
 
 	/* table mode */
 	Tuplesortstate *sort;
@@ -150,9 +154,15 @@ start_reading(MeshScan *scan)
  * A table with a bookmark: each partition starts at the bookmark's
  * position (its first offset where the bookmark has none).  A position
  * below the first offset the partition still holds lost what retention
- * deleted; one beyond its end belonged to a topic since deleted and made
- * again: both restart at the first offset, with a WARNING.  EXPLAIN reads
- * the positions without taking the bookmark.
+ * deleted: it restarts at the first offset, with a WARNING.  The offsets
+ * were captured after the bookmark was taken (mesh_scan_begin), so a
+ * position beyond the partition's end is not one a scan that held the
+ * bookmark before us left: without the topic's identity we cannot tell a
+ * topic deleted and made again from a partition whose end went back (a
+ * leader that lost its last messages), so nothing is read there and the
+ * position stays, with a WARNING; restarting at the first offset would
+ * read again everything the bookmark had delivered.  EXPLAIN reads the
+ * positions without taking the bookmark.
  */
 static void
 bookmark_begin(MeshScan *scan, bool explain_only)
@@ -160,8 +170,6 @@ bookmark_begin(MeshScan *scan, bool explain_only)
 	MeshTable  *table = scan->table;
 	int			p;
 
-	scan->bookmark = mesh_bookmark_open(table->bookmark, table->server, scan->conn,
-										table->topic, !explain_only);
 	scan->bookmark_start = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	scan->consumed = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	for (p = 0; p < scan->npartitions; p++)
@@ -184,15 +192,15 @@ bookmark_begin(MeshScan *scan, bool explain_only)
 			pos = r->low;
 		}
 		else if (pos > r->high)
-		{
 			ereport(explain_only ? DEBUG1 : WARNING,
 					(errcode(ERRCODE_WARNING),
 					 errmsg("bookmark \"%s\" is past the end of partition %d of %s",
 							table->bookmark, p, mesh_table_describe(table)),
-					 errdetail("The bookmark was at offset " INT64_FORMAT ", but the partition ends at offset " INT64_FORMAT ": the topic was probably deleted and made again. Reading it from offset " INT64_FORMAT ".",
-							   pos, r->high, r->low)));
-			pos = r->low;
-		}
+					 errdetail("The bookmark is at offset " INT64_FORMAT ", but the partition ends at offset " INT64_FORMAT ": nothing is read from it, and the bookmark stays there.",
+							   pos, r->high),
+					 errhint("If the topic was deleted and made again, move the bookmark with mesh.rewind_bookmark('%s', 'earliest').",
+							 table->bookmark)));
+		/* beyond the end: an empty range, and the position unchanged */
 		scan->bookmark_start[p] = pos;
 		r->start = Max(r->start, pos);
 		if (r->start > r->end)
@@ -201,9 +209,28 @@ bookmark_begin(MeshScan *scan, bool explain_only)
 }
 
 /*
- * The scan of a table with a bookmark is over: per partition, move the
- * bookmark past what the scan took, or to the end it captured where it
- * read a partition to that end.
+ * A pass of the scan of a table with a bookmark is over: per partition,
+ * note how far it read: past what it took, or where it read a partition
+ * to its end, as far as the reader saw that end (never simply the end it
+ * captured: an end of partition below it skipped nothing it may count).
+ */
+static void
+bookmark_note_pass(MeshScan *scan)
+{
+	int			p;
+
+	for (p = 0; p < scan->npartitions; p++)
+	{
+		int64		pos = Max(scan->consumed[p],
+							  mesh_reader_partition_reached(scan->reader, p));
+
+		scan->reached[p] = Max(scan->reached[p], pos);
+	}
+}
+
+/*
+ * The scan of a table with a bookmark is over: move the bookmark, once,
+ * to the furthest position any of its passes read to.
  */
 static void
 bookmark_end(MeshScan *scan)
@@ -211,24 +238,63 @@ bookmark_end(MeshScan *scan)
 	int64	   *next = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 	int			p;
 
+	bookmark_note_pass(scan);
 	for (p = 0; p < scan->npartitions; p++)
 	{
 		int64		old = mesh_bookmark_position(scan->bookmark, p);
-		int64		pos = old < 0 ? -1 : scan->bookmark_start[p];
 
-		if (mesh_reader_partition_ended(scan->reader, p))
-			pos = Max(pos, scan->ranges[p].end);
-		else if (scan->consumed[p] >= 0)
-			pos = Max(pos, scan->consumed[p]);
-		next[p] = pos;
+		next[p] = Max(old < 0 ? -1 : scan->bookmark_start[p], scan->reached[p]);
 	}
 	mesh_bookmark_advance(scan->bookmark, scan->npartitions, next);
 	mesh_bookmark_close(scan->bookmark);
 }
 
 /*
- * Start a scan: capture each partition's offsets, narrow them by the
- * pushed conditions and assign the partitions to a consumer.
+ * Narrow the scan's ranges by the pushed conditions (with their values
+ * for this pass): they narrow what a bookmark reads, never widen it.
+ */
+static void
+narrow_ranges(MeshScan *scan, List *pushdown_items, Datum *values, bool *isnull,
+			  Oid *types)
+{
+	int			p;
+
+	mesh_pushdown_apply(pushdown_items, values, isnull, types, scan->npartitions,
+						scan->ranges, &scan->ts_lower_ms, &scan->ts_upper_ms);
+
+	/* a lower bound on _timestamp: where each partition reaches it */
+	if (scan->ts_lower_ms != PG_INT64_MIN)
+	{
+		int64	   *from = palloc(sizeof(int64) * Max(scan->npartitions, 1));
+
+		mesh_reader_offsets_for_time(scan->reader, scan->npartitions,
+									 Max(scan->ts_lower_ms, 0), from);
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			MeshPartitionRange *r = &scan->ranges[p];
+
+			/* -1: no message that late: nothing to read */
+			r->start = from[p] < 0 ? r->end : Max(r->start, from[p]);
+			if (r->start > r->end)
+				r->start = r->end;
+		}
+		pfree(from);
+	}
+
+	if (scan->bookmark)
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			MeshPartitionRange *r = &scan->ranges[p];
+
+			r->start = Max(r->start, scan->bookmark_start[p]);
+			if (r->start > r->end)
+				r->start = r->end;
+		}
+}
+
+/*
+ * Start a scan: take its bookmark (if any), capture each partition's
+ * offsets, narrow them by the pushed conditions and assign the partitions to a consumer.
  */
 MeshScan *
 mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
@@ -261,6 +327,14 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
 				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
 						table->topic, table->relname, table->server->servername)));
+	/*
+	 * Take the bookmark before capturing the offsets: a scan that waited
+	 * for another transaction's scan of it must see the ends that scan
+	 * moved the bookmark to, not ends older than its positions.
+	 */
+	if (table->bookmark)
+		scan->bookmark = mesh_bookmark_open(table->bookmark, table->server, scan->conn,
+											table->topic, !explain_only);
 	scan->reader = mesh_reader_open(scan->conn, table->topic, mesh_table_describe(table),
 									limit >= 0);
 	low = palloc(sizeof(int64) * Max(scan->npartitions, 1));
@@ -279,38 +353,15 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 		mesh_topic_estimate_set(scan->conn, table->topic, messages);
 	}
 	if (table->bookmark)
-		bookmark_begin(scan, explain_only);
-	mesh_pushdown_apply(pushdown_items, values, isnull, types, scan->npartitions,
-						scan->ranges, &scan->ts_lower_ms, &scan->ts_upper_ms);
-
-	/* a lower bound on _timestamp: where each partition reaches it */
-	if (scan->ts_lower_ms != PG_INT64_MIN)
 	{
-		int64	   *from = palloc(sizeof(int64) * Max(scan->npartitions, 1));
-
-		mesh_reader_offsets_for_time(scan->reader, scan->npartitions,
-									 Max(scan->ts_lower_ms, 0), from);
+		bookmark_begin(scan, explain_only);
+		scan->captured = palloc(sizeof(MeshPartitionRange) * Max(scan->npartitions, 1));
+		memcpy(scan->captured, scan->ranges, sizeof(MeshPartitionRange) * scan->npartitions);
+		scan->reached = palloc(sizeof(int64) * Max(scan->npartitions, 1));
 		for (p = 0; p < scan->npartitions; p++)
-		{
-			MeshPartitionRange *r = &scan->ranges[p];
-
-			/* -1: no message that late: nothing to read */
-			r->start = from[p] < 0 ? r->end : Max(r->start, from[p]);
-			if (r->start > r->end)
-				r->start = r->end;
-		}
+			scan->reached[p] = -1;
 	}
-
-	/* conditions narrow what a bookmark reads, never widen it */
-	if (scan->bookmark)
-		for (p = 0; p < scan->npartitions; p++)
-		{
-			MeshPartitionRange *r = &scan->ranges[p];
-
-			r->start = Max(r->start, scan->bookmark_start[p]);
-			if (r->start > r->end)
-				r->start = r->end;
-		}
+	narrow_ranges(scan, pushdown_items, values, isnull, types);
 
 	scan->decoder = mesh_decoder_create(table, attrs_needed);
 	if (explain_only)
@@ -611,6 +662,47 @@ mesh_scan_next(MeshScan *scan, Datum *values, bool *nulls)
 	if (scan->table->table_mode)
 		return next_table_row(scan, values, nulls);
 	return next_stream_row(scan, values, nulls);
+}
+
+/*
+ * Start a bookmarked scan again (a rescan: the inner side of a nested
+ * loop, a correlated subquery), with the pushed values of this pass.  It
+ * reads the ranges the first pass captured again, from the same positions
+ * up to the same ends: every pass sees the same messages, and none that
+ * no pass was given to match is consumed.  The bookmark moves once, when
+ * the scan ends, to the furthest any pass read to.  A scan without a
+ * bookmark is simply begun again.
+ */
+void
+mesh_scan_rescan(MeshScan *scan, List *pushdown_items, Datum *values,
+				 bool *isnull, Oid *types)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(scan->cxt);
+
+	Assert(scan->bookmark && scan->bookmark->locked && scan->reader);
+	bookmark_note_pass(scan);
+	if (scan->sort)
+	{
+		tuplesort_end(scan->sort);
+		scan->sort = NULL;
+	}
+	scan->sorted = scan->sort_exhausted = scan->have_pending = false;
+	mesh_reader_close(scan->reader);
+	scan->reader = mesh_reader_open(scan->conn, scan->table->topic,
+									mesh_table_describe(scan->table), scan->limit >= 0);
+	memcpy(scan->ranges, scan->captured, sizeof(MeshPartitionRange) * scan->npartitions);
+	for (int p = 0; p < scan->npartitions; p++)
+		scan->consumed[p] = -1;
+	scan->returned = 0;
+	narrow_ranges(scan, pushdown_items, values, isnull, types);
+	start_reading(scan);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+bool
+mesh_scan_bookmarked(MeshScan *scan)
+{
+	return scan->bookmark != NULL && scan->bookmark->locked && scan->reader != NULL;
 }
 
 void

@@ -59,7 +59,9 @@ struct MeshReader
 	int64	   *start;
 	int64	   *end;
 	bool	   *done;
-	bool	   *ended;			/* done because its end was reached */
+	int64	   *reached;		/* per partition done because its end was
+								 * reached: the offset it was read up to;
+								 * -1 otherwise */
 	int64	   *next;			/* per partition: the offset after the last
 								 * message delivered */
 	int			remaining;		/* assigned partitions not done */
@@ -320,12 +322,12 @@ wake_fetcher(MeshReader *reader)
  * three-broker cluster).
  */
 static void
-finish_partition(MeshReader *reader, int32 p, bool ended)
+finish_partition(MeshReader *reader, int32 p, int64 reached)
 {
 	if (p >= 0 && p < reader->npartitions && !reader->done[p])
 	{
 		reader->done[p] = true;
-		reader->ended[p] = ended;
+		reader->reached[p] = reached;
 		reader->remaining--;
 		if (reader->consumer == NULL)
 			return;
@@ -347,13 +349,13 @@ finish_partition(MeshReader *reader, int32 p, bool ended)
 void
 mesh_reader_partition_done(MeshReader *reader, int32 p)
 {
-	finish_partition(reader, p, false);
+	finish_partition(reader, p, -1);
 }
 
-bool
-mesh_reader_partition_ended(MeshReader *reader, int32 p)
+int64
+mesh_reader_partition_reached(MeshReader *reader, int32 p)
 {
-	return p >= 0 && p < reader->npartitions && reader->ended[p];
+	return p >= 0 && p < reader->npartitions ? reader->reached[p] : -1;
 }
 
 rd_kafka_message_t *
@@ -442,10 +444,17 @@ mesh_reader_next(MeshReader *reader)
 				 * The partition's end (for read_committed, its last stable
 				 * offset): nothing more to read now.  One below where the
 				 * reader started is a leftover of the consumer's last use.
+				 * It was read up to the EOF's offset, not to the end the
+				 * caller captured: an EOF below that end (a leftover at the
+				 * start offset, or a new leader that lost the last
+				 * messages) must not count for what it never read; one at
+				 * or beyond it covers what no message came for (a
+				 * transaction's marker, an aborted batch).
 				 */
 				if (p >= 0 && p < reader->npartitions && !reader->done[p] &&
 					offset >= reader->start[p])
-					finish_partition(reader, p, true);
+					finish_partition(reader, p,
+									 Max(reader->next[p], Min(offset, reader->end[p])));
 				continue;
 			}
 			if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
@@ -468,12 +477,12 @@ mesh_reader_next(MeshReader *reader)
 		}
 		if (msg->offset >= reader->end[p])
 		{
-			finish_partition(reader, p, true);
+			finish_partition(reader, p, reader->end[p]);
 			rd_kafka_message_destroy(msg);
 			continue;
 		}
 		if (msg->offset + 1 >= reader->end[p])
-			finish_partition(reader, p, true);
+			finish_partition(reader, p, reader->end[p]);
 
 		reader->delivered++;
 		reader->bytes += msg->len + msg->key_len;
@@ -550,7 +559,9 @@ mesh_reader_start(MeshReader *reader, int n, const int64 *start,
 	reader->start = palloc(sizeof(int64) * Max(n, 1));
 	reader->end = palloc(sizeof(int64) * Max(n, 1));
 	reader->done = palloc0(sizeof(bool) * Max(n, 1));
-	reader->ended = palloc0(sizeof(bool) * Max(n, 1));
+	reader->reached = palloc(sizeof(int64) * Max(n, 1));
+	for (int p = 0; p < n; p++)
+		reader->reached[p] = -1;
 	reader->next = palloc0(sizeof(int64) * Max(n, 1));
 	memcpy(reader->start, start, sizeof(int64) * n);
 	memcpy(reader->end, end, sizeof(int64) * n);

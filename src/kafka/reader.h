@@ -57,10 +57,13 @@ extern rd_kafka_message_t *mesh_reader_next(MeshReader *reader);
 extern void mesh_reader_partition_done(MeshReader *reader, int32 p);
 
 /*
- * Was partition p read up to its end (not stopped by the caller, nor left
- * unread because its range was empty)?
+ * Where partition p was read up to its end (not stopped by the caller,
+ * nor left unread because its range was empty): the offset after the last
+ * message delivered, or further, up to the end the caller gave, where an
+ * end of partition came at a later offset (a transaction's marker, an
+ * aborted batch); -1 otherwise.
  */
-extern bool mesh_reader_partition_ended(MeshReader *reader, int32 p);
+extern int64 mesh_reader_partition_reached(MeshReader *reader, int32 p);
 
 /* A Kafka message's timestamp (ms since the Unix epoch) as a timestamptz. */
 extern TimestampTz mesh_kafka_timestamp(int64 ms);

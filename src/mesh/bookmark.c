@@ -201,6 +201,21 @@ forget_active(void *arg)
 
 static void register_callbacks(void);
 
+/*
+ * In parallel mode (a query with a Gather elsewhere in its plan) the
+ * bookmark's row can be neither locked nor updated.
+ */
+static void
+check_not_parallel(const char *name)
+{
+	if (IsInParallelMode())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot read through bookmark \"%s\" in a parallel query", name),
+				 errdetail("A scan with a bookmark locks and moves the bookmark's row, which a parallel operation cannot do."),
+				 errhint("SET max_parallel_workers_per_gather = 0 for the query, or load the rows into a local table first.")));
+}
+
 MeshBookmark *
 mesh_bookmark_open(const char *name, ForeignServer *server, MeshConnection *conn,
 				   const char *topic, bool lock)
@@ -229,6 +244,7 @@ mesh_bookmark_open(const char *name, ForeignServer *server, MeshConnection *conn
 						 errmsg("bookmark \"%s\" is already being read by another scan of this query", name),
 						 errdetail("Two scans of one bookmark at once would read the same messages."),
 						 errhint("Read the foreign table once, e.g. in a WITH query.")));
+		check_not_parallel(name);
 		if (XactReadOnly)
 			ereport(ERROR,
 					(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
@@ -326,6 +342,12 @@ write_positions(const char *name, int n, const int64 *positions)
 							   2, types, values, NULL, false, 0);
 	if (rc != SPI_OK_UPDATE)
 		elog(ERROR, "could not move bookmark \"%s\": %s", name, SPI_result_code_string(rc));
+	/* its row is locked by us: gone only if this transaction dropped it */
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not move bookmark \"%s\": it no longer exists", name),
+				 errdetail("The bookmark was dropped while it was being read; the positions the scan reached cannot be kept.")));
 }
 
 void
@@ -336,6 +358,7 @@ mesh_bookmark_advance(MeshBookmark *bm, int n, const int64 *next)
 	int			p;
 
 	Assert(bm->locked);
+	check_not_parallel(bm->name);
 	for (p = 0; p < n && !changed; p++)
 		changed = next[p] != bm->positions[p];
 	if (!changed)
@@ -496,8 +519,21 @@ lock_existing(const char *name)
 	bool		found;
 
 	MemoryContext cxt = CurrentMemoryContext;
+	ListCell   *lc;
 
 	check_name(name);
+	/*
+	 * An open scan of it in this backend (a cursor) holds its lock, so no
+	 * wait would stop us, and would then write its own positions over the
+	 * new ones, or find its row gone.
+	 */
+	foreach(lc, active_bookmarks)
+		if (strcmp((char *) lfirst(lc), name) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_IN_USE),
+					 errmsg("bookmark \"%s\" is being read by an open scan of this session", name),
+					 errdetail("The scan moves the bookmark when it ends."),
+					 errhint("Close the cursor that reads it first.")));
 	bm->name = pstrdup(name);
 	mesh_as_table_owner_begin(&owner, state_table());
 	found = read_row(bm, true, cxt, &server, &topic);
