@@ -93,14 +93,26 @@ out_of_range_int(AvroWriter *e, const ENode *n, int64_t v)
 				 (long long) v, AE_PATH_TEXT(e, p), n->label);
 }
 
+/*
+ * An error about text s given for field n: "<before> <s quoted> <middle>
+ * field "<path>" (Avro <type>)<after>".
+ */
 static bool
-out_of_range_text(AvroWriter *e, const ENode *n, const char *s, size_t len)
+text_fail(AvroWriter *e, const ENode *n, const char *before, const char *s,
+		  size_t len, const char *middle, const char *after)
 {
 	char		p[256];
 	char		q[160];
 
-	return efail(e, "value %s out of range for field \"%s\" (Avro %s)",
-				 mesh_text_quote(q, sizeof(q), s, len), AE_PATH_TEXT(e, p), n->label);
+	return efail(e, "%s %s %s field \"%s\" (Avro %s)%s", before,
+				 mesh_text_quote(q, sizeof(q), s, len), middle, AE_PATH_TEXT(e, p),
+				 n->label, after);
+}
+
+static bool
+out_of_range_text(AvroWriter *e, const ENode *n, const char *s, size_t len)
+{
+	return text_fail(e, n, "value", s, len, "out of range for", "");
 }
 
 /* A JSON number (its text, which needs no quoting) that does not fit. */
@@ -116,11 +128,10 @@ out_of_range_number(AvroWriter *e, const ENode *n, const char *number)
 static bool
 invalid_text(AvroWriter *e, const ENode *n, const char *what, const char *s, size_t len)
 {
-	char		p[256];
-	char		q[160];
+	char		before[64];
 
-	return efail(e, "invalid %s %s for field \"%s\" (Avro %s)",
-				 what, mesh_text_quote(q, sizeof(q), s, len), AE_PATH_TEXT(e, p), n->label);
+	snprintf(before, sizeof(before), "invalid %s", what);
+	return text_fail(e, n, before, s, len, "for", "");
 }
 
 static inline bool
@@ -269,8 +280,6 @@ put_fixed(AvroWriter *e, const ENode *n, const char *d, size_t len)
 static bool
 put_enum(AvroWriter *e, const ENode *n, const char *s, size_t len)
 {
-	char		p[256];
-	char		q[160];
 	int			i;
 
 	for (i = 0; i < n->nsymbols; i++)
@@ -279,8 +288,7 @@ put_enum(AvroWriter *e, const ENode *n, const char *s, size_t len)
 			avro_put_long(e->o, i);
 			return true;
 		}
-	return efail(e, "symbol %s is not in the enum of field \"%s\" (Avro %s)",
-				 mesh_text_quote(q, sizeof(q), s, len), AE_PATH_TEXT(e, p), n->label);
+	return text_fail(e, n, "symbol", s, len, "is not in the enum of", "");
 }
 
 
@@ -312,8 +320,6 @@ put_decimal_text(AvroWriter *e, const ENode *n, const char *s, size_t len)
 {
 	uint8_t		bytes[MESH_DECIMAL_MAX_BINARY];
 	size_t		nbytes;
-	char		p[256];
-	char		q[160];
 	MeshDecimalError err;
 
 	err = mesh_decimal_from_text(s, len, n->scale, n->precision, bytes, &nbytes);
@@ -329,11 +335,11 @@ put_decimal_text(AvroWriter *e, const ENode *n, const char *s, size_t len)
 		case MESH_DECIMAL_SIZE:
 			return out_of_range_text(e, n, s, len);
 		case MESH_DECIMAL_SCALE:
-			return efail(e, "value %s has more fraction digits than the scale of field \"%s\" (Avro %s)",
-						 mesh_text_quote(q, sizeof(q), s, len), AE_PATH_TEXT(e, p), n->label);
+			return text_fail(e, n, "value", s, len,
+							 "has more fraction digits than the scale of", "");
 		case MESH_DECIMAL_PRECISION:
-			return efail(e, "value %s has more digits than the precision of field \"%s\" (Avro %s)",
-						 mesh_text_quote(q, sizeof(q), s, len), AE_PATH_TEXT(e, p), n->label);
+			return text_fail(e, n, "value", s, len,
+							 "has more digits than the precision of", "");
 	}
 	if (n->fixed_decimal)
 	{
@@ -478,11 +484,8 @@ put_temporal_text(AvroWriter *e, const ENode *n, const MeshSrc *src)
 static bool
 bad_hex(AvroWriter *e, const ENode *n, const char *s, size_t len)
 {
-	char		p[256];
-	char		q[160];
-
-	return efail(e, "invalid bytes %s for field \"%s\" (Avro %s): expected \\x and hex digits",
-				 mesh_text_quote(q, sizeof(q), s, len), AE_PATH_TEXT(e, p), n->label);
+	return text_fail(e, n, "invalid bytes", s, len, "for",
+					 ": expected \\x and hex digits");
 }
 
 /* A JSON string "\x0a1b" into bytes or a fixed, decoded straight into the output. */
@@ -749,7 +752,6 @@ write_fields(AvroWriter *e, const ENode *n, const MeshSrc *src, int depth)
 	int			local[64];
 	int		   *member;			/* field -> member index, or -1 */
 	char		p[256];
-	char		q[160];
 	bool		ok = false;
 	int			i;
 
@@ -764,9 +766,8 @@ write_fields(AvroWriter *e, const ENode *n, const MeshSrc *src, int depth)
 
 		if (f < 0)
 		{
-			(void) efail(e, "unknown member %s in field \"%s\" (Avro %s)",
-				     mesh_text_quote(q, sizeof(q), src->keys[i], strlen(src->keys[i])),
-				     AE_PATH_TEXT(e, p), n->label);
+			(void) text_fail(e, n, "unknown member", src->keys[i],
+							 strlen(src->keys[i]), "in", "");
 			goto done;
 		}
 		if (member[f] >= 0)
