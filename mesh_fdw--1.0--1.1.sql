@@ -28,7 +28,7 @@ SELECT pg_catalog.pg_extension_config_dump('mesh.bookmark_state', '');
 -- Per partition: the position, and the messages behind the last stable
 -- offset (a position the partition no longer holds counts from its first
 -- offset).
-CREATE VIEW mesh.bookmarks AS
+CREATE VIEW mesh.bookmarks WITH (security_barrier) AS
   SELECT b.name, b.server, b.topic, l.positions, l.lag, l.partition_lag,
          b.created, b.advanced
     FROM mesh.bookmark_state b

@@ -48,7 +48,7 @@ REVOKE ALL ON mesh.domain_owner FROM PUBLIC;
 -- pg_dump keeps the owners
 SELECT pg_catalog.pg_extension_config_dump('mesh.domain_owner', '');
 
-CREATE VIEW mesh.domain_owners AS
+CREATE VIEW mesh.domain_owners WITH (security_barrier) AS
   SELECT o.server, o.domain, o.owner AS role, o.since
     FROM mesh.domain_owner o
    WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = o.owner)

@@ -43,7 +43,7 @@ SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_e
                      'set_domain_owner', 'drop_domain_owner', 'lineage_graph', 'drop_bookmark')
  ORDER BY 1;
 
-\! scripts/peer delete-topic regress_own_catalog regress_own_hid regress_own_mal regress_own_derived regress_own_stolen
+\! scripts/peer delete-topic regress_own_catalog regress_own_hid regress_own_mal regress_own_derived regress_own_stolen regress_own_orphan
 \! scripts/peer create-topic regress_own_hid
 \! scripts/peer create-topic regress_own_mal
 CREATE SERVER own_server FOREIGN DATA WRAPPER mesh_fdw
@@ -70,6 +70,39 @@ GRANT EXECUTE ON FUNCTION mesh.publish_data_product, mesh.unpublish_data_product
 SELECT mesh.publish_data_product('hid', 'tbl', topic => 'regress_own_hid', owner => '@hid',
   description => 'hidden', value_format => 'text');
 SELECT server, domain, role = current_user::regrole AS superuser_owns FROM mesh.domain_owners;
+SELECT catalog_end() AS end0 \gset
+
+-- only publish and unpublish write the catalog topic, and a product may not
+-- take another domain's topic: superusers included
+SELECT mesh.publish_data_product('other', 'cat', topic => 'regress_own_catalog',
+  owner => '@x', description => 'x', value_format => 'text');
+SELECT mesh.publish_data_product('other', 'steal', topic => 'regress_own_hid',
+  owner => '@x', description => 'x', value_format => 'text');
+CREATE FOREIGN TABLE own_catalog_raw (value text, _key text) SERVER own_server
+  OPTIONS (topic 'regress_own_catalog', value_format 'text');
+INSERT INTO own_catalog_raw VALUES ('{}', 'hid.tbl');
+CREATE FOREIGN TABLE own_catalog_keyed (value text, _key text) SERVER own_server
+  OPTIONS (topic 'regress_own_catalog', value_format 'text', mode 'table');
+DELETE FROM own_catalog_keyed WHERE _key = 'hid.tbl';
+DROP FOREIGN TABLE own_catalog_raw, own_catalog_keyed;
+-- publishing claims and locks ownership: not in a read-only transaction
+BEGIN READ ONLY;
+SELECT mesh.publish_data_product('hid', 'tbl', description => 'read only');
+ROLLBACK;
+-- a domain whose products came before it had an owner here (from another
+-- database, or before version 1.2) is not the first publisher's to take
+\! scripts/peer create-topic regress_own_orphan
+SELECT mesh.publish_data_product('orphan', 'p', topic => 'regress_own_orphan',
+  owner => '@elsewhere', description => 'published before 1.2', value_format => 'text');
+DELETE FROM mesh.domain_owner WHERE server = 'own_server' AND domain = 'orphan';
+SET ROLE regress_own_alice;
+SELECT mesh.publish_data_product('orphan', 'q', topic => 'regress_own_orphan',
+  owner => '@alice', description => 'mine?', value_format => 'text');
+SELECT mesh.unpublish_data_product('orphan', 'p');
+SELECT mesh.set_domain_owner('orphan', 'regress_own_team');
+RESET ROLE;
+SELECT mesh.unpublish_data_product('orphan', 'p');
+DELETE FROM mesh.domain_owner WHERE server = 'own_server' AND domain = 'orphan';
 SELECT catalog_end() AS end0 \gset
 
 -- the issue: a role with only USAGE on the server unpublishes it
@@ -182,4 +215,4 @@ DROP FUNCTION catalog_end();
 DELETE FROM mesh.domain_owner WHERE server = 'own_server';
 DROP OWNED BY regress_own_team, regress_own_alice, regress_own_nobody;
 DROP ROLE regress_own_alice, regress_own_team, regress_own_nobody;
-\! scripts/peer delete-topic regress_own_catalog regress_own_hid regress_own_mal regress_own_derived regress_own_stolen
+\! scripts/peer delete-topic regress_own_catalog regress_own_hid regress_own_mal regress_own_derived regress_own_stolen regress_own_orphan

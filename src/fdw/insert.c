@@ -20,6 +20,7 @@
 #include "kafka/client.h"
 #include "kafka/producer.h"
 #include "kafka/registry.h"
+#include "mesh/catalog.h"
 #include "mesh/datum_avro.h"
 
 #include "catalog/pg_type.h"
@@ -119,6 +120,8 @@ mesh_insert_begin(Relation rel)
 	ins->table = table;
 	ins->conn = table->conn;
 	ins->tupdesc = RelationGetDescr(rel);
+	mesh_refuse_catalog_topic(ins->conn, table->topic,
+							  psprintf("foreign table \"%s\"", table->relname));
 	if (!mesh_topic_exists(ins->conn, table->topic, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),

@@ -14,6 +14,8 @@
 
 #include "fdw/modify.h"
 
+#include "mesh/catalog.h"
+
 #include "catalog/pg_type.h"
 #include "kafka/producer.h"
 #include "mb/pg_wchar.h"
@@ -131,6 +133,8 @@ mesh_delete_keys(MeshTable *table, Datum value, Oid typid, bool is_array)
 	MeshArrayItems keys = {typid, &value, NULL, 1};
 	uint64		sent = 0;
 
+	mesh_refuse_catalog_topic(table->conn, table->topic,
+							  psprintf("foreign table \"%s\"", table->relname));
 	if (is_array)
 		mesh_array_items(value, &keys);
 	for (int i = 0; i < keys.n; i++)

@@ -334,3 +334,35 @@ mesh_catalog_events(MeshCatalog *catalog)
 {
 	return catalog->events;
 }
+
+/*
+ * The catalog topic changes only through mesh.publish_data_product() and
+ * mesh.unpublish_data_product(), which check the domain's owner: refuse
+ * any other write to it (a product or foreign table on it) with what.
+ */
+void
+mesh_refuse_catalog_topic(MeshConnection *conn, const char *topic,
+						  const char *what)
+{
+	const MeshServerOptions *opts = mesh_connection_options(conn);
+
+	if (topic != NULL && strcmp(topic, opts->catalog_topic) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("cannot write to catalog topic \"%s\" of server \"%s\"",
+						topic, opts->servername),
+				 errdetail("It is the topic of %s.", what),
+				 errhint("Publish and unpublish data products with mesh.publish_data_product() and mesh.unpublish_data_product().")));
+}
+
+/* Does the catalog hold a product of domain? */
+bool
+mesh_catalog_has_domain(MeshCatalog *catalog, const char *domain)
+{
+	ListCell   *lc;
+
+	foreach(lc, mesh_catalog_products(catalog))
+		if (strcmp(((MeshProduct *) lfirst(lc))->domain, domain) == 0)
+			return true;
+	return false;
+}

@@ -50,6 +50,9 @@ extern List *mesh_catalog_events(MeshCatalog *catalog);
 extern MeshProduct *mesh_catalog_lookup(MeshCatalog *catalog,
 										const char *qualified_name);
 extern List *mesh_catalog_products(MeshCatalog *catalog);
+extern bool mesh_catalog_has_domain(MeshCatalog *catalog, const char *domain);
+extern void mesh_refuse_catalog_topic(MeshConnection *conn, const char *topic,
+									  const char *what);
 extern const char *mesh_catalog_schema_by_fingerprint(MeshCatalog *catalog,
 													  uint64 fingerprint);
 

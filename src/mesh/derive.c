@@ -304,6 +304,8 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 
 	catalog = mesh_catalog_for_arg(fcinfo, 12, p.domain, p.qualified_name,
 								   MESH_DOMAIN_DERIVE, &server, &conn);
+	mesh_refuse_catalog_topic(conn, p.topic,
+							  psprintf("data product \"%s\"", p.qualified_name));
 	if (mesh_catalog_lookup(catalog, p.qualified_name) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),

@@ -26,12 +26,15 @@
 
 #include "mesh/ownership.h"
 
-#include "mesh/publish.h"
+#include "kafka/client.h"
+#include "mesh/catalog.h"
 #include "mesh/ext_tables.h"
+#include "mesh/publish.h"
 #include "mesh/servers.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -39,6 +42,7 @@
 #include "foreign/foreign.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -149,29 +153,33 @@ delete_owner(const char *servername, const char *domain)
 					   SPI_OK_DELETE, servername, domain, InvalidOid, &found);
 }
 
+/* The refusal's message for action on product qualified_name. */
 static const char *
-action_verb(MeshDomainAction action)
+refusal(MeshDomainAction action)
 {
 	switch (action)
 	{
 		case MESH_DOMAIN_PUBLISH:
-			return "publish";
+			return gettext_noop("permission denied to publish data product \"%s\"");
 		case MESH_DOMAIN_DERIVE:
-			return "create";
+			return gettext_noop("permission denied to create data product \"%s\"");
 		case MESH_DOMAIN_UNPUBLISH:
-			return "unpublish";
+		default:
+			return gettext_noop("permission denied to unpublish data product \"%s\"");
 	}
-	return "change";
 }
 
 void
 mesh_check_domain_owner(const char *servername, const char *domain,
-						const char *qualified_name, MeshDomainAction action)
+						const char *qualified_name, MeshDomainAction action,
+						bool domain_has_products)
 {
 	Oid			relid = mesh_extension_table("domain_owner");
 	Oid			me = GetUserId();
 	Oid			owner;
 	bool		has_row;
+	bool		standby = RecoveryInProgress();
+	bool		is_superuser = superuser();	/* before becoming the table's owner */
 	MeshAsTableOwner s;
 
 	if (!OidIsValid(relid))
@@ -181,20 +189,48 @@ mesh_check_domain_owner(const char *servername, const char *domain,
 			return;
 		(void) mesh_require_extension_table("domain_owner", "1.2");
 	}
+	/*
+	 * Ownership is claimed and locked in this transaction; a standby's checks
+	 * but can claim nothing.
+	 */
+	if (XactReadOnly && !standby)
+		PreventCommandIfReadOnly(action == MESH_DOMAIN_UNPUBLISH ?
+								 "mesh.unpublish_data_product()" :
+								 action == MESH_DOMAIN_DERIVE ?
+								 "mesh.create_data_product()" :
+								 "mesh.publish_data_product()");
 	mesh_as_table_owner_begin(&s, relid);
-	/* a read-only transaction (a standby's) checks but claims nothing */
-	if (action == MESH_DOMAIN_UNPUBLISH || XactReadOnly)
-		owner = read_owner(servername, domain, false, &has_row);
-	else
-		owner = claim_owner(servername, domain, me);
+	/* locked until the transaction ends, so that no owner change races us */
+	owner = read_owner(servername, domain, !standby, &has_row);
+	if (!OidIsValid(owner))
+	{
+		/*
+		 * A domain whose products were published before it had an owner here
+		 * (from another database, or before version 1.2) is not the first
+		 * caller's to take: a superuser gives it its owner.
+		 */
+		if (domain_has_products && !is_superuser)
+		{
+			mesh_as_table_owner_end(&s);
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg(refusal(action), qualified_name),
+					 errdetail("Domain \"%s\" of server \"%s\" has data products but no owner in this database.",
+							   domain, servername),
+					 errhint("A superuser can give it one: SELECT mesh.set_domain_owner('%s', '<role>', server => '%s').",
+							 domain, servername)));
+		}
+		/* the first to publish into a domain without products owns it */
+		if (action != MESH_DOMAIN_UNPUBLISH && !standby)
+			owner = claim_owner(servername, domain, me);
+	}
 	mesh_as_table_owner_end(&s);
 
-	if (!OidIsValid(owner) || superuser() || has_privs_of_role(me, owner))
+	if (!OidIsValid(owner) || is_superuser || has_privs_of_role(me, owner))
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("permission denied to %s data product \"%s\"",
-					action_verb(action), qualified_name),
+			 errmsg(refusal(action), qualified_name),
 			 errdetail("Domain \"%s\" of server \"%s\" is owned by role \"%s\"; only its members and superusers may publish, unpublish or create products in it.",
 					   domain, servername, GetUserNameFromId(owner, false)),
 			 errhint("A member of role \"%s\" can GRANT it to you, or a superuser can move the domain with mesh.set_domain_owner().",
@@ -249,6 +285,16 @@ mesh_set_domain_owner(PG_FUNCTION_ARGS)
 
 	if (!superuser())
 	{
+		/* as for the first publisher: not a domain that already has products */
+		if (!OidIsValid(current) &&
+			mesh_catalog_has_domain(mesh_catalog_get(mesh_connection_for(server), ERROR),
+									domain))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to change the owner of domain \"%s\"", domain),
+					 errdetail("Domain \"%s\" of server \"%s\" has data products but no owner in this database.",
+							   domain, server->servername),
+					 errhint("A superuser can give it one.")));
 		if (OidIsValid(current) && !has_privs_of_role(me, current))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -27,6 +27,7 @@ typedef enum MeshDomainAction
  */
 extern void mesh_check_domain_owner(const char *servername, const char *domain,
 									const char *qualified_name,
-									MeshDomainAction action);
+									MeshDomainAction action,
+									bool domain_has_products);
 
 #endif							/* MESH_MESH_OWNERSHIP_H */

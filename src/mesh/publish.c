@@ -132,18 +132,49 @@ mesh_product_name_args(FunctionCallInfo fcinfo, char **domain, char **name)
 /*
  * The catalog of the server named by argument n (NULL: the only one), for
  * a change to product qualified_name of domain: the domain's owner is
- * checked before Kafka is asked anything (src/mesh/ownership.c).
+ * checked (src/mesh/ownership.c) before anything is written.
  */
 MeshCatalog *
 mesh_catalog_for_arg(FunctionCallInfo fcinfo, int n, const char *domain,
 					 const char *qualified_name, MeshDomainAction action,
 					 ForeignServer **server, MeshConnection **conn)
 {
+	MeshCatalog *catalog;
+
 	*server = mesh_pick_server(mesh_text_arg(fcinfo, n));
-	mesh_check_domain_owner((*server)->servername, domain, qualified_name,
-							action);
 	*conn = mesh_connection_for(*server);
-	return mesh_catalog_get(*conn, ERROR);
+	catalog = mesh_catalog_get(*conn, ERROR);
+	mesh_check_domain_owner((*server)->servername, domain, qualified_name,
+							action, mesh_catalog_has_domain(catalog, domain));
+	return catalog;
+}
+
+/*
+ * Refuse product p a topic that is the server's catalog topic or another
+ * domain's product's: writing it would change what that domain owns.
+ */
+static void
+check_topic_free(MeshConnection *conn, MeshCatalog *catalog, const MeshProduct *p)
+{
+	const char *catalog_topic = mesh_connection_options(conn)->catalog_topic;
+	ListCell   *lc;
+
+	mesh_refuse_catalog_topic(conn, p->topic,
+							  psprintf("data product \"%s\"", p->qualified_name));
+	foreach(lc, mesh_catalog_products(catalog))
+	{
+		MeshProduct *other = lfirst(lc);
+
+		if (strcmp(other->topic, p->topic) == 0 &&
+			strcmp(other->domain, p->domain) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("topic \"%s\" belongs to data product \"%s\" of another domain",
+							p->topic, other->qualified_name),
+					 errdetail("Data product \"%s\" may not share it (catalog topic \"%s\").",
+							   p->qualified_name, catalog_topic),
+					 errhint("Pass a topic of your own: topic => '...'.")));
+	}
 }
 
 void
@@ -381,7 +412,8 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 				 ? errhint("Pass schema => '<Avro schema JSON>', or register subject \"%s-value\" in the schema registry.", p.topic)
 				 : errhint("Pass schema => '<Avro schema JSON>'.")));
 
-	/* the topic: it exists, or partitions says to create it */
+	/* the topic: not another's, and it exists or partitions says to create it */
+	check_topic_free(conn, catalog, &p);
 	if (!mesh_topic_exists(conn, p.topic, &topic_partitions))
 	{
 		if (PG_ARGISNULL(12))
