@@ -406,6 +406,31 @@ compile_node(ECompiler *c, const MeshAvroType *t)
 	return n;
 }
 
+/* The JSON type of a default of kind (a union's is its first branch's). */
+static MeshJsonType
+default_json_type(MeshAvroKind kind)
+{
+	switch (kind)
+	{
+		case AVRO_NULL:
+			return MJ_NULL;
+		case AVRO_BOOLEAN:
+			return MJ_BOOL;
+		case AVRO_INT:
+		case AVRO_LONG:
+		case AVRO_FLOAT:
+		case AVRO_DOUBLE:
+			return MJ_NUMBER;
+		case AVRO_ARRAY:
+			return MJ_ARRAY;
+		case AVRO_RECORD:
+		case AVRO_MAP:
+			return MJ_OBJECT;
+		default:
+			return MJ_STRING;	/* string, bytes, fixed, enum */
+	}
+}
+
 /*
  * Bytes for a field default (the Avro specification's JSON encoding of a
  * value of the field's type, logical types as their underlying type).
@@ -422,37 +447,29 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 		cfail(c, "default nests deeper than %d levels", AE_MAX_DEFAULT_DEPTH);
 		return false;
 	}
+	if (t->kind != AVRO_UNION && j->type != default_json_type(t->kind))
+		goto mismatch;
 	switch (t->kind)
 	{
 		case AVRO_NULL:
-			if (j->type != MJ_NULL)
-				break;
 			return true;
 		case AVRO_BOOLEAN:
-			if (j->type != MJ_BOOL)
-				break;
 			mesh_buf_add_char(o, j->boolean ? 1 : 0);
 			return true;
 		case AVRO_INT:
 		case AVRO_LONG:
-			if (j->type != MJ_NUMBER || !j->is_integer ||
+			if (!j->is_integer ||
 				(t->kind == AVRO_INT && (j->integer < INT32_MIN || j->integer > INT32_MAX)))
 				break;
 			avro_put_long(o, j->integer);
 			return true;
 		case AVRO_FLOAT:
-			if (j->type != MJ_NUMBER)
-				break;
 			avro_put_float(o, j->number != NULL ? strtof(j->number, NULL) : (float) mesh_json_real(j));
 			return true;
 		case AVRO_DOUBLE:
-			if (j->type != MJ_NUMBER)
-				break;
 			avro_put_double(o, mesh_json_real(j));
 			return true;
 		case AVRO_STRING:
-			if (j->type != MJ_STRING)
-				break;
 			avro_put_bytes(o, j->string, j->string_len);
 			return true;
 		case AVRO_BYTES:
@@ -462,8 +479,6 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 				char	   *bytes;
 				int64_t		nb;
 
-				if (j->type != MJ_STRING)
-					break;
 				bytes = mesh_avro_json_bytes_dup(j, &nb);
 				if (bytes == NULL)
 				{
@@ -483,8 +498,6 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 				return true;
 			}
 		case AVRO_ENUM:
-			if (j->type != MJ_STRING)
-				break;
 			for (i = 0; i < n->nsymbols; i++)
 				if (strcmp(n->symbols[i], j->string) == 0)
 				{
@@ -493,8 +506,6 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 				}
 			break;
 		case AVRO_ARRAY:
-			if (j->type != MJ_ARRAY)
-				break;
 			if (j->count > 0)
 			{
 				avro_put_long(o, j->count);
@@ -505,8 +516,6 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 			mesh_buf_add_char(o, 0);
 			return true;
 		case AVRO_MAP:
-			if (j->type != MJ_OBJECT)
-				break;
 			if (j->count > 0)
 			{
 				avro_put_long(o, j->count);
@@ -520,8 +529,6 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 			mesh_buf_add_char(o, 0);
 			return true;
 		case AVRO_RECORD:
-			if (j->type != MJ_OBJECT)
-				break;
 			for (i = 0; i < n->nfields; i++)
 			{
 				const MeshAvroField *f = n->fields[i].field;
@@ -546,6 +553,7 @@ enc_default(ECompiler *c, const ENode *n, const MeshJson *j, int depth, MeshBuf 
 			avro_put_long(o, 0);
 			return enc_default(c, n->branches[0], j, depth, o);
 	}
+mismatch:
 	cfail(c, "default does not match its type %s", n->label);
 	return false;
 }

@@ -683,16 +683,20 @@ write_union(AvroWriter *e, const ENode *n, const MeshSrc *src, int depth)
 				 mesh_src_describe(src, true, what, sizeof(what)));
 }
 
-/* An array's items, in one block. */
+/*
+ * An array's items, or (map) an object's members as a map's entries, each
+ * after its key: one block.
+ */
 static bool
-write_items(AvroWriter *e, const ENode *n, const MeshSrc *src, int depth)
+write_block(AvroWriter *e, const ENode *n, const MeshSrc *src, int depth,
+			bool map)
 {
 	char		p[256];
 	int			i;
 
 	if (!enter(e, depth + 1))
 		return false;
-	if (src->count < 0 || (src->count > 0 && src->items == NULL))
+	if (!map && (src->count < 0 || (src->count > 0 && src->items == NULL)))
 		return efail(e, "invalid array (%d items) for field \"%s\"",
 					 src->count, AE_PATH_TEXT(e, p));
 	if (src->count > 0)
@@ -702,37 +706,17 @@ write_items(AvroWriter *e, const ENode *n, const MeshSrc *src, int depth)
 		{
 			MeshSrc		item;
 
+			if (map)
+			{
+				size_t		klen = strlen(src->keys[i]);
+
+				avro_put_bytes(e->o, src->keys[i], klen);
+				avro_path_push_name(e, src->keys[i], klen);
+			}
+			else
+				path_push_index(e, i);
 			mesh_src_item(src, i, &item);
-			path_push_index(e, i);
 			if (!mesh_avro_write_value(e, n->child, &item, depth + 1))
-				return false;
-			path_pop(e);
-		}
-	}
-	mesh_buf_add_char(e->o, 0);
-	return true;
-}
-
-/* An object's members as a map's entries, in one block. */
-static bool
-write_entries(AvroWriter *e, const ENode *n, const MeshSrc *src, int depth)
-{
-	int			i;
-
-	if (!enter(e, depth + 1))
-		return false;
-	if (src->count > 0)
-	{
-		avro_put_long(e->o, src->count);
-		for (i = 0; i < src->count; i++)
-		{
-			size_t		klen = strlen(src->keys[i]);
-			MeshSrc		value;
-
-			avro_put_bytes(e->o, src->keys[i], klen);
-			mesh_src_item(src, i, &value);
-			avro_path_push_name(e, src->keys[i], klen);
-			if (!mesh_avro_write_value(e, n->child, &value, depth + 1))
 				return false;
 			path_pop(e);
 		}
@@ -913,11 +897,11 @@ mesh_avro_write_value(AvroWriter *e, const ENode *n, const MeshSrc *src,
 		case EO_ARRAY:
 			if (k != MESH_SRC_ITEMS)
 				break;
-			return write_items(e, n, src, depth);
+			return write_block(e, n, src, depth, false);
 		case EO_MAP:
 			if (k != MESH_SRC_OBJECT)
 				break;
-			return write_entries(e, n, src, depth);
+			return write_block(e, n, src, depth, true);
 		case EO_RECORD:
 			if (k != MESH_SRC_OBJECT)
 				break;

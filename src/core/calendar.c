@@ -46,6 +46,16 @@ fixed_digits(const char *s, size_t len, size_t *i, int n, int *out)
 	return true;
 }
 
+/* c at s[*i]: step past it; false if it is not there */
+static bool
+skip_char(const char *s, size_t len, size_t *i, char c)
+{
+	if (*i >= len || s[*i] != c)
+		return false;
+	(*i)++;
+	return true;
+}
+
 /* YYYY-MM-DD (a year of 1 to 7 digits) at s[*i]: days since 1970. */
 static bool
 parse_date_part(const char *s, size_t len, size_t *i, int64_t *year, int *month,
@@ -60,13 +70,9 @@ parse_date_part(const char *s, size_t len, size_t *i, int64_t *year, int *month,
 		(*i)++;
 		nd++;
 	}
-	if (nd == 0 || nd > 7 || *i >= len || s[*i] != '-')
-		return false;
-	(*i)++;
-	if (!fixed_digits(s, len, i, 2, month) || *i >= len || s[*i] != '-')
-		return false;
-	(*i)++;
-	if (!fixed_digits(s, len, i, 2, day))
+	if (nd == 0 || nd > 7 || !skip_char(s, len, i, '-') ||
+		!fixed_digits(s, len, i, 2, month) || !skip_char(s, len, i, '-') ||
+		!fixed_digits(s, len, i, 2, day))
 		return false;
 	*year = y;
 	return true;
@@ -99,58 +105,76 @@ civil_days(int64_t year, int month, int day, bool bc, int64_t *days)
 }
 
 /*
- * HH:MM[:SS[.fraction]] at s[*i] into microseconds since midnight,
- * rounding the fraction to microseconds as PostgreSQL does; 24:00:00 is
- * the end of the day.
+ * HH[:MM[:SS]] at s[*i] into part[0..2] (0 where absent): how many parts
+ * there are, -1 when a part is not two digits.
+ */
+static int
+clock_parts(const char *s, size_t len, size_t *i, int part[3])
+{
+	int			k;
+
+	part[0] = part[1] = part[2] = 0;
+	for (k = 0; k < 3; k++)
+	{
+		if (k > 0 && !skip_char(s, len, i, ':'))
+			break;
+		if (!fixed_digits(s, len, i, 2, &part[k]))
+			return -1;
+	}
+	return k;
+}
+
+/*
+ * The digits of a fraction of a second at s[*i] into microseconds, rounded
+ * as PostgreSQL does; false if there are none.
+ */
+static bool
+parse_fraction(const char *s, size_t len, size_t *i, int64_t *frac)
+{
+	int			nd = 0;
+	bool		round_up = false;
+
+	*frac = 0;
+	while (*i < len && s[*i] >= '0' && s[*i] <= '9')
+	{
+		if (nd < 6)
+			*frac = *frac * 10 + (s[*i] - '0');
+		else if (nd == 6)
+			round_up = s[*i] >= '5';
+		nd++;
+		(*i)++;
+	}
+	if (nd == 0)
+		return false;
+	while (nd < 6)
+	{
+		*frac *= 10;
+		nd++;
+	}
+	if (round_up)
+		(*frac)++;
+	return true;
+}
+
+/*
+ * HH:MM[:SS[.fraction]] at s[*i] into microseconds since midnight; 24:00:00
+ * is the end of the day.
  */
 static bool
 parse_time_part(const char *s, size_t len, size_t *i, int64_t *us)
 {
-	int			h;
-	int			mi;
-	int			sec = 0;
+	int			t[3];
+	int			n = clock_parts(s, len, i, t);
 	int64_t		frac = 0;
 
-	if (!fixed_digits(s, len, i, 2, &h) || *i >= len || s[*i] != ':')
+	if (n < 2)
 		return false;
-	(*i)++;
-	if (!fixed_digits(s, len, i, 2, &mi))
+	if (n == 3 && skip_char(s, len, i, '.') && !parse_fraction(s, len, i, &frac))
 		return false;
-	if (*i < len && s[*i] == ':')
-	{
-		(*i)++;
-		if (!fixed_digits(s, len, i, 2, &sec))
-			return false;
-		if (*i < len && s[*i] == '.')
-		{
-			int			nd = 0;
-			bool		round_up = false;
-
-			(*i)++;
-			while (*i < len && s[*i] >= '0' && s[*i] <= '9')
-			{
-				if (nd < 6)
-					frac = frac * 10 + (s[*i] - '0');
-				else if (nd == 6)
-					round_up = s[*i] >= '5';
-				nd++;
-				(*i)++;
-			}
-			if (nd == 0)
-				return false;
-			while (nd < 6)
-			{
-				frac *= 10;
-				nd++;
-			}
-			if (round_up)
-				frac++;
-		}
-	}
-	if (h > 24 || mi > 59 || sec > 59 ||
-		(h == 24 && (mi != 0 || sec != 0 || frac != 0)))
+	if (t[0] > 24 || t[1] > 59 || t[2] > 59 ||
+		(t[0] == 24 && (t[1] != 0 || t[2] != 0 || frac != 0)))
 		return false;
-	*us = ((int64_t) h * 3600 + mi * 60 + sec) * 1000000 + frac;
+	*us = ((int64_t) t[0] * 3600 + t[1] * 60 + t[2]) * 1000000 + frac;
 	return true;
 }
 
@@ -159,13 +183,10 @@ static bool
 parse_zone(const char *s, size_t len, size_t *i, int64_t *offset)
 {
 	int			sign;
-	int			h;
-	int			m = 0;
-	int			sec = 0;
+	int			t[3] = {0, 0, 0};
 
-	if (*i < len && s[*i] == 'Z')
+	if (skip_char(s, len, i, 'Z'))
 	{
-		(*i)++;
 		*offset = 0;
 		return true;
 	}
@@ -176,31 +197,16 @@ parse_zone(const char *s, size_t len, size_t *i, int64_t *offset)
 	if (*i + 4 <= len && s[*i + 2] >= '0' && s[*i + 2] <= '9')
 	{
 		/* +HHMM */
-		if (!fixed_digits(s, len, i, 4, &h))
+		if (!fixed_digits(s, len, i, 4, &t[0]))
 			return false;
-		m = h % 100;
-		h /= 100;
+		t[1] = t[0] % 100;
+		t[0] /= 100;
 	}
-	else
-	{
-		if (!fixed_digits(s, len, i, 2, &h))
-			return false;
-		if (*i < len && s[*i] == ':')
-		{
-			(*i)++;
-			if (!fixed_digits(s, len, i, 2, &m))
-				return false;
-			if (*i < len && s[*i] == ':')
-			{
-				(*i)++;
-				if (!fixed_digits(s, len, i, 2, &sec))
-					return false;
-			}
-		}
-	}
-	if (h > 15 || m > 59 || sec > 59)
+	else if (clock_parts(s, len, i, t) < 1)
 		return false;
-	*offset = sign * ((int64_t) h * 3600 + m * 60 + sec);
+	if (t[0] > 15 || t[1] > 59 || t[2] > 59)
+		return false;
+	*offset = sign * ((int64_t) t[0] * 3600 + t[1] * 60 + t[2]);
 	return true;
 }
 

@@ -87,6 +87,25 @@ mesh_admin_wait(MeshConnection *conn, rd_kafka_queue_t *queue,
 }
 
 /*
+ * End an admin request: free its queue and options (NULL when already
+ * freed), take a pending interrupt, and, when it got no answer, report
+ * what at elevel and return false.
+ */
+bool
+mesh_admin_done(MeshConnection *conn, rd_kafka_queue_t *queue,
+				rd_kafka_AdminOptions_t *options, bool answered,
+				const char *what, int elevel)
+{
+	rd_kafka_queue_destroy(queue);
+	if (options != NULL)
+		rd_kafka_AdminOptions_destroy(options);
+	CHECK_FOR_INTERRUPTS();
+	if (!answered)
+		mesh_report_kafka_error(conn, conn->state, what, elevel);
+	return answered;
+}
+
+/*
  * Create topic unless it exists, with replication factor min(3, brokers);
  * compacted for the catalog.  Waits until the topic's leaders are known.
  */
@@ -147,13 +166,8 @@ mesh_ensure_topic(MeshConnection *conn, const char *topic, int partitions,
 		}
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(queue);
-	rd_kafka_AdminOptions_destroy(options);
 	rd_kafka_NewTopic_destroy(newtopic);
-	CHECK_FOR_INTERRUPTS();
-
-	if (ev == NULL)
-		mesh_report_kafka_error(conn, conn->state, "a request to create a topic", ERROR);
+	mesh_admin_done(conn, queue, options, ev != NULL, "a request to create a topic", ERROR);
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),

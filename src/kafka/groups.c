@@ -265,14 +265,9 @@ mesh_list_groups(MeshConnection *conn, int elevel)
 		strlcpy(errstr, rd_kafka_event_error_string(ev), sizeof(errstr));
 	if (ev)
 		rd_kafka_event_destroy(ev);
-	rd_kafka_AdminOptions_destroy(options);
-	rd_kafka_queue_destroy(queue);
-	CHECK_FOR_INTERRUPTS();
-	if (!answered)
-	{
-		mesh_report_kafka_error(conn, conn->state, "a request to list consumer groups", elevel);
+	if (!mesh_admin_done(conn, queue, options, answered, "a request to list consumer groups",
+						 elevel))
 		return NIL;
-	}
 	if (errstr[0])
 	{
 		ereport(elevel,
@@ -319,13 +314,9 @@ mesh_list_groups(MeshConnection *conn, int elevel)
 	}
 	for (i = 0; i < ngroups; i++)
 		rd_kafka_ListConsumerGroupOffsets_destroy(requests[i]);
-	rd_kafka_queue_destroy(queue);
-	CHECK_FOR_INTERRUPTS();
-	if (answered < ngroups + 1)
-	{
-		mesh_report_kafka_error(conn, conn->state, "a request to describe consumer groups", elevel);
+	if (!mesh_admin_done(conn, queue, NULL, answered == ngroups + 1,
+						 "a request to describe consumer groups", elevel))
 		return NIL;
-	}
 	list_sort(groups, compare_groups);
 	return groups;
 }
@@ -366,15 +357,10 @@ mesh_group_delete(MeshConnection *conn, const char *group, int elevel)
 		}
 		rd_kafka_event_destroy(ev);
 	}
-	rd_kafka_queue_destroy(queue);
-	rd_kafka_AdminOptions_destroy(options);
 	rd_kafka_DeleteGroup_destroy(del);
-	CHECK_FOR_INTERRUPTS();
-	if (ev == NULL)
-	{
-		mesh_report_kafka_error(conn, conn->state, "a request to delete a consumer group", elevel);
+	if (!mesh_admin_done(conn, queue, options, ev != NULL,
+						 "a request to delete a consumer group", elevel))
 		return false;
-	}
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND)
 	{
 		ereport(elevel,

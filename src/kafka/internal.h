@@ -132,13 +132,16 @@ extern void mesh_report_kafka_error(MeshConnection *conn, MeshClientState *state
 									const char *what, int elevel);
 /* How long a produced message may wait for its acknowledgement. */
 extern int	mesh_delivery_timeout_ms(MeshConnection *conn);
-/* admin.c: an admin request's options, and waiting for its answer */
+/* admin.c: an admin request's options, waiting for its answer, and its end */
 extern rd_kafka_AdminOptions_t *mesh_admin_options(MeshConnection *conn,
 												   rd_kafka_admin_op_t op,
 												   int timeout_ms);
 extern rd_kafka_event_t *mesh_admin_wait(MeshConnection *conn,
 										 rd_kafka_queue_t *queue,
 										 TimestampTz deadline, bool drain);
+extern bool mesh_admin_done(MeshConnection *conn, rd_kafka_queue_t *queue,
+							rd_kafka_AdminOptions_t *options, bool answered,
+							const char *what, int elevel);
 
 /* admin.c: low and high watermark of one partition as rk sees it */
 extern bool mesh_query_watermarks(MeshConnection *conn, rd_kafka_t *rk,
