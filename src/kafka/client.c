@@ -259,6 +259,16 @@ mesh_new_client(MeshConnection *conn, rd_kafka_type_t type,
 	conf_set(conf, "log.queue", "true", opts);
 	snprintf(timeout, sizeof(timeout), "%d", Max(opts->connect_timeout_ms, 1000));
 	conf_set(conf, "socket.connection.setup.timeout.ms", timeout, opts);
+
+	/*
+	 * A cached client whose brokers were down backs off up to 10 s between
+	 * connection attempts by default: the first query after the brokers
+	 * came back would fail its connect_timeout_ms.  Try again at least
+	 * three times within it.
+	 */
+	snprintf(timeout, sizeof(timeout), "%d",
+			 Max(100, Min(1000, opts->connect_timeout_ms / 3)));
+	conf_set(conf, "reconnect.backoff.max.ms", timeout, opts);
 	for (; extra && extra[0]; extra += 2)
 		conf_set(conf, extra[0], extra[1], opts);
 	foreach(lc, opts->server_kafka_props)
