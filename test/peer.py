@@ -763,6 +763,30 @@ def send_all(p, topic, messages, transactional=False, abort=False, hold_open=0.0
             p.abort_transaction(30)
         else:
             p.commit_transaction(30)
+        wait_stable(topic)
+
+
+def wait_stable(topic, timeout=5):
+    """Wait (at most timeout seconds: another producer's transaction may
+    be open) until every partition's last stable offset is its high
+    watermark: a transaction's end returns before the brokers have written
+    its markers, and until then read_committed readers see less."""
+    readers = [Consumer({"bootstrap.servers": brokers(), "group.id": f"mesh-peer-{os.getpid()}",
+                         "isolation.level": level, "log_level": 0})
+               for level in ("read_committed", "read_uncommitted")]
+    try:
+        parts = check_topic(readers[0], topic)
+        deadline = time.time() + timeout
+        for part in parts:
+            tp = TopicPartition(topic, part)
+            while (readers[0].get_watermark_offsets(tp, timeout=10)[1] <
+                   readers[1].get_watermark_offsets(tp, timeout=10)[1]):
+                if time.time() > deadline:
+                    return
+                time.sleep(0.05)
+    finally:
+        for r in readers:
+            r.close()
 
 
 def cmd_produce(args):
