@@ -254,6 +254,10 @@ mesh_derived_output_encode(MeshDerivedOutput *out, const Datum *values,
 			v->data = text;
 			v->len = strlen(text);
 		}
+		else if (typid == NUMERICOID && TupleDescAttr(out->tupdesc, i)->atttypmod < 0)
+			/* numeric without a typmod is decimal(38,9): rounded to its scale */
+			mesh_datum_to_avro(DirectFunctionCall2(numeric_round, values[i], Int32GetDatum(9)),
+							   typid, v, CurrentMemoryContext);
 		else
 			mesh_datum_to_avro(values[i], typid, v, CurrentMemoryContext);
 		if (i == out->keyattno && !nulls[i])
