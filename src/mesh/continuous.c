@@ -710,7 +710,7 @@ mesh_continuous_product_progress(PG_FUNCTION_ARGS)
 		int			n = 0;
 
 		/* the runner's mapping reads what the runner reads */
-		if (server && um && mesh_server_usage_allowed(server->serverid))
+		if (server && mesh_server_usage_allowed(server->serverid))
 		{
 			conn = mesh_get_connection(server, um);
 			if (mesh_topic_exists(conn, topic, &n) && n > 0)

@@ -580,13 +580,12 @@ mesh_runner_main(Datum arg)
 	}
 
 	StartTransactionCommand();
-	r.fserver = GetForeignServerByName(r.server, false);
-	r.mapping = GetUserMapping(r.runner, r.fserver->serverid);
 	{
 		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 
-		r.fserver = GetForeignServer(r.fserver->serverid);
-		r.mapping = GetUserMapping(r.runner, r.fserver->serverid);
+		/* the runner's mapping, or none (as a scan by the runner would) */
+		r.fserver = GetForeignServerByName(r.server, false);
+		r.mapping = mesh_find_user_mapping(r.runner, r.fserver->serverid);
 		MemoryContextSwitchTo(oldcxt);
 	}
 	CommitTransactionCommand();
