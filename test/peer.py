@@ -35,8 +35,9 @@ to or reading from it.
       in batches of B with a pause after each; --transactional: a Kafka
       transaction per batch, and after every third one an aborted
       transaction of values {"n": -1}.  Creates F when done.
-  peer.py produce-timed TOPIC --rate R --seconds S [--partitions P] [--start N]
-      R*S JSON values {"n": i, "sent_us": T, "qty": i % 100, "symbol": "S<i % 20>"}
+  peer.py produce-timed TOPIC (--rate R --seconds S | --count C [--rate R])
+          [--partitions P] [--start N]
+      R*S (or C) JSON values {"n": i, "sent_us": T, "qty": i % 100, "symbol": "S<i % 20>"}
       with key "i", i from N, at a steady R a second (T: microseconds since
       the epoch when handed to the producer); into partition i % P with
       --partitions, else by key
@@ -66,6 +67,7 @@ to or reading from it.
   peer.py group-lag GROUP TOPIC
       prints the group's lag: per partition with a committed offset, the
       high watermark minus that offset, and their total
+  peer.py delete-group GROUP...       their committed offsets; absent is fine
   peer.py delete-records TOPIC --partition P --before OFFSET
   peer.py add-partitions TOPIC --total N
   peer.py register SUBJECT FILE       prints the schema id
@@ -1120,7 +1122,10 @@ def cmd_produce_timed(args):
             i, time.time_ns() // 1000, i % 100, i % 20)
         return (str(i).encode(), v.encode(),
                 i % args.partitions if args.partitions else None, None)
-    produce_paced(args, args.topic, message, int(round(args.rate * args.seconds)), args.rate)
+    if args.count is None and (args.rate is None or args.seconds is None):
+        fail("produce-timed takes --rate and --seconds, or --count")
+    count = args.count if args.count is not None else int(round(args.rate * args.seconds))
+    produce_paced(args, args.topic, message, count, args.rate)
 
 
 TRADE_SYMBOLS = ["ZTEST", "ZVZZT", "ZXZZT", "ZWZZT", "ZJZZT"]
@@ -1324,6 +1329,17 @@ def cmd_group_lag(args):
         c.close()
 
 
+def cmd_delete_group(args):
+    """Delete consumer groups (their committed offsets); absent is fine."""
+    a = admin()
+    for group, fut in a.delete_consumer_groups(args.groups, request_timeout=30).items():
+        try:
+            fut.result()
+        except KafkaException as e:
+            if "GROUP_ID_NOT_FOUND" not in str(e) and "NOT_FOUND" not in str(e):
+                fail(f"deleting group {group}: {e}")
+
+
 def cmd_add_partitions(args):
     from confluent_kafka.admin import NewPartitions
     a = admin()
@@ -1405,8 +1421,9 @@ def main():
     ps.add_argument("--done-file")
     pt = sub.add_parser("produce-timed")
     pt.add_argument("topic")
-    pt.add_argument("--rate", type=float, required=True, help="messages a second")
-    pt.add_argument("--seconds", type=float, required=True)
+    pt.add_argument("--rate", type=float, help="messages a second (default: as fast as it goes)")
+    pt.add_argument("--seconds", type=float)
+    pt.add_argument("--count", type=int, help="instead of rate * seconds")
     pt.add_argument("--partitions", type=int)
     pt.add_argument("--start", type=int, default=0)
     tr = sub.add_parser("produce-trades")
@@ -1455,6 +1472,8 @@ def main():
     ac.add_argument("--operation", action="append", required=True,
                     help="READ, WRITE, DESCRIBE, ... (repeatable)")
     ac.add_argument("--delete", action="store_true")
+    dg = sub.add_parser("delete-group")
+    dg.add_argument("groups", nargs="+")
     ds = sub.add_parser("delete-subject")
     ds.add_argument("subject")
 
@@ -1477,6 +1496,7 @@ def main():
         "group-consume": cmd_group_consume,
         "group-lag": cmd_group_lag,
         "add-partitions": cmd_add_partitions,
+        "delete-group": cmd_delete_group,
         "delete-records": cmd_delete_records,
         "register": cmd_register,
         "scram-user": cmd_scram_user,
