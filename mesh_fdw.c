@@ -18,6 +18,7 @@
 #include "fdw/table.h"
 #include "kafka/admin.h"
 #include "mesh/convert.h"
+#include "mesh/continuous.h"
 #include "mesh/import.h"
 #include "pg_compat.h"
 
@@ -44,6 +45,22 @@
 #include "utils/rel.h"
 
 PG_MODULE_MAGIC;
+
+PGDLLEXPORT void _PG_init(void);
+
+/*
+ * Loading the library: continuous products learn from the fdw layer what
+ * a foreign table reads, and, when loaded by shared_preload_libraries,
+ * the postmaster registers their launcher (launcher.c).  Nothing here
+ * creates a Kafka client: the postmaster must never run librdkafka.
+ */
+void
+_PG_init(void)
+{
+	mesh_foreign_table_info = mesh_table_input_info;
+	if (process_shared_preload_libraries_in_progress)
+		mesh_launcher_register();
+}
 
 /* What planning learns about a relation (baserel->fdw_private). */
 typedef struct MeshPlanState

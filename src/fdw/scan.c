@@ -36,6 +36,7 @@
 #include "kafka/client.h"
 #include "kafka/reader.h"
 #include "mesh/bookmark.h"
+#include "mesh/continuous.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_operator.h"
@@ -84,6 +85,9 @@ struct MeshScan
 
 	MeshDecoder *decoder;
 	rd_kafka_message_t *current;	/* being decoded; freed on error too */
+
+	/* the stream input of a continuous product's batch (continuous.c) */
+	MeshBatchRanges *batch;
 
 	/* a table with a bookmark */
 	MeshBookmark *bookmark;
@@ -332,7 +336,7 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 	 * for another transaction's scan of it must see the ends that scan
 	 * moved the bookmark to, not ends older than its positions.
 	 */
-	if (table->bookmark)
+	if (table->bookmark && !mesh_continuous_batch(table->server->serverid, table->topic))
 		scan->bookmark = mesh_bookmark_open(table->bookmark, table->server, scan->conn,
 											table->topic, !explain_only);
 	scan->reader = mesh_reader_open(scan->conn, table->topic, mesh_table_describe(table),
@@ -352,7 +356,26 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 		}
 		mesh_topic_estimate_set(scan->conn, table->topic, messages);
 	}
-	if (table->bookmark)
+	if (!table->table_mode &&
+		(scan->batch = mesh_continuous_batch(table->server->serverid, table->topic)) != NULL)
+	{
+		/* a batch of a continuous product: its ranges, no bookmark */
+		for (p = 0; p < scan->npartitions; p++)
+		{
+			MeshPartitionRange *r = &scan->ranges[p];
+
+			if (p < scan->batch->n)
+			{
+				r->start = Max(r->low, scan->batch->start[p]);
+				r->end = Min(r->high, scan->batch->end[p]);
+			}
+			else
+				r->start = r->end;
+			if (r->start > r->end)
+				r->start = r->end;
+		}
+	}
+	else if (table->bookmark)
 	{
 		bookmark_begin(scan, explain_only);
 		scan->captured = palloc(sizeof(MeshPartitionRange) * Max(scan->npartitions, 1));
@@ -404,6 +427,16 @@ next_message(MeshScan *scan)
 		scan->messages_read++;
 		if (scan->consumed && msg->partition >= 0 && msg->partition < scan->npartitions)
 			scan->consumed[msg->partition] = msg->offset + 1;
+		if (scan->batch)
+		{
+			rd_kafka_timestamp_type_t tstype;
+			int64		ts = rd_kafka_message_timestamp(msg, &tstype);
+
+			scan->batch->messages++;
+			scan->batch->last_partition = msg->partition;
+			scan->batch->last_offset = msg->offset;
+			scan->batch->max_timestamp_ms = Max(scan->batch->max_timestamp_ms, ts);
+		}
 		return msg;
 	}
 }

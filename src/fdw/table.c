@@ -290,3 +290,22 @@ mesh_table_load(Oid relid, int elevel)
 	table->target.nslots = nslots;
 	return table;
 }
+
+/* What continuous products ask of a foreign table (mesh_foreign_table_info). */
+bool
+mesh_table_input_info(Oid relid, MeshInputInfo *info)
+{
+	ForeignTable *ft = GetForeignTable(relid);
+	MeshTable  *table;
+
+	memset(info, 0, sizeof(MeshInputInfo));
+	if (strcmp(GetForeignDataWrapper(GetForeignServer(ft->serverid)->fdwid)->fdwname,
+			   "mesh_fdw") != 0)
+		return true;
+	table = mesh_table_load(relid, ERROR);
+	info->is_mesh = true;
+	info->stream = !table->table_mode;
+	info->serverid = table->server->serverid;
+	info->topic = table->topic;
+	return true;
+}

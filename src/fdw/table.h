@@ -8,6 +8,8 @@
 #ifndef MESH_FDW_TABLE_H
 #define MESH_FDW_TABLE_H
 
+#include "mesh/continuous.h"
+
 #include "core/avro_decode.h"
 #include "core/options.h"
 #include "foreign/foreign.h"
@@ -63,6 +65,8 @@ typedef struct MeshTable
 } MeshTable;
 
 extern MeshTable *mesh_table_load(Oid relid, int elevel);
+/* For continuous products: whether a foreign table is a mesh stream. */
+extern bool mesh_table_input_info(Oid relid, MeshInputInfo *info);
 extern const char *mesh_table_describe(const MeshTable *table);
 
 #endif							/* MESH_FDW_TABLE_H */

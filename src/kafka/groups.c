@@ -372,3 +372,91 @@ mesh_group_delete(MeshConnection *conn, const char *group, int elevel)
 	}
 	return true;
 }
+
+bool
+mesh_group_committed(MeshConnection *conn, const char *group, const char *topic,
+					 int n, int64 *offsets, int elevel)
+{
+	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(Max(n, 1));
+	rd_kafka_ListConsumerGroupOffsets_t *request;
+	rd_kafka_AdminOptions_t *options;
+	rd_kafka_queue_t *queue;
+	rd_kafka_event_t *ev;
+	rd_kafka_error_t *error;
+	TimestampTz deadline;
+	char		errstr[512];
+	bool		answered;
+	int			timeout = mesh_connection_options(conn)->connect_timeout_ms;
+	int			p;
+
+	for (p = 0; p < n; p++)
+	{
+		offsets[p] = -1;
+		rd_kafka_topic_partition_list_add(parts, topic, p);
+	}
+	request = rd_kafka_ListConsumerGroupOffsets_new(group, parts);
+	rd_kafka_topic_partition_list_destroy(parts);
+	options = mesh_admin_options(conn, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout);
+	/* wait for offsets of open transactions to be committed or aborted */
+	error = rd_kafka_AdminOptions_set_require_stable_offsets(options, 1);
+	if (error)
+		rd_kafka_error_destroy(error);
+	queue = rd_kafka_queue_new(conn->rk);
+	rd_kafka_ListConsumerGroupOffsets(conn->rk, &request, 1, options, queue);
+	rd_kafka_ListConsumerGroupOffsets_destroy(request);
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout + 1000);
+	ev = mesh_admin_wait(conn, queue, deadline, true);
+	answered = ev != NULL;
+	errstr[0] = '\0';
+	if (ev != NULL && rd_kafka_event_error(ev))
+		strlcpy(errstr, rd_kafka_event_error_string(ev), sizeof(errstr));
+	else if (ev != NULL)
+	{
+		const rd_kafka_ListConsumerGroupOffsets_result_t *res =
+			rd_kafka_event_ListConsumerGroupOffsets_result(ev);
+		const rd_kafka_group_result_t **results;
+		size_t		cnt = 0;
+
+		results = res ? rd_kafka_ListConsumerGroupOffsets_result_groups(res, &cnt) : NULL;
+		if (cnt != 1)
+			strlcpy(errstr, "no result for the group", sizeof(errstr));
+		else if (rd_kafka_group_result_error(results[0]))
+			strlcpy(errstr, rd_kafka_error_string(rd_kafka_group_result_error(results[0])),
+					sizeof(errstr));
+		else
+		{
+			const rd_kafka_topic_partition_list_t *got =
+				rd_kafka_group_result_partitions(results[0]);
+			int			i;
+
+			for (i = 0; got && i < got->cnt; i++)
+			{
+				const rd_kafka_topic_partition_t *tp = &got->elems[i];
+
+				if (tp->err)
+				{
+					snprintf(errstr, sizeof(errstr), "partition %d: %s", tp->partition,
+							 rd_kafka_err2str(tp->err));
+					break;
+				}
+				if (tp->partition >= 0 && tp->partition < n && tp->offset >= 0)
+					offsets[tp->partition] = tp->offset;
+			}
+		}
+	}
+	if (ev)
+		rd_kafka_event_destroy(ev);
+	if (!mesh_admin_done(conn, queue, options, answered,
+						 "a request for a consumer group's committed offsets", elevel))
+		return false;
+	if (errstr[0])
+	{
+		ereport(elevel,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not read the committed offsets of consumer group \"%s\" on server \"%s\"",
+						group, mesh_connection_options(conn)->servername),
+				 errdetail_internal("%s", errstr)));
+		return false;
+	}
+	return true;
+}

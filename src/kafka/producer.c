@@ -73,6 +73,33 @@ typedef enum TxnStep
 	TXN_COMMIT
 } TxnStep;
 
+/* A producer of ours was fenced by another of the same transactional.id. */
+static bool fenced_seen = false;
+
+/* The transactional.id this process's transactional producers use, if set. */
+static char *transactional_id_override = NULL;
+
+static void
+note_fenced(rd_kafka_resp_err_t code)
+{
+	if (code == RD_KAFKA_RESP_ERR__FENCED ||
+		code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+		code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH)
+		fenced_seen = true;
+}
+
+bool
+mesh_producer_fenced(void)
+{
+	return fenced_seen;
+}
+
+void
+mesh_set_transactional_id(const char *id)
+{
+	transactional_id_override = MemoryContextStrdup(TopMemoryContext, id);
+}
+
 /* Report a librdkafka transaction error (and free it). */
 static void
 txn_error(MeshConnection *conn, TxnStep step, rd_kafka_error_t *error)
@@ -82,6 +109,7 @@ txn_error(MeshConnection *conn, TxnStep step, rd_kafka_error_t *error)
 	int			code;
 	const char *msg;
 
+	note_fenced(rd_kafka_error_code(error));
 	strlcpy(reason, rd_kafka_error_string(error), sizeof(reason));
 	rd_kafka_error_destroy(error);
 	mesh_redact_secrets(reason, &conn->opts);
@@ -195,7 +223,9 @@ mesh_get_producer(MeshConnection *conn, bool transactional)
 	producer->state = calloc(1, sizeof(MeshClientState));
 	if (producer->state == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	if (transactional)
+	if (transactional && transactional_id_override)
+		producer->transactional_id = pstrdup(transactional_id_override);
+	else if (transactional)
 	{
 		/* the backend slot: a new backend in it fences the old one */
 		producer->transactional_id =
@@ -532,6 +562,38 @@ mesh_producer_commit(MeshConnection *conn, MeshProducer *producer)
 }
 
 void
+mesh_producer_send_offsets(MeshConnection *conn, MeshProducer *producer,
+						   const char *group, const char *topic, int n,
+						   const int64 *offsets)
+{
+	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(Max(n, 1));
+	rd_kafka_consumer_group_metadata_t *cgmd = rd_kafka_consumer_group_metadata_new(group);
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													   conn->opts.connect_timeout_ms);
+	rd_kafka_error_t *error;
+	int			p;
+
+	Assert(producer->transactional && producer->in_txn);
+	for (p = 0; p < n; p++)
+		if (offsets[p] >= 0)
+			rd_kafka_topic_partition_list_add(parts, topic, p)->offset = offsets[p];
+	for (;;)
+	{
+		error = rd_kafka_send_offsets_to_transaction(producer->rk, parts, cgmd,
+													 MESH_WAIT_SLICE_MS * 5);
+		mesh_drain_client(conn);
+		if (error == NULL || mesh_ms_left(deadline) <= 0 || !txn_call_again(error))
+			break;
+		rd_kafka_error_destroy(error);
+		CHECK_FOR_INTERRUPTS();
+	}
+	rd_kafka_consumer_group_metadata_destroy(cgmd);
+	rd_kafka_topic_partition_list_destroy(parts);
+	if (error)
+		txn_error(conn, TXN_COMMIT, error);
+}
+
+void
 mesh_producer_abort(MeshConnection *conn, MeshProducer *producer)
 {
 	rd_kafka_error_t *error;
@@ -543,6 +605,7 @@ mesh_producer_abort(MeshConnection *conn, MeshProducer *producer)
 	error = rd_kafka_abort_transaction(producer->rk, conn->opts.connect_timeout_ms);
 	if (error)
 	{
+		note_fenced(rd_kafka_error_code(error));
 		/* a fatal error (e.g. fenced): the producer cannot be used again */
 		if (rd_kafka_error_is_fatal(error))
 		{

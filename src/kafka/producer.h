@@ -50,6 +50,22 @@ extern void mesh_producer_wait(MeshConnection *conn, MeshProducer *producer,
 							   const MeshDeliveryMark *mark, uint64 sent,
 							   const char *what);
 
+/*
+ * A process that runs one continuous product (a background worker) gives
+ * its transactional producers that product's transactional.id, so that a
+ * second runner of it fences the first.
+ */
+extern void mesh_set_transactional_id(const char *id);
+/* Whether a producer of this process was fenced by another with its id. */
+extern bool mesh_producer_fenced(void);
+/*
+ * Send offsets[p] (p < n) of topic as the next offsets of consumer group
+ * to the producer's open Kafka transaction: they are committed with it.
+ */
+extern void mesh_producer_send_offsets(MeshConnection *conn, MeshProducer *producer,
+									   const char *group, const char *topic,
+									   int n, const int64 *offsets);
+
 typedef enum MeshAckResult
 {
 	MESH_ACKED,					/* written */

@@ -28,6 +28,9 @@
 #include "kafka/producer.h"
 #include "kafka/registry.h"
 #include "mesh/catalog.h"
+#include "mesh/continuous.h"
+#include "mesh/derived_output.h"
+#include "mesh/window.h"
 #include "mesh/convert.h"
 #include "mesh/datum_avro.h"
 #include "mesh/ownership.h"
@@ -48,129 +51,6 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
-
-/* The Avro type (JSON) of a result column's PostgreSQL type, or NULL. */
-static const char *
-avro_type_for(Oid typid, int32 typmod)
-{
-	Oid			elem;
-
-	switch (typid)
-	{
-		case BOOLOID:
-			return "\"boolean\"";
-		case INT2OID:
-		case INT4OID:
-			return "\"int\"";
-		case INT8OID:
-			return "\"long\"";
-		case FLOAT4OID:
-			return "\"float\"";
-		case FLOAT8OID:
-			return "\"double\"";
-		case NUMERICOID:
-			{
-				/* numeric without a typmod: 38 digits, 9 of them fractional */
-				int			precision = 38;
-				int			scale = 9;
-
-				if (typmod >= (int32) VARHDRSZ)
-				{
-					precision = ((typmod - VARHDRSZ) >> 16) & 0xffff;
-					scale = (typmod - VARHDRSZ) & 0xffff;
-				}
-				return psprintf("{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":%d,\"scale\":%d}",
-								precision, scale);
-			}
-		case TEXTOID:
-		case VARCHAROID:
-		case BPCHAROID:
-		case NAMEOID:
-		case JSONBOID:			/* JSON text: Avro has no JSON type */
-		case JSONOID:
-			return "\"string\"";
-		case BYTEAOID:
-			return "\"bytes\"";
-		case DATEOID:
-			return "{\"type\":\"int\",\"logicalType\":\"date\"}";
-		case TIMEOID:
-			return "{\"type\":\"long\",\"logicalType\":\"time-micros\"}";
-		case TIMESTAMPTZOID:
-			return "{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}";
-		case TIMESTAMPOID:
-			return "{\"type\":\"long\",\"logicalType\":\"local-timestamp-micros\"}";
-		case UUIDOID:
-			return "{\"type\":\"string\",\"logicalType\":\"uuid\"}";
-		default:
-			break;
-	}
-
-	/* the arrays a column may hold (mesh_type_is_checked) but numeric[] */
-	elem = get_element_type(typid);
-	if (OidIsValid(elem) && elem != NUMERICOID && mesh_type_is_checked(typid))
-		return psprintf("{\"type\":\"array\",\"items\":%s}",
-						avro_type_for(elem, -1));
-	return NULL;
-}
-
-static bool
-valid_avro_name(const char *name)
-{
-	const char *p;
-
-	if (!((name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z') ||
-		  name[0] == '_'))
-		return false;
-	for (p = name; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	return true;
-}
-
-/*
- * The Avro record schema of the query's result: every column nullable
- * (a union with null, default null).
- */
-static char *
-derive_schema(const char *domain, const char *name, const char *description,
-			  TupleDesc tupdesc)
-{
-	StringInfoData buf;
-	int			i;
-	int			nfields = 0;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"type\":\"record\",\"name\":\"%s\",\"namespace\":\"%s\",\"doc\":",
-					 name, domain);
-	escape_json(&buf, description);
-	appendStringInfoString(&buf, ",\"fields\":[");
-	for (i = 0; i < tupdesc->natts; i++)
-	{
-		Form_pg_attribute attr = TupleDescAttr(tupdesc, i);
-		const char *colname = NameStr(attr->attname);
-		const char *type;
-
-		if (attr->attisdropped)
-			continue;
-		if (!valid_avro_name(colname))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_NAME),
-					 errmsg("result column \"%s\" is not a valid Avro field name", colname),
-					 errhint("Give it an alias of letters, digits and underscores, starting with a letter.")));
-		type = avro_type_for(attr->atttypid, attr->atttypmod);
-		if (type == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("result column \"%s\" has type %s, which has no Avro type",
-							colname, format_type_be(attr->atttypid)),
-					 errhint("Cast it, e.g. to text.")));
-		appendStringInfo(&buf, "%s{\"name\":\"%s\",\"type\":[\"null\",%s],\"default\":null}",
-						 nfields++ ? "," : "", colname, type);
-	}
-	appendStringInfoString(&buf, "]}");
-	return buf.data;
-}
 
 /* The data products a query reads: its foreign tables on products. */
 static bool
@@ -245,6 +125,12 @@ query_inputs(SPIPlanPtr plan)
  *   quality, tags, topic, mode, key, partitions, server) returns the
  *   product's version (1).
  */
+/*
+ * mesh.create_data_product(domain, name, query, owner, description, sla,
+ *   quality, tags, topic, mode, key, partitions, server [, continuous,
+ *   grace]) returns the product's version (1).  Extension 1.2's SQL
+ *   declaration has no continuous and grace.
+ */
 PG_FUNCTION_INFO_V1(mesh_create_data_product);
 Datum
 mesh_create_data_product(PG_FUNCTION_ARGS)
@@ -252,28 +138,24 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	char	   *query = mesh_text_arg(fcinfo, 2);
 	char	   *keycol = mesh_text_arg(fcinfo, 10);
 	int			partitions = PG_ARGISNULL(11) ? 1 : PG_GETARG_INT32(11);
+	bool		continuous = PG_NARGS() > 13 && !PG_ARGISNULL(13) && PG_GETARG_BOOL(13);
+	Interval   *grace = PG_NARGS() > 14 && !PG_ARGISNULL(14) ? PG_GETARG_INTERVAL_P(14) : NULL;
 	ForeignServer *server;
 	MeshConnection *conn;
 	MeshCatalog *catalog;
 	MeshProduct p;
 	MeshProductSchema *schema;
-	MeshAvroType *avro;
-	MeshAvroTarget target;
-	MeshAvroEncoder *encoder;
-	MeshAvroValue *values;
+	MeshDerivedOutput *output;
+	MeshContinuousPlan *cp = NULL;
 	MeshProducer *producer;
 	SPIPlanPtr	plan;
-	Portal		portal;
+	Portal		portal = NULL;
 	TupleDesc	tupdesc;
-	MeshBuf		buf;
 	char		header[10];
 	int			header_len;
-	int			keyattno = -1;
-	char		errbuf[512];
 	MeshDeliveryMark mark;
 	uint64		rows = 0;
 	MemoryContext rowcxt;
-	int			i;
 
 	memset(&p, 0, sizeof(p));
 	p.qualified_name = mesh_product_name_args(fcinfo, &p.domain, &p.name);
@@ -288,10 +170,13 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 						errmsg("create_data_product needs a query")));
 	mesh_check_product_fields(&p);
 	mesh_check_choice("mode", p.mode, mesh_modes);
-	if (strcmp(p.mode, "table") == 0 && keycol == NULL)
+	if (grace && !continuous)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("a data product in mode 'table' needs a key"),
-						errhint("Name the result column that is the key: key => 'column'.")));
+						errmsg("grace applies to continuous products only"),
+						errhint("Pass continuous => true.")));
+	if (grace && (grace->month != 0 || grace->day < 0 || grace->time < 0))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("grace must be a non-negative interval of days, hours, minutes or seconds")));
 	if (partitions < 1)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("partitions must be at least 1")));
@@ -332,67 +217,59 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("the query of data product \"%s\" must be a SELECT", p.qualified_name)));
 	p.inputs = query_inputs(plan);
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-	tupdesc = portal->tupDesc;
+	if (continuous)
+	{
+		/* a worker runs it, batch by batch, after the commit */
+		cp = mesh_continuous_plan(p.qualified_name, plan, grace);
+		tupdesc = ((CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan)))->resultDesc;
+		if (cp->window_spec)
+		{
+			/* keyed by the window and the keys */
+			if (keycol != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("a windowed continuous product is keyed by its window and GROUP BY keys"),
+						 errhint("Leave out key => ...")));
+			p.mode = "table";
+		}
+		else if (strcmp(p.mode, "table") == 0 && keycol == NULL)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("a data product in mode 'table' needs a key"),
+							errhint("Name the result column that is the key: key => 'column'.")));
+	}
+	else
+	{
+		if (strcmp(p.mode, "table") == 0 && keycol == NULL)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("a data product in mode 'table' needs a key"),
+							errhint("Name the result column that is the key: key => 'column'.")));
+		portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+		tupdesc = portal->tupDesc;
+	}
 
 	/* its schema */
 	schema = palloc0(sizeof(MeshProductSchema));
 	schema->version = 1;
-	schema->definition = derive_schema(p.domain, p.name, p.description, tupdesc);
-	avro = mesh_validate_schema(p.qualified_name, schema->definition);
-	schema->fingerprint = mesh_schema_fingerprint(avro);
+	schema->definition = mesh_derive_schema(p.domain, p.name, p.description, tupdesc);
+	schema->fingerprint = mesh_schema_fingerprint(mesh_validate_schema(p.qualified_name,
+																	   schema->definition));
 	p.schemas = list_make1(schema);
-	target.nslots = tupdesc->natts;
-	target.slots = palloc0(sizeof(MeshAvroSlot) * Max(tupdesc->natts, 1));
-	for (i = 0; i < tupdesc->natts; i++)
-	{
-		target.slots[i].name = NameStr(TupleDescAttr(tupdesc, i)->attname);
-		target.slots[i].needed = true;
-		if (keycol && strcmp(keycol, target.slots[i].name) == 0)
-			keyattno = i;
-	}
-	if (keycol && keyattno < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("the query of data product \"%s\" has no column \"%s\" for the key",
-						p.qualified_name, keycol)));
-	encoder = mesh_avro_encoder_create(avro, &target, errbuf, sizeof(errbuf));
-	if (encoder == NULL)
-		elog(ERROR, "cannot encode the derived schema: %s", errbuf);
-	values = palloc0(sizeof(MeshAvroValue) * Max(tupdesc->natts, 1));
 
 	/* its topic, and the schema in the registry */
-	mesh_ensure_topic(conn, p.topic, partitions, false);
-	if (mesh_connection_options(conn)->schema_registry)
-	{
-		schema->has_registry = true;
-		schema->registry_subject = psprintf("%s-value", p.topic);
-		schema->registry_id = mesh_registry_register(conn, schema->registry_subject,
-													 schema->definition);
-		header[0] = 0x00;
-		header[1] = (schema->registry_id >> 24) & 0xff;
-		header[2] = (schema->registry_id >> 16) & 0xff;
-		header[3] = (schema->registry_id >> 8) & 0xff;
-		header[4] = schema->registry_id & 0xff;
-		header_len = 5;
-	}
-	else
-	{
-		header[0] = (char) 0xC3;
-		header[1] = 0x01;
-		for (i = 0; i < 8; i++)
-			header[2 + i] = (schema->fingerprint >> (8 * i)) & 0xff;
-		header_len = 10;
-	}
+	mesh_ensure_topic(conn, p.topic, partitions, cp && cp->window_spec);
+	if (cp && cp->window_spec)
+		mesh_ensure_topic(conn, mesh_window_state_topic(p.topic), partitions, true);
+	header_len = mesh_derived_header(conn, schema, p.topic, header);
+	output = mesh_derived_output_create(p.qualified_name, schema->definition, header,
+										header_len, tupdesc, keycol);
 
 	/* the rows, then the catalog record, in the transaction's Kafka transaction */
 	producer = mesh_get_producer(conn, true);
 	mesh_producer_join(conn, producer);
 	mark = mesh_producer_mark(producer);
-	mesh_buf_init(&buf);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "mesh_fdw derived row",
 								   ALLOCSET_DEFAULT_SIZES);
-	for (;;)
+	while (portal)
 	{
 		uint64		r;
 
@@ -401,51 +278,24 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 			break;
 		for (r = 0; r < SPI_processed; r++)
 		{
-			HeapTuple	tuple = SPI_tuptable->vals[r];
 			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
-			char	   *key = NULL;
+			Datum	   *values = palloc(sizeof(Datum) * tupdesc->natts);
+			bool	   *nulls = palloc(sizeof(bool) * tupdesc->natts);
+			const MeshBuf *buf;
+			char	   *key;
 
-			for (i = 0; i < tupdesc->natts; i++)
-			{
-				bool		isnull;
-				Datum		d = SPI_getbinval(tuple, tupdesc, i + 1, &isnull);
-				Oid			typid = TupleDescAttr(tupdesc, i)->atttypid;
-
-				memset(&values[i], 0, sizeof(MeshAvroValue));
-				values[i].present = true;
-				if (isnull)
-					values[i].is_null = true;
-				else if (typid == JSONBOID || typid == JSONOID || typid == NAMEOID)
-					/* the derived field is a string holding the JSON text */
-				{
-					char	   *text = SPI_getvalue(tuple, tupdesc, i + 1);
-
-					values[i].kind = AVRO_STRING;
-					values[i].data = text;
-					values[i].len = strlen(text);
-				}
-				else
-					mesh_datum_to_avro(d, typid, &values[i], rowcxt);
-				if (i == keyattno && !isnull)
-					key = SPI_getvalue(tuple, tupdesc, i + 1);
-			}
-			buf.len = 0;
-			mesh_buf_append(&buf, header, header_len);
-			if (!mesh_avro_encode(encoder, values, &buf, errbuf, sizeof(errbuf)))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("row " UINT64_FORMAT " of the query of data product \"%s\" does not fit its schema",
-								rows + 1, p.qualified_name),
-						 errdetail_internal("%s", errbuf)));
+			heap_deform_tuple(SPI_tuptable->vals[r], tupdesc, values, nulls);
+			buf = mesh_derived_output_encode(output, values, nulls, &key);
 			mesh_produce(conn, producer, p.topic, RD_KAFKA_PARTITION_UA,
-						 key, key ? strlen(key) : 0, buf.data, buf.len, 0, NULL);
+						 key, key ? strlen(key) : 0, buf->data, buf->len, 0, NULL);
 			rows++;
 			MemoryContextSwitchTo(oldcxt);
 			MemoryContextReset(rowcxt);
 		}
 		SPI_freetuptable(SPI_tuptable);
 	}
-	SPI_cursor_close(portal);
+	if (portal)
+		SPI_cursor_close(portal);
 
 	mesh_ensure_topic(conn, mesh_connection_options(conn)->catalog_topic, 1, true);
 	{
@@ -458,5 +308,9 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	mesh_producer_wait(conn, producer, &mark, rows + 1,
 					   psprintf("create_data_product \"%s\"", p.qualified_name));
 	SPI_finish();
+	if (cp)
+		mesh_continuous_create(server->servername, p.qualified_name, query, cp, p.topic,
+							   schema->definition, header, header_len,
+							   cp->window_spec ? NULL : keycol, grace);
 	PG_RETURN_INT32(1);
 }

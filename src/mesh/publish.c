@@ -27,6 +27,7 @@
 #include "kafka/settings.h"
 #include "mesh/avro_c_check.h"
 #include "mesh/catalog.h"
+#include "mesh/continuous.h"
 #include "mesh/ownership.h"
 #include "mesh/product.h"
 #include "mesh/record.h"
@@ -454,6 +455,8 @@ mesh_unpublish_data_product(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("data product \"%s\" does not exist on server \"%s\"",
 						qualified_name, server->servername)));
+	/* a continuous product of this database stops first */
+	mesh_continuous_forget(server->servername, qualified_name);
 	produce_catalog_record(conn, qualified_name, NULL, qualified_name);
 	PG_RETURN_VOID();
 }
