@@ -95,7 +95,6 @@ CREATE FUNCTION mesh.continuous_product_progress(id integer,
     OUT lag_seconds double precision)
 AS 'MODULE_PATHNAME', 'mesh_continuous_product_progress'
 LANGUAGE C VOLATILE STRICT;
-REVOKE EXECUTE ON FUNCTION mesh.continuous_product_progress(integer) FROM PUBLIC;
 
 CREATE VIEW mesh.continuous_products WITH (security_barrier) AS
   SELECT c.qualified_name, c.server,

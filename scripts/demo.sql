@@ -164,3 +164,71 @@ SELECT qualified_name, consumer_group, state, members, lag, partition_lag,
   FROM mesh.data_product_consumers ORDER BY qualified_name, consumer_group;
 SELECT * FROM mesh.lineage ORDER BY kind DESC, input, product;
 \set ECHO none
+
+\echo '\n-- 11. Apps that keep running: three continuous products keep up with new trades'
+\set ECHO queries
+SELECT mesh.create_data_product(
+  domain => 'trading', name => 'trending_stocks', topic => 'demo_trending_stocks',
+  owner => '@trading', description => 'Quantity traded per symbol in 15-minute windows',
+  continuous => true, grace => interval '1 minute',
+  query => $$
+    SELECT mesh.tumble(_timestamp, interval '15 minutes') AS window_start, symbol,
+           sum(quantity) AS quantity, count(*) AS trades, avg(price) AS avg_price
+      FROM trading.stocktrades GROUP BY 1, 2 $$);
+SELECT mesh.create_data_product(
+  domain => 'trading', name => 'high_value_stock_trades', topic => 'demo_high_value_stock_trades',
+  owner => '@risk', description => 'Trades worth more than 1M, with the trader', key => 'userid',
+  continuous => true,
+  query => $$
+    SELECT t.symbol, t.side, t.quantity, t.price, t.quantity * t.price AS amount,
+           t.userid, u.name, u.regionid
+      FROM trading.stocktrades t JOIN membership.users u ON u.userid = t.userid
+     WHERE t.quantity * t.price > 1000000 $$);
+SELECT mesh.create_data_product(
+  domain => 'trading', name => 'us_enriched_stock_trades', topic => 'demo_us_enriched_stock_trades',
+  owner => '@us_desk', description => 'Trades of US users, with the user''s region', key => 'userid',
+  continuous => true,
+  query => $$
+    SELECT t.symbol, t.side, t.quantity, t.price, t.userid, u.regionid
+      FROM trading.stocktrades t JOIN membership.users u ON u.userid = t.userid
+     WHERE u.regionid = 'US' $$);
+\set ECHO none
+\echo '-- (waiting until each has read every trade so far)'
+DO $$
+BEGIN
+  FOR i IN 1..300 LOOP
+    EXIT WHEN (SELECT bool_and(state = 'running' AND lag_messages = 0 AND pid IS NOT NULL)
+                 FROM mesh.continuous_products);
+    PERFORM pg_sleep(0.1);
+  END LOOP;
+END $$;
+\set ECHO queries
+SELECT qualified_name, state, lag_messages, rows_in, rows_out, late_messages
+  FROM mesh.continuous_products ORDER BY 1;
+-- 500 new trades arrive; the apps' outputs catch up by themselves
+INSERT INTO trading.stocktrades (symbol, side, quantity, price, account, userid)
+  SELECT (ARRAY['ZTEST', 'ZVZZT', 'ZXZZT'])[1 + g % 3], 'BUY', 100 + g * 10, 500 + g,
+         'ACC3', 1 + g % 100
+    FROM generate_series(1, 500) g;
+\set ECHO none
+DO $$
+BEGIN
+  FOR i IN 1..300 LOOP
+    EXIT WHEN (SELECT bool_and(state = 'running' AND lag_messages = 0) FROM mesh.continuous_products);
+    PERFORM pg_sleep(0.1);
+  END LOOP;
+END $$;
+\set ECHO queries
+SELECT qualified_name, state, lag_messages, rows_in, rows_out, last_commit > now() - interval '1 minute' AS just_now
+  FROM mesh.continuous_products ORDER BY 1;
+IMPORT FOREIGN SCHEMA trading LIMIT TO (trending_stocks, high_value_stock_trades, us_enriched_stock_trades)
+  FROM SERVER mesh INTO trading;
+SELECT symbol, sum(quantity) AS quantity, sum(trades) AS trades FROM trading.trending_stocks
+ GROUP BY symbol ORDER BY quantity DESC;
+SELECT regionid, count(*) AS trades, sum(amount) AS total
+  FROM trading.high_value_stock_trades GROUP BY regionid ORDER BY total DESC;
+SELECT count(*) AS us_trades,
+       (SELECT count(*) FROM trading.stocktrades t JOIN membership.users u USING (userid)
+         WHERE u.regionid = 'US') AS same_query_once
+  FROM trading.us_enriched_stock_trades;
+\set ECHO none

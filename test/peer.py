@@ -70,6 +70,7 @@ to or reading from it.
   peer.py delete-group GROUP...       their committed offsets; absent is fine
   peer.py delete-records TOPIC --partition P --before OFFSET
   peer.py add-partitions TOPIC --total N
+  peer.py fence TRANSACTIONAL_ID      fence the producers of that id
   peer.py register SUBJECT FILE       prints the schema id
   peer.py delete-subject SUBJECT      soft, then permanent; absent is fine
 
@@ -1358,6 +1359,15 @@ def cmd_delete_records(args):
 
 # ------------------------------------------------------------------- main
 
+def cmd_fence(args):
+    """Register a transactional.id with the cluster (init_transactions),
+    which fences any other producer of that id, as a second runner would."""
+    p = Producer({"bootstrap.servers": brokers(), "transactional.id": args.transactional_id})
+    p.init_transactions(30)
+    p.begin_transaction()
+    p.abort_transaction(30)
+
+
 def main():
     p = argparse.ArgumentParser(prog="peer")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -1474,6 +1484,8 @@ def main():
     ac.add_argument("--delete", action="store_true")
     dg = sub.add_parser("delete-group")
     dg.add_argument("groups", nargs="+")
+    fe = sub.add_parser("fence")
+    fe.add_argument("transactional_id")
     ds = sub.add_parser("delete-subject")
     ds.add_argument("subject")
 
@@ -1502,6 +1514,7 @@ def main():
         "scram-user": cmd_scram_user,
         "acl": cmd_acl,
         "delete-subject": cmd_delete_subject,
+        "fence": cmd_fence,
     }
     try:
         if args.cmd in commands:

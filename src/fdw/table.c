@@ -306,6 +306,6 @@ mesh_table_input_info(Oid relid, MeshInputInfo *info)
 	info->is_mesh = true;
 	info->stream = !table->table_mode;
 	info->serverid = table->server->serverid;
-	info->topic = table->topic;
+	info->topic = pstrdup(table->topic);
 	return true;
 }

@@ -375,7 +375,7 @@ mesh_group_delete(MeshConnection *conn, const char *group, int elevel)
 
 bool
 mesh_group_committed(MeshConnection *conn, const char *group, const char *topic,
-					 int n, int64 *offsets, int elevel)
+					 int n, int64 *offsets, bool stable, int elevel)
 {
 	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(Max(n, 1));
 	rd_kafka_ListConsumerGroupOffsets_t *request;
@@ -398,7 +398,7 @@ mesh_group_committed(MeshConnection *conn, const char *group, const char *topic,
 	rd_kafka_topic_partition_list_destroy(parts);
 	options = mesh_admin_options(conn, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout);
 	/* wait for offsets of open transactions to be committed or aborted */
-	error = rd_kafka_AdminOptions_set_require_stable_offsets(options, 1);
+	error = rd_kafka_AdminOptions_set_require_stable_offsets(options, stable ? 1 : 0);
 	if (error)
 		rd_kafka_error_destroy(error);
 	queue = rd_kafka_queue_new(conn->rk);

@@ -29,12 +29,13 @@ extern bool mesh_group_commit(MeshConnection *conn, const char *group,
 
 /*
  * The committed offsets of consumer group for partitions 0..n-1 of topic
- * (-1 where none), waiting for those of open transactions to end.  On
- * failure reports at elevel and, if that returns, gives false.
+ * (-1 where none); with stable, waiting for the offsets of open
+ * transactions to be committed or aborted.  On failure reports at elevel
+ * and, if that returns, gives false.
  */
 extern bool mesh_group_committed(MeshConnection *conn, const char *group,
 								 const char *topic, int n, int64 *offsets,
-								 int elevel);
+								 bool stable, int elevel);
 
 /* A committed offset of a group. */
 typedef struct MeshGroupOffset

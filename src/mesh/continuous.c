@@ -30,6 +30,7 @@
 #include "mesh/publish.h"
 #include "mesh/servers.h"
 #include "mesh/window.h"
+#include "pg_compat.h"
 
 #include "access/xact.h"
 #include "catalog/pg_class.h"
@@ -37,6 +38,7 @@
 #include "foreign/foreign.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "storage/procarray.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parsetree.h"
@@ -481,7 +483,8 @@ stop_runner(const char *qualified_name, int id)
 		return;
 	if (kill(pid, SIGTERM) != 0)
 		return;
-	while (mesh_runner_pid(id) == pid)
+	/* its lock, then its process, gone */
+	while (mesh_runner_pid(id) == pid || BackendPidGetProc(pid) != NULL)
 	{
 		if (GetCurrentTimestamp() > deadline)
 			ereport(ERROR,
@@ -707,7 +710,7 @@ mesh_continuous_product_progress(PG_FUNCTION_ARGS)
 		int			n = 0;
 
 		/* the runner's mapping reads what the runner reads */
-		if (server && um)
+		if (server && um && mesh_server_usage_allowed(server->serverid))
 		{
 			conn = mesh_get_connection(server, um);
 			if (mesh_topic_exists(conn, topic, &n) && n > 0)
@@ -721,7 +724,7 @@ mesh_continuous_product_progress(PG_FUNCTION_ARGS)
 				ok = mesh_reader_offsets(reader, n, low, high, WARNING);
 				mesh_reader_close(reader);
 				if (ok && mesh_group_committed(conn, mesh_continuous_group(qualified_name),
-											   topic, n, committed, WARNING))
+											   topic, n, committed, false, WARNING))
 				{
 					StringInfoData buf;
 					int64		lag = 0;

@@ -255,6 +255,21 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 																	   schema->definition));
 	p.schemas = list_make1(schema);
 
+	if (keycol != NULL)
+	{
+		int			i;
+		bool		found = false;
+
+		for (i = 0; i < tupdesc->natts; i++)
+			if (strcmp(NameStr(TupleDescAttr(tupdesc, i)->attname), keycol) == 0)
+				found = true;
+		if (!found)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("the query of data product \"%s\" has no column \"%s\" for the key",
+							p.qualified_name, keycol)));
+	}
+
 	/* its topic, and the schema in the registry */
 	mesh_ensure_topic(conn, p.topic, partitions, cp && cp->window_spec);
 	if (cp && cp->window_spec)

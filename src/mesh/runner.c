@@ -222,7 +222,7 @@ position(Runner *r)
 	r->pos = palloc(sizeof(int64) * Max(n, 1));
 	r->end = palloc(sizeof(int64) * Max(n, 1));
 	MemoryContextSwitchTo(oldcxt);
-	mesh_group_committed(r->conn, r->group, r->input_topic, n, r->pos, ERROR);
+	mesh_group_committed(r->conn, r->group, r->input_topic, n, r->pos, true, ERROR);
 	if (r->window_spec)
 	{
 		oldcxt = MemoryContextSwitchTo(TopMemoryContext);
@@ -289,10 +289,11 @@ emit_window(void *arg, const char *key, const Datum *values, const bool *nulls,
 
 /*
  * One batch, in the current transaction: false when the input had nothing
- * new (nothing was written).
+ * new (nothing was written).  A salvage batch runs the ranges r->end
+ * already holds (what came before a message that failed the query).
  */
 static bool
-run_batch(Runner *r)
+run_batch(Runner *r, bool salvage)
 {
 	MeshReader *reader;
 	int64	   *low;
@@ -329,6 +330,15 @@ run_batch(Runner *r)
 		r->n = n;
 		MemoryContextSwitchTo(oldcxt);
 	}
+	if (salvage)
+	{
+		for (p = 0; p < n; p++)
+			if (r->end[p] > r->pos[p])
+				any = true;
+		if (!any)
+			return false;
+		goto ranges_set;
+	}
 	low = palloc(sizeof(int64) * Max(n, 1));
 	high = palloc(sizeof(int64) * Max(n, 1));
 	reader = mesh_reader_open(r->conn, r->input_topic, r->input_topic, true);
@@ -354,6 +364,7 @@ run_batch(Runner *r)
 	if (!any)
 		return false;
 
+ranges_set:
 	/* the query over the batch, as the product's role */
 	memset(&r->batch, 0, sizeof(r->batch));
 	r->batch.serverid = r->fserver->serverid;
@@ -474,6 +485,40 @@ transient(int sqlerrcode)
 		sqlerrcode == ERRCODE_FDW_OUT_OF_MEMORY;
 }
 
+/*
+ * The query failed on message (partition, offset): commit what came
+ * before it in its partition as a batch of its own.
+ */
+static void
+salvage(Runner *r, MemoryContext loopcxt, int32 partition, int64 offset)
+{
+	int			p;
+
+	for (p = 0; p < r->n; p++)
+		r->end[p] = p == partition ? offset : r->pos[p];
+	PG_TRY();
+	{
+		StartTransactionCommand();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		MemoryContextSwitchTo(loopcxt);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		(void) run_batch(r, true);
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		mesh_continuous_set_batch(NULL);
+		MemoryContextSwitchTo(TopMemoryContext);
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+	}
+	PG_END_TRY();
+}
+
 static bool
 take_lock(int id)
 {
@@ -561,7 +606,7 @@ mesh_runner_main(Datum arg)
 			MemoryContextSwitchTo(loopcxt);
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
-			did = run_batch(&r);
+			did = run_batch(&r, false);
 			SPI_finish();
 			PopActiveSnapshot();
 			CommitTransactionCommand();
@@ -605,6 +650,14 @@ mesh_runner_main(Datum arg)
 			record_failure(&r, "running", message, -1, -1);
 			proc_exit(1);
 		}
+		/*
+		 * The message the query failed on: what came before it in its
+		 * partition is committed, so that skip_to past it skips only it.
+		 * (Not with windows: the failed batch already touched their state.)
+		 */
+		if (partition >= 0 && partition < r.n && !r.windows &&
+			offset > r.pos[partition] && !stop_requested)
+			salvage(&r, loopcxt, partition, offset);
 		record_failure(&r, "failed", message, partition, offset);
 		proc_exit(0);
 	}
