@@ -35,12 +35,39 @@ to or reading from it.
       in batches of B with a pause after each; --transactional: a Kafka
       transaction per batch, and after every third one an aborted
       transaction of values {"n": -1}.  Creates F when done.
+  peer.py produce-timed TOPIC (--rate R --seconds S | --count C [--rate R])
+          [--partitions P] [--start N]
+      R*S (or C) JSON values {"n": i, "sent_us": T, "qty": i % 100, "symbol": "S<i % 20>"}
+      with key "i", i from N, at a steady R a second (T: microseconds since
+      the epoch when handed to the producer); into partition i % P with
+      --partitions, else by key
+  peer.py produce-trades TOPIC --count N [--start S] [--partitions P] [--rate R]
+          [--base-ms MS] [--step-ms MS] [--schema FILE] [--subject S]
+      N Confluent-framed Avro trades of the demo's stocktrades schema
+      (test/data/stocktrades.avsc, registered under TOPIC-value), trade i
+      the same for the same i, with key "i" and message timestamp
+      MS + i * step (default 2026-12-01T00:00:00Z + i s): windowed
+      aggregates over them are reproducible; as fast as it goes unless R
+  peer.py latency TOPIC --count N [--timeout S] [--value-format json|avro]
+          [--ready-file F]
+      a read_committed consumer assigned every partition at its end, so
+      that it reads only what comes after it started; prints "ready" (and
+      creates F) once assigned, then reads N messages whose value has
+      sent_us (later than its start) and prints
+      "p50_ms=.. p99_ms=.. max_ms=.. count=.." of receive time - sent_us;
+      Avro by framing (Confluent: schemas from the registry)
+  peer.py checksum TOPIC --field F [--value-format avro|json] [--schema FILE ...]
+          [--isolation read_committed|read_uncommitted] [--timeout S]
+      reads the topic from the beginning to its end as of now and prints
+      "count=.. distinct=.. sum=.. nulls=.. undecodable=.." of the value
+      field F (an integer)
   peer.py group-consume GROUP TOPIC --count N
       a consumer of group GROUP (subscribed) reads N messages of TOPIC,
       commits, and leaves the group
   peer.py group-lag GROUP TOPIC
       prints the group's lag: per partition with a committed offset, the
       high watermark minus that offset, and their total
+  peer.py delete-group GROUP...       their committed offsets; absent is fine
   peer.py delete-records TOPIC --partition P --before OFFSET
   peer.py add-partitions TOPIC --total N
   peer.py fence TRANSACTIONAL_ID      fence the producers of that id
@@ -1024,6 +1051,246 @@ def cmd_produce_seq(args):
         open(args.done_file, "w").close()
 
 
+# ------------------------------------------- continuous products: load and checks
+
+class Pacer:
+    """Keeps a producer at RATE messages a second (None: as fast as it
+    goes): wait(i) returns once message i (0-based) is due, sleeping only
+    when 2 ms or more ahead, so that messages leave in small batches at
+    a steady rate."""
+
+    def __init__(self, rate):
+        self.rate = rate
+        self.t0 = time.monotonic()
+
+    def wait(self, i, p):
+        if not self.rate:
+            return
+        left = self.t0 + i / self.rate - time.monotonic()
+        if left > 0.002:        # else it is sent now, with those due before it
+            p.poll(0)
+            time.sleep(left)
+
+
+def produce_paced(args, topic, messages, count, rate, conf=None):
+    """Produce count (key, value_fn(i) -> bytes, partition, timestamp)
+    items from messages(i) at rate a second; flush and check deliveries."""
+    c = {"bootstrap.servers": brokers(), "enable.idempotence": True,
+         "allow.auto.create.topics": False, "linger.ms": 5, "log_level": 3,
+         "queue.buffering.max.messages": 1000000, "message.timeout.ms": 120000}
+    c.update(conf or {})
+    p = Producer(c)
+    parts = check_topic(p, topic)
+    if args.partitions is not None and args.partitions > len(parts):
+        fail(f"topic {topic} has {len(parts)} partitions, not {args.partitions}")
+    d = Deliveries()
+    if rate:
+        # connections made and the idempotent producer's id acquired
+        # before the first timed message
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:
+            p.poll(0.05)
+    pacer = Pacer(rate)
+    for n in range(count):
+        pacer.wait(n, p)
+        key, value, part, ts = messages(args.start + n)
+        kw = {"key": key, "value": value, "on_delivery": d}
+        if part is not None:
+            kw["partition"] = part
+        if ts is not None:
+            kw["timestamp"] = ts
+        while True:
+            try:
+                p.produce(topic, **kw)
+                break
+            except BufferError:
+                p.poll(0.05)
+        p.poll(0)
+        if d.errors:
+            break
+    left = p.flush(120)
+    if left:
+        fail(f"{left} messages not delivered in 120 s")
+    if d.errors:
+        fail("delivery failed: " + "; ".join(d.errors[:5]))
+
+
+def cmd_produce_timed(args):
+    """JSON {"n", "sent_us", "qty", "symbol"} at a steady rate, sent_us the
+    time it was handed to the producer (microseconds since the epoch)."""
+    def message(i):
+        v = '{"n":%d,"sent_us":%d,"qty":%d,"symbol":"S%d"}' % (
+            i, time.time_ns() // 1000, i % 100, i % 20)
+        return (str(i).encode(), v.encode(),
+                i % args.partitions if args.partitions else None, None)
+    if args.count is None and (args.rate is None or args.seconds is None):
+        fail("produce-timed takes --rate and --seconds, or --count")
+    count = args.count if args.count is not None else int(round(args.rate * args.seconds))
+    produce_paced(args, args.topic, message, count, args.rate)
+
+
+TRADE_SYMBOLS = ["ZTEST", "ZVZZT", "ZXZZT", "ZWZZT", "ZJZZT"]
+TRADES_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "stocktrades.avsc")
+
+
+def trade(i):
+    """Trade i of the demo's stocktrades, the same for the same i."""
+    return {"symbol": TRADE_SYMBOLS[i % 5], "side": "BUY" if i % 2 == 0 else "SELL",
+            "quantity": 1 + (i * 37) % 5000,
+            "price": "%d.%02d" % (5 + (i * 7919) % 995, (i * 31) % 100),
+            "account": "ACC%d" % (1 + i % 9), "userid": 1 + (i * 13) % 100}
+
+
+def cmd_produce_trades(args):
+    """Confluent-framed Avro trades (test/data/stocktrades.avsc, the
+    demo's schema), registered under TOPIC-value; trade i has message
+    timestamp base + i * step."""
+    enc = Encoder("avro-confluent", args.schema or TRADES_SCHEMA,
+                  args.subject or f"{args.topic}-value", "value")
+
+    def message(i):
+        return (str(i).encode(), enc(trade(i)),
+                i % args.partitions if args.partitions else None,
+                args.base_ms + i * args.step_ms)
+    produce_paced(args, args.topic, message, args.count, args.rate)
+
+
+class ValueReader:
+    """Values of messages as Python objects: JSON, or Avro by framing
+    (Confluent, schemas from the registry; single-object with --schema)."""
+
+    def __init__(self, fmt, schema_files=()):
+        self.fmt = fmt
+        self.dec = Decoder("avro", list(schema_files), "value")
+
+    def __call__(self, data):
+        if data is None:
+            return None
+        if self.fmt == "json":
+            return json.loads(data)
+        if len(data) >= 5 and data[0] == 0:
+            return self.dec.confluent(struct.unpack(">I", data[1:5])[0]).decode(data[5:])
+        if len(data) >= 10 and data[:2] == b"\xc3\x01":
+            s = self.dec.by_fingerprint.get(bytes(data[2:10]))
+            if s is None:
+                raise ValueError(f"no --schema with fingerprint {data[2:10].hex()}")
+            return s.decode(data[10:])
+        raise ValueError("neither Confluent nor single-object Avro framing")
+
+
+def field_of(value, name):
+    if not isinstance(value, dict):
+        raise ValueError(f"not a record: {value!r}"[:200])
+    v = value.get(name)
+    if isinstance(v, tuple) and len(v) == 2:    # a union's (branch, value)
+        v = v[1]
+    return v
+
+
+def percentile(sorted_values, q):
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, int(round(q * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[k]
+
+
+def cmd_latency(args):
+    """End-to-end latency: a read_committed consumer assigned every
+    partition at its end (as of its start), reading messages whose value
+    has sent_us (microseconds since the epoch, set by their first
+    producer); receive time - sent_us per message."""
+    read = ValueReader(args.value_format)
+    c = Consumer({"bootstrap.servers": brokers(), "group.id": f"mesh-peer-{os.getpid()}",
+                  "enable.auto.commit": False, "isolation.level": "read_committed",
+                  "allow.auto.create.topics": False, "fetch.wait.max.ms": 10,
+                  "log_level": 0})
+    lat = []
+    try:
+        parts = check_topic(c, args.topic)
+        start_us = time.time_ns() // 1000
+        tps = []
+        for part in parts:
+            _, hi = c.get_watermark_offsets(TopicPartition(args.topic, part), timeout=10)
+            tps.append(TopicPartition(args.topic, part, hi))
+        c.assign(tps)
+        # fetch sessions up before the producer starts
+        c.poll(0.5)
+        print("ready", flush=True)
+        if args.ready_file:
+            open(args.ready_file, "w").close()
+        deadline = time.time() + args.timeout
+        older = 0
+        while len(lat) < args.count and time.time() < deadline:
+            for m in c.consume(1000, 0.1):
+                now_us = time.time_ns() // 1000
+                if m.error():
+                    fail(f"reading {args.topic}: {m.error().str()}")
+                sent = field_of(read(m.value()), "sent_us")
+                if sent is None or sent < start_us:
+                    older += 1      # produced before this reader started
+                    continue
+                if len(lat) < args.count:
+                    lat.append((now_us - sent) / 1000.0)
+    finally:
+        c.close()
+    lat.sort()
+    print("p50_ms=%.1f p99_ms=%.1f max_ms=%.1f count=%d" % (
+        percentile(lat, 0.50), percentile(lat, 0.99), lat[-1] if lat else float("nan"), len(lat)))
+    if len(lat) < args.count:
+        fail(f"timed out: {len(lat)} of {args.count} messages in {args.timeout} s "
+             f"({older} older ones skipped)")
+
+
+def cmd_checksum(args):
+    """count, distinct count and sum of a value field over a topic read
+    from the beginning to its end as of the start (the last stable offset
+    with read_committed), and the nulls and undecodable messages."""
+    read = ValueReader(args.value_format, args.schema)
+    c = Consumer({"bootstrap.servers": brokers(), "group.id": f"mesh-peer-{os.getpid()}",
+                  "enable.auto.commit": False, "enable.partition.eof": True,
+                  "isolation.level": args.isolation, "allow.auto.create.topics": False,
+                  "log_level": 0})
+    count = total = nulls = bad = 0
+    seen = set()
+    try:
+        todo = {}
+        for part in check_topic(c, args.topic):
+            lo, hi = c.get_watermark_offsets(TopicPartition(args.topic, part), timeout=10)
+            if hi > lo:
+                todo[part] = hi
+        c.assign([TopicPartition(args.topic, part, OFFSET_BEGINNING) for part in todo])
+        deadline = time.time() + args.timeout
+        while todo:
+            if time.time() > deadline:
+                fail(f"timed out reading {args.topic}: partitions {sorted(todo)} not at their end")
+            for m in c.consume(10000, 0.2):
+                part = m.partition()
+                if m.error():
+                    if m.error().code() == KafkaError._PARTITION_EOF:
+                        todo.pop(part, None)
+                        continue
+                    fail(f"reading {args.topic}: {m.error().str()}")
+                if part not in todo or m.offset() >= todo[part]:
+                    todo.pop(part, None)
+                    continue
+                if m.offset() >= todo[part] - 1:
+                    todo.pop(part)
+                try:
+                    v = field_of(read(m.value()), args.field)
+                except Exception:
+                    bad += 1
+                    continue
+                count += 1
+                if v is None:
+                    nulls += 1
+                    continue
+                seen.add(v)
+                total += v
+    finally:
+        c.close()
+    print(f"count={count} distinct={len(seen)} sum={total} nulls={nulls} undecodable={bad}")
+
+
 def cmd_group_consume(args):
     c = Consumer({"bootstrap.servers": brokers(), "group.id": args.group,
                   "auto.offset.reset": "earliest", "enable.auto.commit": False,
@@ -1061,6 +1328,17 @@ def cmd_group_lag(args):
         print(f"total lag {total}")
     finally:
         c.close()
+
+
+def cmd_delete_group(args):
+    """Delete consumer groups (their committed offsets); absent is fine."""
+    a = admin()
+    for group, fut in a.delete_consumer_groups(args.groups, request_timeout=30).items():
+        try:
+            fut.result()
+        except KafkaException as e:
+            if "GROUP_ID_NOT_FOUND" not in str(e) and "NOT_FOUND" not in str(e):
+                fail(f"deleting group {group}: {e}")
 
 
 def cmd_add_partitions(args):
@@ -1151,6 +1429,39 @@ def main():
     ps.add_argument("--pause", type=float, default=0.0)
     ps.add_argument("--transactional", action="store_true")
     ps.add_argument("--done-file")
+    pt = sub.add_parser("produce-timed")
+    pt.add_argument("topic")
+    pt.add_argument("--rate", type=float, help="messages a second (default: as fast as it goes)")
+    pt.add_argument("--seconds", type=float)
+    pt.add_argument("--count", type=int, help="instead of rate * seconds")
+    pt.add_argument("--partitions", type=int)
+    pt.add_argument("--start", type=int, default=0)
+    tr = sub.add_parser("produce-trades")
+    tr.add_argument("topic")
+    tr.add_argument("--count", type=int, required=True)
+    tr.add_argument("--start", type=int, default=0)
+    tr.add_argument("--partitions", type=int)
+    tr.add_argument("--rate", type=float, help="messages a second (default: as fast as it goes)")
+    tr.add_argument("--base-ms", type=int, default=1796083200000,
+                    help="timestamp of trade 0 (default 2026-12-01T00:00:00Z)")
+    tr.add_argument("--step-ms", type=int, default=1000)
+    tr.add_argument("--schema", help="default test/data/stocktrades.avsc")
+    tr.add_argument("--subject", help="default TOPIC-value")
+    la = sub.add_parser("latency")
+    la.add_argument("topic")
+    la.add_argument("--count", type=int, required=True)
+    la.add_argument("--timeout", type=float, default=120.0)
+    la.add_argument("--value-format", default="json", choices=["json", "avro"])
+    la.add_argument("--ready-file")
+    ck = sub.add_parser("checksum")
+    ck.add_argument("topic")
+    ck.add_argument("--field", required=True)
+    ck.add_argument("--value-format", default="avro", choices=["json", "avro"])
+    ck.add_argument("--schema", action="append", default=[],
+                    help="a writer schema for single-object messages (repeatable)")
+    ck.add_argument("--isolation", default="read_committed",
+                    choices=["read_committed", "read_uncommitted"])
+    ck.add_argument("--timeout", type=float, default=300.0)
     # commands of positional arguments and required integer options
     for name, positional, numbers in (
         ("group-consume", ["group", "topic"], ["--count"]),
@@ -1171,6 +1482,8 @@ def main():
     ac.add_argument("--operation", action="append", required=True,
                     help="READ, WRITE, DESCRIBE, ... (repeatable)")
     ac.add_argument("--delete", action="store_true")
+    dg = sub.add_parser("delete-group")
+    dg.add_argument("groups", nargs="+")
     fe = sub.add_parser("fence")
     fe.add_argument("transactional_id")
     ds = sub.add_parser("delete-subject")
@@ -1188,9 +1501,14 @@ def main():
         "produce-raw": cmd_produce_raw,
         "consume": cmd_consume,
         "produce-seq": cmd_produce_seq,
+        "produce-timed": cmd_produce_timed,
+        "produce-trades": cmd_produce_trades,
+        "latency": cmd_latency,
+        "checksum": cmd_checksum,
         "group-consume": cmd_group_consume,
         "group-lag": cmd_group_lag,
         "add-partitions": cmd_add_partitions,
+        "delete-group": cmd_delete_group,
         "delete-records": cmd_delete_records,
         "register": cmd_register,
         "scram-user": cmd_scram_user,
