@@ -53,6 +53,24 @@
 #define MESH_HAS_SOFT_INPUT_ERRORS 0
 #endif
 
+/*
+ * A query's result and HAVING with the GROUP BY expressions in place: 18
+ * refers to them through Vars of a range table entry of the grouping step
+ * (RTE_GROUP).
+ */
+#if PG_VERSION_NUM >= 180000
+#include "optimizer/optimizer.h"
+#endif
+static inline Node *
+mesh_flatten_group_exprs(Query *query, Node *node)
+{
+#if PG_VERSION_NUM >= 180000
+	return query->hasGroupRTE ? flatten_group_exprs(NULL, query, node) : node;
+#else
+	return node;
+#endif
+}
+
 /* may the current user use this foreign server? */
 static inline bool
 mesh_server_usage_allowed(Oid serverid)

@@ -306,6 +306,15 @@ run_batch(Runner *r, bool salvage)
 	Oid			saved_user;
 	int			saved_context;
 
+	if (r->fserver == NULL)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+
+		/* the runner's mapping, or none (as a scan by the runner would) */
+		r->fserver = GetForeignServerByName(r->server, false);
+		r->mapping = mesh_find_user_mapping(r->runner, r->fserver->serverid);
+		MemoryContextSwitchTo(oldcxt);
+	}
 	r->conn = mesh_get_connection(r->fserver, r->mapping);
 	if (!r->positioned)
 		position(r);
@@ -579,16 +588,6 @@ mesh_runner_main(Datum arg)
 			proc_exit(0);
 	}
 
-	StartTransactionCommand();
-	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
-
-		/* the runner's mapping, or none (as a scan by the runner would) */
-		r.fserver = GetForeignServerByName(r.server, false);
-		r.mapping = mesh_find_user_mapping(r.runner, r.fserver->serverid);
-		MemoryContextSwitchTo(oldcxt);
-	}
-	CommitTransactionCommand();
 	mesh_set_transactional_id(r.group);
 
 	loopcxt = AllocSetContextCreate(TopMemoryContext, "mesh_fdw continuous batch",

@@ -24,6 +24,7 @@
 
 #include "core/buf.h"
 #include "core/json.h"
+#include "pg_compat.h"
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
@@ -106,6 +107,9 @@ mesh_window_plan(const char *qualified_name, Query *q, Index stream_rti, Interva
 	int			g;
 	FuncExpr   *window = NULL;
 
+	/* GROUP BY keys as expressions in the result (18 refers to them by Vars) */
+	q = copyObject(q);
+	q->targetList = (List *) mesh_flatten_group_exprs(q, (Node *) q->targetList);
 	if (q->groupingSets)
 		refuse(qualified_name, "use GROUPING SETS, ROLLUP or CUBE");
 	if (q->havingQual)
