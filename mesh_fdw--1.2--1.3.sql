@@ -25,6 +25,10 @@ CREATE TABLE mesh.continuous_product (
   window_spec jsonb,                  -- NULL: no window (filters, joins)
   grace interval,
   runner oid NOT NULL,                -- the role whose query and mapping run
+  search_path text NOT NULL,          -- the query's, when it was created
+  timezone text NOT NULL,
+  home text NOT NULL,                 -- '<system identifier>:<database oid>':
+                                      -- a row restored elsewhere is paused
   state text NOT NULL DEFAULT 'running'
     CHECK (state IN ('running', 'paused', 'failed')),
   last_error text,
@@ -48,7 +52,7 @@ SELECT pg_catalog.pg_extension_config_dump('mesh.continuous_product_id_seq', '')
 
 -- create_data_product learns continuous and grace --------------------------
 
-DROP FUNCTION mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text);
+-- (the roles a DBA granted EXECUTE on the old one keep it on the new one)
 CREATE FUNCTION mesh.create_data_product(
     domain text, name text, query text, owner text DEFAULT NULL,
     description text DEFAULT NULL, sla text DEFAULT NULL,
@@ -59,9 +63,25 @@ CREATE FUNCTION mesh.create_data_product(
 RETURNS integer
 AS 'MODULE_PATHNAME', 'mesh_create_data_product'
 LANGUAGE C VOLATILE;
+DO $$
+DECLARE
+  old regprocedure := 'mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text)';
+  grantee oid;
+BEGIN
+  EXECUTE 'REVOKE EXECUTE ON FUNCTION mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text, boolean, interval) FROM PUBLIC';
+  FOR grantee IN
+    SELECT DISTINCT a.grantee FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a
+     WHERE p.oid = old AND a.privilege_type = 'EXECUTE' AND a.grantee <> 0
+       AND a.grantee <> p.proowner
+  LOOP
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text, boolean, interval) TO %I',
+                              pg_catalog.pg_get_userbyid(grantee));
+  END LOOP;
+END
+$$;
+DROP FUNCTION mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text);
 COMMENT ON FUNCTION mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text, boolean, interval) IS
   'publish a query''s result as a new data product: once, all or nothing with the transaction, or continuously (continuous => true) by a background worker';
-REVOKE EXECUTE ON FUNCTION mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text, boolean, interval) FROM PUBLIC;
 
 -- the tumbling window of a timestamp: date_bin(size, ts, 'epoch')
 CREATE FUNCTION mesh.tumble(ts timestamptz, size interval)
@@ -98,7 +118,12 @@ LANGUAGE C VOLATILE STRICT;
 
 CREATE VIEW mesh.continuous_products WITH (security_barrier) AS
   SELECT c.qualified_name, c.server,
-         CASE WHEN c.state = 'running' AND g.lag_messages > 1000
+         CASE WHEN c.state = 'running' AND c.home IS DISTINCT FROM
+                   (pg_catalog.pg_control_system()).system_identifier::text || ':' ||
+                   (SELECT d.oid FROM pg_catalog.pg_database d
+                     WHERE d.datname = pg_catalog.current_database())::text
+              THEN 'paused'
+              WHEN c.state = 'running' AND g.lag_messages > 1000
               THEN 'catching up' ELSE c.state END AS state,
          pg_catalog.current_database() AS database,
          COALESCE(NULLIF(pg_catalog.current_setting('cluster_name'), ''),

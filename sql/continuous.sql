@@ -12,7 +12,17 @@ SET timezone = 'UTC';
 CREATE DATABASE regress_cont_upgrade;
 \c regress_cont_upgrade
 CREATE EXTENSION mesh_fdw VERSION '1.2';
+CREATE ROLE regress_cont_publisher;
+GRANT EXECUTE ON FUNCTION mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text)
+  TO regress_cont_publisher;
 ALTER EXTENSION mesh_fdw UPDATE TO '1.3';
+-- a role granted create_data_product keeps it through the new signature
+SELECT has_function_privilege('regress_cont_publisher',
+         'mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text, boolean, interval)',
+         'EXECUTE') AS publisher_keeps_it;
+REVOKE EXECUTE ON FUNCTION mesh.create_data_product(text, text, text, text, text, text, text, text[], text, text, text, integer, text, boolean, interval)
+  FROM regress_cont_publisher;
+DROP ROLE regress_cont_publisher;
 SELECT extversion, extconfig::regclass[] FROM pg_extension WHERE extname = 'mesh_fdw';
 SELECT p.oid::regprocedure, p.provolatile, p.proparallel,
        has_function_privilege('public', p.oid, 'EXECUTE') AS public_may

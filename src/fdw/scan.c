@@ -336,7 +336,9 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 	 * for another transaction's scan of it must see the ends that scan
 	 * moved the bookmark to, not ends older than its positions.
 	 */
-	if (table->bookmark && !mesh_continuous_batch(table->server->serverid, table->topic))
+	scan->batch = mesh_continuous_batch(table->server->serverid, table->topic,
+										!table->table_mode, mesh_table_describe(table));
+	if (table->bookmark && scan->batch == NULL)
 		scan->bookmark = mesh_bookmark_open(table->bookmark, table->server, scan->conn,
 											table->topic, !explain_only);
 	scan->reader = mesh_reader_open(scan->conn, table->topic, mesh_table_describe(table),
@@ -356,8 +358,7 @@ mesh_scan_begin(MeshTable *table, Bitmapset *attrs_needed, List *pushdown_items,
 		}
 		mesh_topic_estimate_set(scan->conn, table->topic, messages);
 	}
-	if (!table->table_mode &&
-		(scan->batch = mesh_continuous_batch(table->server->serverid, table->topic)) != NULL)
+	if (scan->batch != NULL)
 	{
 		/* a batch of a continuous product: its ranges, no bookmark */
 		for (p = 0; p < scan->npartitions; p++)

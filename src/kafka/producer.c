@@ -82,9 +82,12 @@ static char *transactional_id_override = NULL;
 static void
 note_fenced(rd_kafka_resp_err_t code)
 {
+	/*
+	 * Not INVALID_PRODUCER_EPOCH: a transaction the coordinator aborted for
+	 * running too long gets it too, and that producer may begin again.
+	 */
 	if (code == RD_KAFKA_RESP_ERR__FENCED ||
-		code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
-		code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH)
+		code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED)
 		fenced_seen = true;
 }
 

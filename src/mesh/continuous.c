@@ -39,6 +39,8 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/procarray.h"
+#include "access/xlog.h"
+#include "utils/guc.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parsetree.h"
@@ -65,12 +67,26 @@ static MeshBatchRanges *current_batch = NULL;
 	"with count, sum, min, max and avg."
 
 MeshBatchRanges *
-mesh_continuous_batch(Oid serverid, const char *topic)
+mesh_continuous_batch(Oid serverid, const char *topic, bool stream, const char *what)
 {
-	if (current_batch && current_batch->serverid == serverid &&
-		strcmp(current_batch->topic, topic) == 0)
+	if (current_batch == NULL || !stream)
+		return NULL;
+	if (current_batch->serverid == serverid && strcmp(current_batch->topic, topic) == 0)
 		return current_batch;
+	/* read whole, such a stream would write its every message each batch */
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("a continuous data product's query reads %s as a stream, which is not its stream input (topic \"%s\")",
+					what, current_batch->topic),
+			 errdetail("A foreign table it reads was changed after the product was created."),
+			 errhint("Put the table back as it was, or unpublish the product and create it again.")));
 	return NULL;
+}
+
+char *
+mesh_continuous_home(void)
+{
+	return psprintf(UINT64_FORMAT ":%u", GetSystemIdentifier(), MyDatabaseId);
 }
 
 void
@@ -105,6 +121,7 @@ typedef struct InputWalk
 	const char *qualified_name;
 	int			streams;
 	Oid			stream_relid;
+	Oid			stream_serverid;
 	char	   *stream_topic;
 	Query	   *stream_query;	/* the query whose range table holds it */
 	Index		stream_rti;
@@ -143,6 +160,7 @@ input_walker(Node *node, InputWalk *w)
 				refuse(w->qualified_name,
 					   "read two stream-mode inputs (or one twice): only one input may be a stream");
 			w->stream_relid = rte->relid;
+			w->stream_serverid = info.serverid;
 			w->stream_topic = info.topic;
 			w->stream_query = q;
 			w->stream_rti = foreach_current_index(lc) + 1;
@@ -210,7 +228,8 @@ check_joins(const char *qualified_name, Node *n, Index rti)
 }
 
 MeshContinuousPlan *
-mesh_continuous_plan(const char *qualified_name, SPIPlanPtr plan, Interval *grace)
+mesh_continuous_plan(const char *qualified_name, SPIPlanPtr plan, Oid serverid,
+					 Interval *grace)
 {
 	MeshContinuousPlan *cp = palloc0(sizeof(MeshContinuousPlan));
 	List	   *sources = SPI_plan_get_plan_sources(plan);
@@ -253,6 +272,9 @@ mesh_continuous_plan(const char *qualified_name, SPIPlanPtr plan, Interval *grac
 			   "run without a stream-mode input: it would have nothing to wait for");
 	if (w.stream_query != q)
 		refuse(qualified_name, "read its stream input in a subquery");
+	if (w.stream_serverid != serverid)
+		refuse(qualified_name,
+			   "read a stream of another server than the product's: its positions and output commit together on one cluster");
 	check_joins(qualified_name, (Node *) q->jointree, w.stream_rti);
 
 	cp->input_relid = w.stream_relid;
@@ -296,6 +318,10 @@ start_pending(XactEvent event, void *arg)
 
 	if (pending_starts == NIL)
 		return;
+	if (event == XACT_EVENT_PRE_PREPARE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot PREPARE a transaction that created or resumed a continuous data product")));
 	if (event == XACT_EVENT_COMMIT)
 		foreach(lc, pending_starts)
 		{
@@ -329,6 +355,10 @@ start_at_commit(int id, const char *qualified_name)
 	MemoryContextSwitchTo(oldcxt);
 }
 
+static bool find_product(const char *servername, const char *qualified_name, int *id,
+						 char **state, bool lock);
+static void stop_runner(const char *qualified_name, int id);
+
 static void
 require_preload(void)
 {
@@ -341,7 +371,7 @@ require_preload(void)
 }
 
 void
-mesh_continuous_create(const char *servername, const char *qualified_name,
+mesh_continuous_create(ForeignServer *server, const char *qualified_name,
 					   const char *query, const MeshContinuousPlan *cp,
 					   const char *output_topic, const char *schema,
 					   const char *header, int header_len,
@@ -349,10 +379,14 @@ mesh_continuous_create(const char *servername, const char *qualified_name,
 {
 	Oid			relid = mesh_require_extension_table("continuous_product", "1.3");
 	MeshAsTableOwner owner;
-	Oid			types[13] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, OIDOID, TEXTOID,
-		TEXTOID, TEXTOID, TEXTOID, BYTEAOID, JSONBOID, INTERVALOID, OIDOID};
-	Datum		values[13];
-	char		nulls[13];
+	const char *servername = server->servername;
+	Oid			types[16] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, OIDOID, TEXTOID,
+		TEXTOID, TEXTOID, TEXTOID, BYTEAOID, JSONBOID, INTERVALOID, OIDOID,
+	TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[16];
+	char		nulls[16];
+	int			old_id;
+	char	   *old_state;
 	bytea	   *hdr = palloc(VARHDRSZ + header_len);
 	Oid			runner = GetUserId();
 	int			id;
@@ -379,16 +413,23 @@ mesh_continuous_create(const char *servername, const char *qualified_name,
 	values[11] = grace ? IntervalPGetDatum(grace) : (Datum) 0;
 	nulls[11] = grace ? ' ' : 'n';
 	values[12] = ObjectIdGetDatum(runner);
+	/* the worker runs the query as it was written: with its search_path and time zone */
+	values[13] = CStringGetTextDatum(GetConfigOption("search_path", false, false));
+	values[14] = CStringGetTextDatum(GetConfigOption("TimeZone", false, false));
+	values[15] = CStringGetTextDatum(mesh_continuous_home());
 
+	/* a row left by a product unpublished elsewhere goes, and its worker */
+	if (find_product(servername, qualified_name, &old_id, &old_state, false))
+		stop_runner(qualified_name, old_id);
 	mesh_as_table_owner_begin(&owner, relid);
-	/* a row left by a product unpublished elsewhere goes */
 	SPI_execute_with_args("DELETE FROM mesh.continuous_product WHERE server = $1 AND qualified_name = $2",
 						  2, types, values, nulls, false, 0);
 	if (SPI_execute_with_args("INSERT INTO mesh.continuous_product "
 							  "(server, qualified_name, query, batch_query, input_relid, input_topic, "
-							  " output_topic, key_column, schema, schema_header, window_spec, grace, runner) "
-							  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-							  13, types, values, nulls, false, 0) != SPI_OK_INSERT_RETURNING ||
+							  " output_topic, key_column, schema, schema_header, window_spec, grace, runner, "
+							  " search_path, timezone, home) "
+							  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+							  16, types, values, nulls, false, 0) != SPI_OK_INSERT_RETURNING ||
 		SPI_processed != 1)
 		elog(ERROR, "could not record continuous data product \"%s\"", qualified_name);
 	id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -502,10 +543,13 @@ mesh_continuous_forget(const char *servername, const char *qualified_name)
 	int			id;
 	char	   *state;
 
-	if (!find_product(servername, qualified_name, &id, &state, true))
+	if (!find_product(servername, qualified_name, &id, &state, false))
 		return;
 	stop_runner(qualified_name, id);
 	update_product(id, "DELETE FROM mesh.continuous_product WHERE id = $1");
+	/* a product made again with the name starts from the beginning */
+	mesh_group_delete(mesh_connection_for(GetForeignServerByName(servername, false)),
+					  mesh_continuous_group(qualified_name), WARNING);
 }
 
 /* The row of the product named by the arguments (and its server). */
@@ -521,7 +565,7 @@ product_arg(FunctionCallInfo fcinfo, int server_arg, MeshDomainAction action,
 
 	*qualified_name = mesh_product_name_args(fcinfo, &domain, &name);
 	mesh_catalog_for_arg(fcinfo, server_arg, domain, *qualified_name, action, &server, &conn);
-	if (!find_product(server->servername, *qualified_name, &id, state, true))
+	if (!find_product(server->servername, *qualified_name, &id, state, false))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("data product \"%s\" on server \"%s\" is not a continuous product of database \"%s\"",
@@ -643,8 +687,20 @@ mesh_resume_data_product(PG_FUNCTION_ARGS)
 	}
 	if (!PG_ARGISNULL(2))
 		skip_to(fcinfo, qualified_name, PG_GETARG_JSONB_P(2));
-	update_product(id, "UPDATE mesh.continuous_product SET state = 'running', last_error = NULL, "
-				   "error_partition = NULL, error_offset = NULL, restarts = 0 WHERE id = $1");
+	{
+		MeshAsTableOwner owner;
+		Oid			types[2] = {INT4OID, TEXTOID};
+		Datum		values[2];
+
+		/* a row restored from a dump elsewhere comes home, paused, to be resumed here */
+		values[0] = Int32GetDatum(id);
+		values[1] = CStringGetTextDatum(mesh_continuous_home());
+		mesh_as_table_owner_begin(&owner, mesh_require_extension_table("continuous_product", "1.3"));
+		SPI_execute_with_args("UPDATE mesh.continuous_product SET state = 'running', last_error = NULL, "
+							  "error_partition = NULL, error_offset = NULL, restarts = 0, home = $2 "
+							  "WHERE id = $1", 2, types, values, NULL, false, 0);
+		mesh_as_table_owner_end(&owner);
+	}
 	start_at_commit(id, qualified_name);
 	PG_RETURN_VOID();
 }

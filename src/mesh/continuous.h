@@ -15,6 +15,7 @@
 
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "foreign/foreign.h"
 
 /* What the fdw layer tells of a foreign table (mesh_foreign_table_info). */
 typedef struct MeshInputInfo
@@ -48,13 +49,14 @@ typedef struct MeshContinuousPlan
  * ERROR naming what is not, and what is supported) and plan its batches.
  */
 extern MeshContinuousPlan *mesh_continuous_plan(const char *qualified_name,
-												SPIPlanPtr plan, Interval *grace);
+												SPIPlanPtr plan, Oid serverid,
+												Interval *grace);
 
 /*
  * Record a continuous product in this database and start its worker when
  * the transaction commits.
  */
-extern void mesh_continuous_create(const char *servername, const char *qualified_name,
+extern void mesh_continuous_create(ForeignServer *server, const char *qualified_name,
 								   const char *query, const MeshContinuousPlan *cp,
 								   const char *output_topic, const char *schema,
 								   const char *header, int header_len,
@@ -87,8 +89,12 @@ typedef struct MeshBatchRanges
 	int64		max_timestamp_ms;
 } MeshBatchRanges;
 
-/* The batch for a scan of topic on server, or NULL (not in a worker). */
-extern MeshBatchRanges *mesh_continuous_batch(Oid serverid, const char *topic);
+/*
+ * The batch for a scan of topic on server, or NULL; an ERROR for a scan of
+ * another stream while a batch runs (its input changed since creation).
+ */
+extern MeshBatchRanges *mesh_continuous_batch(Oid serverid, const char *topic,
+											  bool stream, const char *what);
 extern void mesh_continuous_set_batch(MeshBatchRanges *batch);
 
 /* The advisory lock a product's runner holds: (key1, id). */
@@ -98,5 +104,7 @@ extern void mesh_continuous_set_batch(MeshBatchRanges *batch);
 extern void mesh_launcher_register(void);
 extern bool mesh_start_runner(Oid dboid, int id, const char *qualified_name, int elevel);
 extern int	mesh_runner_pid(int id);
+/* "<system identifier>:<database oid>": where a product's row was made */
+extern char *mesh_continuous_home(void);
 
 #endif							/* MESH_MESH_CONTINUOUS_H */

@@ -220,7 +220,7 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	if (continuous)
 	{
 		/* a worker runs it, batch by batch, after the commit */
-		cp = mesh_continuous_plan(p.qualified_name, plan, grace);
+		cp = mesh_continuous_plan(p.qualified_name, plan, server->serverid, grace);
 		tupdesc = ((CachedPlanSource *) linitial(SPI_plan_get_plan_sources(plan)))->resultDesc;
 		if (cp->window_spec)
 		{
@@ -273,7 +273,19 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	/* its topic, and the schema in the registry */
 	mesh_ensure_topic(conn, p.topic, partitions, cp && cp->window_spec);
 	if (cp && cp->window_spec)
-		mesh_ensure_topic(conn, mesh_window_state_topic(p.topic), partitions, true);
+	{
+		char	   *state_topic = mesh_window_state_topic(p.topic);
+
+		/* the open windows of an earlier product of that topic must not come back */
+		if (mesh_topic_exists(conn, state_topic, NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("topic \"%s\" already exists on server \"%s\"", state_topic,
+							server->servername),
+					 errdetail("It would hold the open windows of data product \"%s\".", p.qualified_name),
+					 errhint("Delete the topic, or pass another topic => '...'.")));
+		mesh_ensure_topic(conn, state_topic, partitions, true);
+	}
 	header_len = mesh_derived_header(conn, schema, p.topic, header);
 	output = mesh_derived_output_create(p.qualified_name, schema->definition, header,
 										header_len, tupdesc, keycol);
@@ -322,10 +334,11 @@ mesh_create_data_product(PG_FUNCTION_ARGS)
 	}
 	mesh_producer_wait(conn, producer, &mark, rows + 1,
 					   psprintf("create_data_product \"%s\"", p.qualified_name));
-	SPI_finish();
+	/* before SPI_finish: the plan and the schema live in SPI's memory */
 	if (cp)
-		mesh_continuous_create(server->servername, p.qualified_name, query, cp, p.topic,
+		mesh_continuous_create(server, p.qualified_name, query, cp, p.topic,
 							   schema->definition, header, header_len,
 							   cp->window_spec ? NULL : keycol, grace);
+	SPI_finish();
 	PG_RETURN_INT32(1);
 }

@@ -32,13 +32,15 @@
 #include "miscadmin.h"
 #include "postmaster/bgworker.h"
 #include "storage/ipc.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "pgstat.h"
 #include "utils/builtins.h"
 #include "utils/snapmgr.h"
 
 PGDLLEXPORT void mesh_launcher_main(Datum arg);
 PGDLLEXPORT void mesh_database_starter_main(Datum arg);
 
-#define RUNNER_RESTART_SECONDS 5
 
 static void
 worker_defaults(BackgroundWorker *bgw, const char *function)
@@ -57,7 +59,8 @@ mesh_launcher_register(void)
 
 	mesh_preloaded = true;
 	worker_defaults(&bgw, "mesh_launcher_main");
-	bgw.bgw_restart_time = BGW_NEVER_RESTART;
+	/* after a crash of any backend, PostgreSQL starts it again: it starts the runners */
+	bgw.bgw_restart_time = 1;
 	snprintf(bgw.bgw_name, BGW_MAXLEN, "mesh_fdw launcher");
 	snprintf(bgw.bgw_type, BGW_MAXLEN, "mesh_fdw launcher");
 	RegisterBackgroundWorker(&bgw);
@@ -70,7 +73,8 @@ mesh_start_runner(Oid dboid, int id, const char *qualified_name, int elevel)
 	BackgroundWorkerHandle *handle;
 
 	worker_defaults(&bgw, "mesh_runner_main");
-	bgw.bgw_restart_time = RUNNER_RESTART_SECONDS;
+	/* a runner tries again itself after Kafka errors; after a crash the launcher starts it */
+	bgw.bgw_restart_time = BGW_NEVER_RESTART;
 	snprintf(bgw.bgw_name, BGW_MAXLEN, "mesh_fdw continuous %s", qualified_name);
 	snprintf(bgw.bgw_type, BGW_MAXLEN, "mesh_fdw continuous product");
 	snprintf(bgw.bgw_extra, BGW_EXTRALEN, "%d", id);
@@ -97,6 +101,7 @@ mesh_launcher_main(Datum arg)
 	List	   *dbs = NIL;
 	ListCell   *lc;
 
+	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
 	StartTransactionCommand();
@@ -135,7 +140,17 @@ mesh_launcher_main(Datum arg)
 		/* one at a time: they take a slot each */
 		(void) WaitForBackgroundWorkerShutdown(handle);
 	}
-	proc_exit(0);
+
+	/*
+	 * Stay, idle: when a backend crashes, PostgreSQL ends every process,
+	 * forgets the runners, and starts this launcher again.
+	 */
+	for (;;)
+	{
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_EXIT_ON_PM_DEATH, -1L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
 }
 
 void
@@ -152,10 +167,14 @@ mesh_database_starter_main(Datum arg)
 	{
 		MeshAsTableOwner owner;
 		uint64		i;
+		Oid			types[1] = {TEXTOID};
+		Datum		values[1];
 
 		mesh_as_table_owner_begin(&owner, relid);
-		SPI_execute("SELECT id, qualified_name FROM mesh.continuous_product WHERE state = 'running'",
-					true, 0);
+		values[0] = CStringGetTextDatum(mesh_continuous_home());
+		SPI_execute_with_args("SELECT id, qualified_name FROM mesh.continuous_product "
+							  "WHERE state = 'running' AND home = $1",
+							  1, types, values, NULL, true, 0);
 		for (i = 0; i < SPI_processed; i++)
 		{
 			bool		isnull;

@@ -52,6 +52,7 @@
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
 #include "utils/snapmgr.h"
@@ -63,17 +64,8 @@
 
 PGDLLEXPORT void mesh_runner_main(Datum arg);
 
-static volatile sig_atomic_t stop_requested = false;
-
-static void
-runner_sigterm(SIGNAL_ARGS)
-{
-	int			save_errno = errno;
-
-	stop_requested = true;
-	SetLatch(MyLatch);
-	errno = save_errno;
-}
+/* the product is not this worker's any more: stop after the batch */
+static bool stop_requested = false;
 
 typedef struct Runner
 {
@@ -92,6 +84,11 @@ typedef struct Runner
 	Interval   *grace;
 	Oid			runner;
 	int			restarts;
+	int			failures;		/* Kafka errors in a row */
+	char	   *search_path;	/* the query's, as it was created */
+	char	   *timezone;
+	char	   *home;
+	TimestampTz created;		/* which row: ids start again after DROP EXTENSION */
 
 	ForeignServer *fserver;
 	UserMapping *mapping;
@@ -126,7 +123,8 @@ load_product(Runner *r)
 	mesh_as_table_owner_begin(&owner, relid);
 	SPI_execute_with_args("SELECT server, qualified_name, batch_query, input_topic, output_topic, "
 						  "key_column, schema, schema_header, window_spec::text, grace, runner, "
-						  "state, restarts FROM mesh.continuous_product WHERE id = $1",
+						  "state, restarts, created, search_path, timezone, home "
+						  "FROM mesh.continuous_product WHERE id = $1",
 						  1, types, values, NULL, true, 1);
 	if (SPI_processed == 1)
 	{
@@ -154,6 +152,13 @@ load_product(Runner *r)
 		r->runner = DatumGetObjectId(SPI_getbinval(t, d, 11, &isnull));
 		run = strcmp(SPI_getvalue(t, d, 12), "running") == 0;
 		r->restarts = DatumGetInt32(SPI_getbinval(t, d, 13, &isnull));
+		r->created = DatumGetTimestampTz(SPI_getbinval(t, d, 14, &isnull));
+		r->search_path = SPI_getvalue(t, d, 15);
+		r->timezone = SPI_getvalue(t, d, 16);
+		r->home = SPI_getvalue(t, d, 17);
+		/* a row restored from a dump of another database waits for a resume */
+		if (strcmp(r->home, mesh_continuous_home()) != 0)
+			run = false;
 		r->group = mesh_continuous_group(r->qualified_name);
 		if (r->window_spec)
 			r->state_topic = mesh_window_state_topic(r->output_topic);
@@ -161,6 +166,34 @@ load_product(Runner *r)
 	}
 	mesh_as_table_owner_end(&owner);
 	return run;
+}
+
+/*
+ * Whether the product is still this worker's to run: its row is there,
+ * the same one, in state running (DROP EXTENSION or DROP DATABASE ... and a
+ * product made again with the same id must not find this worker running).
+ */
+static bool
+still_mine(Runner *r)
+{
+	MeshAsTableOwner owner;
+	Oid			relid = mesh_extension_table("continuous_product");
+	Oid			types[3] = {INT4OID, TIMESTAMPTZOID, TEXTOID};
+	Datum		values[3];
+	bool		mine;
+
+	if (!OidIsValid(relid))
+		return false;
+	values[0] = Int32GetDatum(r->id);
+	values[1] = TimestampTzGetDatum(r->created);
+	values[2] = CStringGetTextDatum(r->home);
+	mesh_as_table_owner_begin(&owner, relid);
+	SPI_execute_with_args("SELECT 1 FROM mesh.continuous_product "
+						  "WHERE id = $1 AND created = $2 AND home = $3 AND state = 'running'",
+						  3, types, values, NULL, true, 1);
+	mine = SPI_processed == 1;
+	mesh_as_table_owner_end(&owner);
+	return mine;
 }
 
 static void
@@ -182,6 +215,7 @@ restore_windows(Runner *r)
 	int64	   *low;
 	int64	   *high;
 	rd_kafka_message_t *msg;
+	MemoryContext tmp;
 
 	r->windows = mesh_windows_create(r->qualified_name, r->window_spec, r->grace);
 	if (!mesh_topic_exists(r->conn, r->state_topic, &n) || n == 0)
@@ -192,16 +226,20 @@ restore_windows(Runner *r)
 							  psprintf("the window state of \"%s\"", r->qualified_name), false);
 	mesh_reader_offsets(reader, n, low, high, ERROR);
 	mesh_reader_start(reader, n, low, high, -1);
+	tmp = AllocSetContextCreate(CurrentMemoryContext, "mesh_fdw window record",
+								ALLOCSET_DEFAULT_SIZES);
 	while ((msg = mesh_reader_next(reader)) != NULL)
 	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+		MemoryContext oldcxt = MemoryContextSwitchTo(tmp);
 
 		if (msg->key)
 			mesh_windows_restore(r->windows, msg->key, msg->key_len,
 								 msg->payload, msg->payload ? msg->len : 0);
 		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(tmp);
 		rd_kafka_message_destroy(msg);
 	}
+	MemoryContextDelete(tmp);
 	mesh_reader_close(reader);
 }
 
@@ -217,6 +255,11 @@ position(Runner *r)
 				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
 				 errmsg("the input topic \"%s\" of continuous data product \"%s\" does not exist on server \"%s\"",
 						r->input_topic, r->qualified_name, r->server)));
+	/*
+	 * Fence an earlier runner first (init_transactions, which also ends its
+	 * open transaction): offsets read before that could still move.
+	 */
+	(void) mesh_get_producer(r->conn, true);
 	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
 	r->n = n;
 	r->pos = palloc(sizeof(int64) * Max(n, 1));
@@ -232,14 +275,50 @@ position(Runner *r)
 	r->positioned = true;
 }
 
+/*
+ * Run the product's query as its creator wrote it: as its role, with its
+ * search_path and time zone, and no setting it changes outliving the call
+ * (as REFRESH MATERIALIZED VIEW runs a view's query: a restricted
+ * operation, so it cannot change the worker's session).
+ */
+typedef struct AsRunner
+{
+	Oid			saved_user;
+	int			saved_context;
+	int			nestlevel;
+} AsRunner;
+
+static void
+as_runner_begin(Runner *r, AsRunner *a)
+{
+	GetUserIdAndSecContext(&a->saved_user, &a->saved_context);
+	a->nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", r->search_path, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("TimeZone", r->timezone, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	SetUserIdAndSecContext(r->runner, a->saved_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+}
+
+static void
+as_runner_end(AsRunner *a)
+{
+	AtEOXact_GUC(false, a->nestlevel);
+	SetUserIdAndSecContext(a->saved_user, a->saved_context);
+}
+
 /* The output's encoder and the batch query's plan, made once. */
 static void
 prepare(Runner *r)
 {
 	MemoryContext oldcxt;
 	TupleDesc	desc;
+	AsRunner	a;
 
+	as_runner_begin(r, &a);
 	r->plan = SPI_prepare(r->batch_query, 0, NULL);
+	as_runner_end(&a);
 	if (r->plan == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_SYNTAX_ERROR),
@@ -303,9 +382,14 @@ run_batch(Runner *r, bool salvage)
 	bool		any = false;
 	Portal		portal;
 	MemoryContext rowcxt;
-	Oid			saved_user;
-	int			saved_context;
+	AsRunner	a;
 
+	r->batch.last_partition = -1;
+	if (!still_mine(r))
+	{
+		stop_requested = true;
+		return false;
+	}
 	if (r->fserver == NULL)
 	{
 		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
@@ -388,16 +472,18 @@ ranges_set:
 	mesh_producer_join(r->conn, r->producer);
 	mesh_continuous_set_batch(&r->batch);
 
-	GetUserIdAndSecContext(&saved_user, &saved_context);
-	SetUserIdAndSecContext(r->runner, saved_context | SECURITY_LOCAL_USERID_CHANGE);
+	as_runner_begin(r, &a);
 	portal = SPI_cursor_open(NULL, r->plan, NULL, NULL, true);
+	as_runner_end(&a);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "mesh_fdw continuous row",
 								   ALLOCSET_DEFAULT_SIZES);
 	for (;;)
 	{
 		uint64		i;
 
+		as_runner_begin(r, &a);
 		SPI_cursor_fetch(portal, true, 1000);
+		as_runner_end(&a);
 		if (SPI_processed == 0)
 			break;
 		for (i = 0; i < SPI_processed; i++)
@@ -422,7 +508,6 @@ ranges_set:
 		SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_cursor_close(portal);
-	SetUserIdAndSecContext(saved_user, saved_context);
 	mesh_continuous_set_batch(NULL);
 	if (r->windows)
 		mesh_windows_flush(r->windows, emit_window, r);
@@ -528,70 +613,57 @@ salvage(Runner *r, MemoryContext loopcxt, int32 partition, int64 offset)
 	PG_END_TRY();
 }
 
+/*
+ * The product's lock, waiting a while: a worker of an old row with the
+ * same id, or the one PostgreSQL restarted beside the one the launcher
+ * started, gives it up or keeps it.
+ */
 static bool
 take_lock(int id)
 {
-	bool		locked;
+	int			attempt;
 
-	StartTransactionCommand();
-	locked = DatumGetBool(DirectFunctionCall2(pg_try_advisory_lock_int4,
-											  Int32GetDatum(MESH_RUNNER_LOCK_KEY),
-											  Int32GetDatum(id)));
-	CommitTransactionCommand();
-	return locked;
+	for (attempt = 0; attempt < 100 && !stop_requested; attempt++)
+	{
+		bool		locked;
+
+		StartTransactionCommand();
+		locked = DatumGetBool(DirectFunctionCall2(pg_try_advisory_lock_int4,
+												  Int32GetDatum(MESH_RUNNER_LOCK_KEY),
+												  Int32GetDatum(id)));
+		CommitTransactionCommand();
+		if (locked)
+			return true;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 100,
+						 PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+	return false;
 }
 
-void
-mesh_runner_main(Datum arg)
+/* What a failure leaves: the error's text and what it stopped. */
+static void
+reset_after_failure(Runner *r)
 {
-	Runner		r;
-	int			attempt;
-	bool		run = false;
-	MemoryContext loopcxt;
-
-	memset(&r, 0, sizeof(r));
-	r.id = atoi(MyBgworkerEntry->bgw_extra);
-	pqsignal(SIGTERM, runner_sigterm);
-	BackgroundWorkerUnblockSignals();
-	/* as the bootstrap superuser: the query runs as the product's role */
-	BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
-
-	if (!take_lock(r.id))
-		proc_exit(0);			/* another worker of this cluster runs it */
-
-	/* the row: a worker started at commit may look before it is visible */
-	for (attempt = 0; attempt < 50 && !stop_requested; attempt++)
+	r->positioned = false;		/* offsets read again from the group */
+	if (r->windows)
 	{
-		StartTransactionCommand();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		run = load_product(&r);
-		PopActiveSnapshot();
-		CommitTransactionCommand();
-		if (r.qualified_name)
-			break;
-		pg_usleep(100000);
+		mesh_windows_destroy(r->windows);	/* and the windows from their topic */
+		r->windows = NULL;
 	}
-	if (!run || stop_requested)
-		proc_exit(0);
-	pgstat_report_appname(psprintf("mesh_fdw %s", r.qualified_name));
+	r->conn = NULL;
+	r->producer = NULL;
+}
 
-	/* after failures in a row, wait longer each time (at most a minute) */
-	if (r.restarts > 0)
-	{
-		int			wait_ms = Min(60000, 1000 * (1 << Min(r.restarts, 6))) - RESTART_SECONDS * 1000;
+/*
+ * Run batches until the product is not this worker's any more (false), or
+ * a Kafka error (true: try again later).  Other failures end the process.
+ */
+static bool
+run_until_failure(Runner *r, MemoryContext loopcxt)
+{
+	volatile bool retry = false;
 
-		if (wait_ms > 0)
-			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, wait_ms,
-							 PG_WAIT_EXTENSION);
-		ResetLatch(MyLatch);
-		if (stop_requested)
-			proc_exit(0);
-	}
-
-	mesh_set_transactional_id(r.group);
-
-	loopcxt = AllocSetContextCreate(TopMemoryContext, "mesh_fdw continuous batch",
-									ALLOCSET_DEFAULT_SIZES);
 	PG_TRY();
 	{
 		while (!stop_requested)
@@ -604,7 +676,7 @@ mesh_runner_main(Datum arg)
 			MemoryContextSwitchTo(loopcxt);
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
-			did = run_batch(&r, false);
+			did = run_batch(r, false);
 			SPI_finish();
 			PopActiveSnapshot();
 			CommitTransactionCommand();
@@ -613,8 +685,9 @@ mesh_runner_main(Datum arg)
 			{
 				int			p;
 
-				for (p = 0; p < r.n; p++)
-					r.pos[p] = r.end[p];
+				for (p = 0; p < r->n; p++)
+					r->pos[p] = r->end[p];
+				r->failures = 0;
 				continue;
 			}
 			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
@@ -625,8 +698,8 @@ mesh_runner_main(Datum arg)
 	PG_CATCH();
 	{
 		ErrorData  *edata;
-		int32		partition = r.batch.last_partition;
-		int64		offset = r.batch.last_offset;
+		int32		partition = r->batch.last_partition;
+		int64		offset = r->batch.last_offset;
 		char	   *message;
 
 		mesh_continuous_set_batch(NULL);
@@ -637,28 +710,95 @@ mesh_runner_main(Datum arg)
 		message = edata->detail ? psprintf("%s: %s", edata->message, edata->detail) :
 			pstrdup(edata->message);
 		ereport(LOG,
-				(errmsg("continuous data product \"%s\": %s", r.qualified_name, message)));
+				(errmsg("continuous data product \"%s\": %s", r->qualified_name, message)));
 		if (mesh_producer_fenced())
 		{
-			record_failure(&r, "failed", psprintf("fenced by another runner: %s", message), -1, -1);
+			record_failure(r, "failed", psprintf("fenced by another runner: %s", message), -1, -1);
 			proc_exit(0);
 		}
 		if (transient(edata->sqlerrcode))
 		{
-			record_failure(&r, "running", message, -1, -1);
-			proc_exit(1);
+			record_failure(r, "running", message, -1, -1);
+			reset_after_failure(r);
+			retry = true;
 		}
-		/*
-		 * The message the query failed on: what came before it in its
-		 * partition is committed, so that skip_to past it skips only it.
-		 * (Not with windows: the failed batch already touched their state.)
-		 */
-		if (partition >= 0 && partition < r.n && !r.windows &&
-			offset > r.pos[partition] && !stop_requested)
-			salvage(&r, loopcxt, partition, offset);
-		record_failure(&r, "failed", message, partition, offset);
-		proc_exit(0);
+		else
+		{
+			/*
+			 * The message the query failed on: what came before it in its
+			 * partition is committed, so that skip_to past it skips only
+			 * it.  (Not with windows: the failed batch touched their state.)
+			 */
+			if (partition >= 0 && partition < r->n && !r->windows &&
+				offset > r->pos[partition])
+				salvage(r, loopcxt, partition, offset);
+			record_failure(r, "failed", message, partition, offset);
+			proc_exit(0);
+		}
 	}
 	PG_END_TRY();
+	return retry;
+}
+
+void
+mesh_runner_main(Datum arg)
+{
+	Runner		r;
+	int			attempt;
+	bool		run = false;
+	MemoryContext loopcxt;
+
+	memset(&r, 0, sizeof(r));
+	r.id = atoi(MyBgworkerEntry->bgw_extra);
+	/* SIGTERM (pause, unpublish, shutdown): die at the next interrupt check */
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	/* as the bootstrap superuser: the query runs as the product's role */
+	BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+
+	/*
+	 * The worker's own SQL finds only what it names; window keys and states
+	 * are written the same way whatever the server's settings.  (The query
+	 * runs with its creator's search_path and time zone, run_batch.)
+	 */
+	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("TimeZone", "UTC", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("DateStyle", "ISO, YMD", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("IntervalStyle", "postgres", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("extra_float_digits", "3", PGC_SUSET, PGC_S_OVERRIDE);
+
+	if (!take_lock(r.id))
+		proc_exit(0);			/* another worker of this cluster runs it */
+
+	/* the row: a worker started at commit may look before it is visible */
+	for (attempt = 0; attempt < 50; attempt++)
+	{
+		StartTransactionCommand();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		run = load_product(&r);
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		if (r.qualified_name)
+			break;
+		pg_usleep(100000);
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (!run)
+		proc_exit(0);
+	pgstat_report_appname(psprintf("mesh_fdw %s", r.qualified_name));
+	mesh_set_transactional_id(r.group);
+
+	loopcxt = AllocSetContextCreate(TopMemoryContext, "mesh_fdw continuous batch",
+									ALLOCSET_DEFAULT_SIZES);
+	while (run_until_failure(&r, loopcxt))
+	{
+		/* after Kafka errors in a row, wait longer each time (at most a minute) */
+		int			wait_ms = Min(60000, 500 * (1 << Min(r.failures, 7)));
+
+		r.failures++;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, wait_ms,
+						 PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
 	proc_exit(0);
 }

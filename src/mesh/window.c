@@ -405,7 +405,9 @@ mesh_windows_create(const char *qualified_name, const char *spec, Interval *grac
 	if (js == NULL)
 		elog(ERROR, "window spec of \"%s\": %s", qualified_name, errbuf);
 	w->qualified_name = pstrdup(qualified_name);
-	w->cxt = CurrentMemoryContext;
+	/* the open windows' values: freed as windows close */
+	w->cxt = AllocSetContextCreate(CurrentMemoryContext, "mesh_fdw windows",
+								   ALLOCSET_DEFAULT_SIZES);
 	w->size = DatumGetIntervalP(DirectFunctionCall3(interval_in,
 													CStringGetDatum(mesh_json_get_string(js, "size")),
 													ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
@@ -715,6 +717,31 @@ entry_state(MeshWindows *w, WindowEntry *e)
 
 #define META_KEY "$meta"
 
+/* Give back what an entry holds (before it leaves the hash table). */
+static void
+free_entry(MeshWindows *w, WindowEntry *e)
+{
+	int			i;
+
+	for (i = 0; i < w->nkeys; i++)
+		if (!e->keynulls[i] && !get_typbyval(w->keytypes[i]))
+			pfree(DatumGetPointer(e->keys[i]));
+	for (i = 0; i < w->npartials; i++)
+		if (!e->pnulls[i] && !get_typbyval(w->ptypes[i]))
+			pfree(DatumGetPointer(e->partials[i]));
+	pfree(e->keys);
+	pfree(e->keynulls);
+	pfree(e->partials);
+	pfree(e->pnulls);
+}
+
+void
+mesh_windows_destroy(MeshWindows *w)
+{
+	hash_destroy(w->entries);
+	MemoryContextDelete(w->cxt);
+}
+
 void
 mesh_windows_flush(MeshWindows *w, MeshWindowEmit emit, void *arg)
 {
@@ -751,6 +778,7 @@ mesh_windows_flush(MeshWindows *w, MeshWindowEmit emit, void *arg)
 		if (!window_closed(w, e->start))
 			continue;
 		emit(arg, e->key, NULL, NULL, NULL);
+		free_entry(w, e);
 		hash_search(w->entries, e->key, HASH_REMOVE, NULL);
 	}
 	w->late_total += w->late;
@@ -813,7 +841,12 @@ mesh_windows_restore(MeshWindows *w, const char *key, size_t keylen,
 	}
 	if (value == NULL)
 	{
-		hash_search(w->entries, hkey, HASH_REMOVE, NULL);
+		e = hash_search(w->entries, hkey, HASH_FIND, NULL);
+		if (e)
+		{
+			free_entry(w, e);
+			hash_search(w->entries, hkey, HASH_REMOVE, NULL);
+		}
 		return;
 	}
 	keys = mesh_json_parse(hkey, keylen, MESH_JSON_MAX_DEPTH, errbuf, sizeof(errbuf));
@@ -838,6 +871,8 @@ mesh_windows_restore(MeshWindows *w, const char *key, size_t keylen,
 	{
 		MemoryContext oldcxt = MemoryContextSwitchTo(w->cxt);
 
+		if (!e->pnulls[i] && !get_typbyval(w->ptypes[i]))
+			pfree(DatumGetPointer(e->partials[i]));
 		e->pnulls[i] = partials->items[i]->type == MJ_NULL;
 		e->partials[i] = e->pnulls[i] ? (Datum) 0 :
 			text_datum(w->ptypes[i], partials->items[i]->string);

@@ -43,6 +43,7 @@ typedef void (*MeshWindowEmit) (void *arg, const char *key, const Datum *values,
 
 extern MeshWindows *mesh_windows_create(const char *qualified_name, const char *spec,
 										Interval *grace);
+extern void mesh_windows_destroy(MeshWindows *w);
 /* The output's columns: what the user's query returns. */
 extern TupleDesc mesh_windows_output_desc(MeshWindows *w);
 /* A record of the state topic, read at start (value NULL: a tombstone). */
