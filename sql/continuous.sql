@@ -287,6 +287,27 @@ SELECT state, last_error LIKE 'fenced by another runner%' AS fenced FROM mesh.co
 SELECT pg_sleep(6);
 SELECT state, pid FROM mesh.continuous_products WHERE qualified_name = 'trading.us_trades';
 
+-- the input's schema evolves compatibly (a field with a default): its
+-- messages keep flowing
+SELECT mesh.publish_data_product(domain => 'trading', name => 'trades', server => 'mesh_cont',
+  schema => '{"type":"record","name":"Trade","fields":[{"name":"symbol","type":"string"},{"name":"quantity","type":"int"},{"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}},{"name":"userid","type":"long"},{"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"venue","type":"string","default":"XNYS"}]}');
+CREATE FOREIGN TABLE ctrading.trades_v2 (symbol text, quantity int, price numeric(10,2), userid bigint,
+    at timestamptz, venue text) SERVER mesh_cont OPTIONS (product 'trading.trades');
+INSERT INTO ctrading.trades_v2 (symbol, quantity, price, userid, at, venue)
+  SELECT 'S' || (g % 4), g * 10, g * 1.5, 1 + g % 9, timestamptz '2026-01-01' + g * interval '7 minutes', 'XLON'
+    FROM generate_series(131, 140) g;
+SELECT wait_product('trading.big_trades'), wait_product('trading.trending');
+-- (trending differs from the one-shot query by the late message's window only)
+SELECT * FROM diffs WHERE product IN ('big_trades', 'trending');
+
+-- a message no schema of the product can read is a bad message: with
+-- on_error 'error' (the input table's) it fails the product, naming it
+\! printf 'deadbeef\n' | scripts/peer produce-raw regress_cont_trades --hex --partition 1
+SELECT wait_product('trading.big_trades', 'failed');
+SELECT state, error_partition, error_offset IS NOT NULL AS has_offset,
+       last_error LIKE 'could not decode the message at partition 1, offset %' AS names_the_message
+  FROM mesh.continuous_products WHERE qualified_name = 'trading.big_trades';
+
 -- unpublishing stops a product and forgets it
 SELECT mesh.unpublish_data_product(p.domain, p.name, server => 'mesh_cont')
   FROM (VALUES ('trading', 'big_trades'), ('trading', 'us_trades'), ('trading', 'trades_regions'),
