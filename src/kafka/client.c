@@ -681,6 +681,13 @@ mesh_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 /* The client for a server as the current user sees it. */
+void
+mesh_connection_discard(MeshConnection *conn)
+{
+	if (conn->rk != NULL)
+		mesh_disconnect(conn);
+}
+
 MeshConnection *
 mesh_connection_for(ForeignServer *server)
 {

@@ -32,6 +32,12 @@ extern MeshConnection *mesh_get_connection(ForeignServer *server,
 										   UserMapping *user);
 /* The connection the current user has for a server. */
 extern MeshConnection *mesh_connection_for(ForeignServer *server);
+/*
+ * Close the connection's clients (outside any transaction that uses
+ * them): the next mesh_get_connection builds new ones.  A continuous
+ * product's worker does so after a Kafka error.
+ */
+extern void mesh_connection_discard(MeshConnection *conn);
 /* The user mapping for userid on serverid (its own, else PUBLIC's), or NULL. */
 extern UserMapping *mesh_find_user_mapping(Oid userid, Oid serverid);
 

@@ -651,6 +651,9 @@ reset_after_failure(Runner *r)
 		mesh_windows_destroy(r->windows);	/* and the windows from their topic */
 		r->windows = NULL;
 	}
+	/* new clients: one that saw brokers go may not see them come back */
+	if (r->conn)
+		mesh_connection_discard(r->conn);
 	r->conn = NULL;
 	r->producer = NULL;
 }
