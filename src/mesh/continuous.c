@@ -488,9 +488,12 @@ mesh_runner_pid(int id)
 {
 	int			ret;
 	int			pid = 0;
-	char	   *sql = psprintf("SELECT pid FROM pg_catalog.pg_locks WHERE locktype = 'advisory' "
-							   "AND database = %u AND classid = %u AND objid = %u "
-							   "AND objsubid = 2 AND granted",
+	/* only a worker of ours counts: any session may take an advisory lock */
+	char	   *sql = psprintf("SELECT l.pid FROM pg_catalog.pg_locks l "
+							   "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+							   "WHERE l.locktype = 'advisory' AND l.database = %u "
+							   "AND l.classid = %u AND l.objid = %u AND l.objsubid = 2 "
+							   "AND l.granted AND a.backend_type = 'mesh_fdw continuous product'",
 							   MyDatabaseId, (uint32) MESH_RUNNER_LOCK_KEY, (uint32) id);
 	bool		pushed = !ActiveSnapshotSet();
 

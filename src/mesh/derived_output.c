@@ -275,6 +275,23 @@ mesh_derived_output_encode(MeshDerivedOutput *out, const Datum *values,
 	return &out->buf;
 }
 
+void
+mesh_derived_output_check(MeshDerivedOutput *out, TupleDesc desc)
+{
+	int			i;
+	bool		same = desc->natts == out->tupdesc->natts;
+
+	for (i = 0; same && i < desc->natts; i++)
+		same = TupleDescAttr(desc, i)->atttypid == TupleDescAttr(out->tupdesc, i)->atttypid;
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the query of data product \"%s\" no longer returns the columns of its schema",
+						out->qualified_name),
+				 errdetail("A table or type it reads was changed after the product was created."),
+				 errhint("Put it back as it was, or unpublish the product and create it again.")));
+}
+
 Oid
 mesh_type_output(Oid typid)
 {

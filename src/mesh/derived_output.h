@@ -49,6 +49,9 @@ extern const MeshBuf *mesh_derived_output_encode(MeshDerivedOutput *out,
 												 const Datum *values,
 												 const bool *nulls, char **key);
 
+/* An ERROR unless rows of desc are rows of the output's columns. */
+extern void mesh_derived_output_check(MeshDerivedOutput *out, TupleDesc desc);
+
 /* The output function of a type. */
 extern Oid	mesh_type_output(Oid typid);
 

@@ -486,6 +486,11 @@ ranges_set:
 		as_runner_end(&a);
 		if (SPI_processed == 0)
 			break;
+		/* a plan made again after a change of what it reads may differ */
+		if (r->windows)
+			mesh_windows_check(r->windows, SPI_tuptable->tupdesc);
+		else
+			mesh_derived_output_check(r->output, SPI_tuptable->tupdesc);
 		for (i = 0; i < SPI_processed; i++)
 		{
 			HeapTuple	tuple = SPI_tuptable->vals[i];

@@ -620,6 +620,25 @@ merge(MeshWindows *w, WindowEntry *e, const MergedAgg *a, int i, Datum v, bool i
 }
 
 void
+mesh_windows_check(MeshWindows *w, TupleDesc desc)
+{
+	bool		same = desc->natts == w->nkeys + 2 + w->npartials;
+	int			i;
+
+	for (i = 0; same && i < w->nkeys; i++)
+		same = TupleDescAttr(desc, i)->atttypid == w->keytypes[i];
+	for (i = 0; same && i < w->npartials; i++)
+		same = TupleDescAttr(desc, w->nkeys + 2 + i)->atttypid == w->ptypes[i];
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the windows of continuous data product \"%s\" no longer have the keys and aggregates they were made with",
+						w->qualified_name),
+				 errdetail("A table or type its query reads was changed after the product was created."),
+				 errhint("Put it back as it was, or unpublish the product and create it again.")));
+}
+
+void
 mesh_windows_add(MeshWindows *w, HeapTuple row, TupleDesc desc)
 {
 	Datum	   *values = palloc(sizeof(Datum) * desc->natts);

@@ -49,6 +49,8 @@ extern TupleDesc mesh_windows_output_desc(MeshWindows *w);
 /* A record of the state topic, read at start (value NULL: a tombstone). */
 extern void mesh_windows_restore(MeshWindows *w, const char *key, size_t keylen,
 								 const char *value, size_t len);
+/* An ERROR unless rows of desc are the batch query's as planned. */
+extern void mesh_windows_check(MeshWindows *w, TupleDesc desc);
 /* One row of the batch query: merged into its window, or counted late. */
 extern void mesh_windows_add(MeshWindows *w, HeapTuple row, TupleDesc desc);
 /*
