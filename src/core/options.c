@@ -459,6 +459,8 @@ mesh_metadata_column_kind(const char *name)
 		{"_timestamp", MESH_COLUMN_TIMESTAMP},
 		{"_key", MESH_COLUMN_KEY},
 		{"_headers", MESH_COLUMN_HEADERS},
+		{"_error", MESH_COLUMN_ERROR},
+		{"_raw", MESH_COLUMN_RAW},
 	};
 	size_t		i;
 

@@ -103,7 +103,9 @@ typedef enum MeshColumnKind
 	MESH_COLUMN_OFFSET,			/* _offset */
 	MESH_COLUMN_TIMESTAMP,		/* _timestamp */
 	MESH_COLUMN_KEY,			/* _key */
-	MESH_COLUMN_HEADERS			/* _headers */
+	MESH_COLUMN_HEADERS,		/* _headers */
+	MESH_COLUMN_ERROR,			/* _error: why the message is bad, or NULL */
+	MESH_COLUMN_RAW				/* _raw: the value's bytes */
 } MeshColumnKind;
 
 /* MESH_COLUMN_PARTITION for "_partition" and so on; else MESH_COLUMN_FIELD. */

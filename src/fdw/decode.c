@@ -16,7 +16,9 @@
  * message that does not fit its columns is reported, not thrown: the scan
  * decides by the table's on_error.  With on_error 'error' only the columns
  * the query needs are converted; with 'skip' and 'null' all are, so that a
- * query's rows never depend on which columns it reads.
+ * query's rows never depend on which columns it reads.  _error (the reason
+ * a message is bad) and _raw (the value's bytes) judge nothing: they are
+ * filled only when the query reads them.
  *
  *-------------------------------------------------------------------------
  */
@@ -28,6 +30,7 @@
 #include "core/avro_schema.h"
 #include "core/core.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "fdw/table.h"
 #include "kafka/reader.h"
 #include "kafka/registry.h"
@@ -72,6 +75,7 @@ struct MeshDecoder
 	int			nvalue;
 	bool		needs_headers;
 	bool		needs_timestamp;
+	int			error_col;		/* _error as attnum - 1, or -1: not wanted */
 	MeshAvroTarget target;		/* the table's, with "needed" set */
 	HTAB	   *programs;		/* of ProgramEntry */
 	ProgramEntry *last;			/* most messages use the previous schema: */
@@ -106,13 +110,16 @@ mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
 
 		if (col->kind == MESH_COLUMN_DROPPED)
 			continue;
-		d->convert[i] = all || bms_is_member(i + 1, attrs_needed);
+		/* _error and _raw never make a message bad: only when read */
+		d->convert[i] = bms_is_member(i + 1, attrs_needed) ||
+			(all && col->kind != MESH_COLUMN_ERROR && col->kind != MESH_COLUMN_RAW);
 		if (col->kind == MESH_COLUMN_FIELD && table->value_format == MESH_FORMAT_AVRO)
 			d->target.slots[col->slot].needed = d->convert[i];
 	}
 	d->avro_values = palloc0(sizeof(MeshAvroValue) * Max(d->target.nslots, 1));
 	d->metadata_cols = palloc(sizeof(int) * Max(table->natts, 1));
 	d->value_cols = palloc(sizeof(int) * Max(table->natts, 1));
+	d->error_col = -1;
 	for (i = 0; i < table->natts; i++)
 	{
 		MeshColumnKind kind = table->columns[i].kind;
@@ -127,6 +134,8 @@ mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
 			d->needs_headers = true;
 		if (kind == MESH_COLUMN_TIMESTAMP)
 			d->needs_timestamp = true;
+		if (kind == MESH_COLUMN_ERROR)
+			d->error_col = i;
 	}
 
 	ctl.keysize = sizeof(ProgramKey);
@@ -506,6 +515,22 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 	}
 }
 
+/*
+ * _error: the reason as text in the database's encoding.  Reasons quote
+ * what they show of a message, but may have been cut mid-character: what
+ * is not valid UTF-8 becomes '?'.
+ */
+static Datum
+reason_datum(const char *reason)
+{
+	size_t		len = strlen(reason);
+	char	   *clean = palloc(len + 16);
+
+	clean[0] = '\0';
+	mesh_text_sanitize(clean, len + 16, reason, len, len);
+	return CStringGetTextDatum(pg_any_to_server(clean, strlen(clean), PG_UTF8));
+}
+
 bool
 mesh_decode_parts(MeshDecoder *d, int32 partition, int64 offset,
 				  int64 timestamp_ms, const char *key, size_t keylen,
@@ -549,12 +574,27 @@ mesh_decode_parts(MeshDecoder *d, int32 partition, int64 offset,
 			case MESH_COLUMN_KEY:
 				decode_key(d, col, key, keylen, &values[i], &nulls[i], &bad, errbuf, errlen);
 				break;
-			default:
+			case MESH_COLUMN_RAW:
+				if (!tombstone)
+				{
+					char		reason[256];
+
+					nulls[i] = false;
+					if (!mesh_convert_bytes(value, len, &values[i], reason, sizeof(reason)))
+						column_failed(col, &nulls[i], &bad, reason, errbuf, errlen);
+				}
 				break;
+			default:
+				break;		/* _error: below, once the message is judged */
 		}
 	}
 	if (!tombstone)
 		decode_value(d, values, nulls, value, len, &bad, errbuf, errlen);
+	if (bad && d->error_col >= 0)
+	{
+		nulls[d->error_col] = false;
+		values[d->error_col] = reason_datum(errbuf);
+	}
 	return !bad;
 }
 

@@ -273,6 +273,12 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 				if (!isnull)
 					refuse_row(ins, "_offset is set by Kafka; leave it out or NULL");
 				break;
+			case MESH_COLUMN_ERROR:
+			case MESH_COLUMN_RAW:
+				if (!isnull)
+					refuse_row(ins, psprintf("%s is set when a message is read; leave it out or NULL",
+											 col->name));
+				break;
 			case MESH_COLUMN_VALUE:
 				if (!isnull)
 				{

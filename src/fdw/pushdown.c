@@ -91,6 +91,7 @@ var_kind(Extractor *ex, Node *node)
 				return MESH_COLUMN_DROPPED;
 			return MESH_COLUMN_TIMESTAMP;
 		default:
+			/* _key, _headers, _error, _raw, fields: filtered per row only */
 			return MESH_COLUMN_DROPPED;
 	}
 }

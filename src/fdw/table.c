@@ -7,9 +7,10 @@
  * A table on a product takes the product's topic, formats and mode unless
  * it sets its own, and reads with the product's current schema as the
  * Avro reader schema.  Columns named _partition, _offset, _timestamp,
- * _key and _headers are the message's metadata; the others are fields of
- * the value (the column option "field" names the source field when it
- * differs), or, for the text and bytes formats, the whole value.
+ * _key, _headers, _error and _raw are the message's metadata; the others
+ * are fields of the value (the column option "field" names the source
+ * field when it differs), or, for the text and bytes formats, the whole
+ * value.
  *
  *-------------------------------------------------------------------------
  */

@@ -107,6 +107,27 @@ column_fits_field(Oid typid, const MeshAvroType *field)
 	}
 }
 
+/* The one type a metadata column of a fixed type has. */
+static Oid
+metadata_type(MeshColumnKind kind)
+{
+	switch (kind)
+	{
+		case MESH_COLUMN_OFFSET:
+			return INT8OID;
+		case MESH_COLUMN_TIMESTAMP:
+			return TIMESTAMPTZOID;
+		case MESH_COLUMN_HEADERS:
+			return JSONBOID;
+		case MESH_COLUMN_ERROR:
+			return TEXTOID;
+		case MESH_COLUMN_RAW:
+			return BYTEAOID;
+		default:
+			return InvalidOid;
+	}
+}
+
 /*
  * Check the definition of foreign table relid when it is created or
  * altered: its product exists, each column's type fits its field (or its
@@ -158,15 +179,11 @@ check_foreign_table(Oid relid)
 					goto bad_metadata;
 				break;
 			case MESH_COLUMN_OFFSET:
-				if (typid != INT8OID)
-					goto bad_metadata;
-				break;
 			case MESH_COLUMN_TIMESTAMP:
-				if (typid != TIMESTAMPTZOID)
-					goto bad_metadata;
-				break;
 			case MESH_COLUMN_HEADERS:
-				if (typid != JSONBOID)
+			case MESH_COLUMN_ERROR:
+			case MESH_COLUMN_RAW:
+				if (typid != metadata_type(col->kind))
 					goto bad_metadata;
 				break;
 			case MESH_COLUMN_KEY:
@@ -219,6 +236,8 @@ bad_metadata:
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("metadata column \"%s\" of foreign table \"%s\" cannot have type %s",
 						col->name, table->relname, format_type_be(typid)),
+				 col->kind == MESH_COLUMN_ERROR || col->kind == MESH_COLUMN_RAW ?
+				 errhint("_error is text and _raw bytea.") :
 				 errhint("_partition is integer, _offset bigint, _timestamp timestamptz, _headers jsonb, and _key text, bytea or jsonb by key_format.")));
 	}
 }

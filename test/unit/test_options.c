@@ -162,6 +162,8 @@ test_kafka_properties(void)
 		  "secrets");
 	CHECK(mesh_metadata_column_kind("_offset") == MESH_COLUMN_OFFSET &&
 		  mesh_metadata_column_kind("_headers") == MESH_COLUMN_HEADERS &&
+		  mesh_metadata_column_kind("_error") == MESH_COLUMN_ERROR &&
+		  mesh_metadata_column_kind("_raw") == MESH_COLUMN_RAW &&
 		  mesh_metadata_column_kind("offset") == MESH_COLUMN_FIELD, "metadata columns");
 }
 
