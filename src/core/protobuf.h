@@ -1,0 +1,145 @@
+/*-------------------------------------------------------------------------
+ *
+ * core/protobuf.h
+ *		  Protobuf schemas (.proto text or a serialized FileDescriptorProto)
+ *		  and a bounds-checked decoder of Protobuf messages into slots
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MESH_CORE_PROTOBUF_H
+#define MESH_CORE_PROTOBUF_H
+
+#include "core/core.h"
+#include "core/avro_decode.h"
+
+/* Field types, numbered as FieldDescriptorProto.Type numbers them. */
+typedef enum MeshPbType
+{
+	PB_DOUBLE = 1, PB_FLOAT = 2, PB_INT64 = 3, PB_UINT64 = 4, PB_INT32 = 5,
+	PB_FIXED64 = 6, PB_FIXED32 = 7, PB_BOOL = 8, PB_STRING = 9, PB_GROUP = 10,
+	PB_MESSAGE = 11, PB_BYTES = 12, PB_UINT32 = 13, PB_ENUM = 14,
+	PB_SFIXED32 = 15, PB_SFIXED64 = 16, PB_SINT32 = 17, PB_SINT64 = 18
+} MeshPbType;
+
+/* The well-known types built in (google/protobuf/...proto). */
+typedef enum MeshPbWellKnown
+{
+	PB_WKT_NONE,
+	PB_WKT_TIMESTAMP,
+	PB_WKT_DURATION,
+	PB_WKT_WRAPPER				/* *Value: field 1 of wrapped_type */
+} MeshPbWellKnown;
+
+typedef struct MeshPbField
+{
+	const char *name;
+	int32_t		number;
+	MeshPbType	type;
+	bool		repeated;
+	bool		presence;		/* optional, proto2 singular, oneof member */
+	int			oneof;			/* index of its oneof in the message, or -1 */
+	const char *type_name;		/* message or enum, as written */
+	int			message;		/* PB_MESSAGE, PB_GROUP: index in file->messages */
+	int			enumeration;	/* PB_ENUM: index in file->enums */
+	MeshPbWellKnown wkt;		/* PB_MESSAGE of a well-known type */
+	MeshPbType	wrapped_type;	/* PB_WKT_WRAPPER */
+} MeshPbField;
+
+typedef struct MeshPbMessage
+{
+	const char *fullname;		/* package.Outer.Name */
+	MeshPbField *fields;		/* in declaration order */
+	int			nfields;
+	int		   *by_number;		/* field indexes, sorted by number */
+	int		   *nested;			/* nested message indexes, declared order */
+	int			nnested;
+	bool		map_entry;
+} MeshPbMessage;
+
+typedef struct MeshPbEnum
+{
+	const char *fullname;
+	int			nvalues;
+	const char **names;
+	int32_t    *numbers;
+} MeshPbEnum;
+
+typedef struct MeshPbFile
+{
+	const char *package;		/* "" when none */
+	bool		proto3;
+	MeshPbMessage *messages;	/* all, nested included */
+	int			nmessages;
+	int		   *top;			/* top-level messages, declared order */
+	int			ntop;
+	MeshPbEnum *enums;
+	int			nenums;
+} MeshPbFile;
+
+/* Limits against hostile input. */
+#define MESH_PB_MAX_DEPTH 64
+#define MESH_PB_MAX_INDEXES 64
+
+/*
+ * Parse a schema as the registry holds it: .proto text (proto2 or proto3),
+ * or the base64 of a serialized FileDescriptorProto.  NULL, with errbuf
+ * saying what and where, when it is not one or names a type it lacks.
+ */
+extern MeshPbFile *mesh_pb_parse(const char *text, size_t len,
+								 char *errbuf, size_t errlen);
+extern MeshPbFile *mesh_pb_parse_proto(const char *text, size_t len,
+									   char *errbuf, size_t errlen);
+extern MeshPbFile *mesh_pb_parse_descriptor(const uint8_t *data, size_t len,
+											char *errbuf, size_t errlen);
+/* The message of this full name (with or without the package), or -1. */
+extern int	mesh_pb_message_by_name(const MeshPbFile *file, const char *name);
+/* The message a framing's index list names, or -1. */
+extern int	mesh_pb_message_by_indexes(const MeshPbFile *file,
+									   const int32_t *indexes, int nindexes);
+/* The index list of a message (the inverse), into indexes[MESH_PB_MAX_INDEXES]. */
+extern int	mesh_pb_message_indexes(const MeshPbFile *file, int message,
+									int32_t *indexes);
+extern const MeshPbField *mesh_pb_field_by_number(const MeshPbFile *file,
+												  const MeshPbMessage *msg,
+												  int32_t number);
+
+/*
+ * After Confluent's magic byte and schema id: the message-index list
+ * (zigzag varints, count first; a single 0 means [0]).  Sets *header to
+ * the bytes it took.
+ */
+extern bool mesh_pb_read_indexes(const uint8_t *data, size_t len,
+								 int32_t *indexes, int *nindexes,
+								 size_t *header, char *errbuf, size_t errlen);
+
+/*
+ * A program reads one message type into a target's slots: each slot is
+ * the top-level field of that name (a oneof member is one), in the shape
+ * the slot asks for.  Values as mesh_avro_decode gives them (kinds and
+ * logical types of Avro, which mesh_convert_avro converts): int32, sint32,
+ * sfixed32 as AVRO_INT; int64, sint64, sfixed64, uint32, fixed32 as
+ * AVRO_LONG; uint64 and fixed64 as a decimal(20,0); Timestamp as
+ * timestamp-micros; Duration as interval text; enums as their names;
+ * messages and maps as JSON text; repeated scalars as arrays.  Fields
+ * without presence that are absent read as their zero values.
+ */
+typedef struct MeshPbProgram MeshPbProgram;
+
+extern MeshPbProgram *mesh_pb_compile(const MeshPbFile *file, int message,
+									  const MeshAvroTarget *target,
+									  char *errbuf, size_t errlen);
+/*
+ * Decode one message (no framing) into values[] (target->nslots).  False,
+ * with errbuf saying why, when the bytes are not a message of that type:
+ * truncated, a varint longer than 10 bytes, a length beyond the data, a
+ * known field with the wrong wire type, a group where a field is known,
+ * invalid UTF-8 in a string, nesting beyond MESH_PB_MAX_DEPTH.  Unknown
+ * fields are skipped (unknown groups too).  Values point into the message,
+ * the schema and the program's buffers until the next decode.
+ */
+extern bool mesh_pb_decode(MeshPbProgram *program, const uint8_t *data,
+						   size_t len, MeshAvroValue *values,
+						   char *errbuf, size_t errlen);
+extern void mesh_pb_program_free(MeshPbProgram *program);
+
+#endif							/* MESH_CORE_PROTOBUF_H */

@@ -1,0 +1,1345 @@
+/*-------------------------------------------------------------------------
+ *
+ * core/protobuf_schema.c
+ *		  Protobuf schemas: .proto text and serialized FileDescriptorProtos
+ *		  into one model (core/protobuf.h)
+ *
+ * The .proto parser takes what a schema registry holds: syntax, package,
+ * imports (only the well-known types resolve: Timestamp, Duration and the
+ * wrappers are built in), options (skipped), messages with nested messages
+ * and enums, fields with labels, map<,>, oneof, reserved and extensions
+ * (skipped), enums, services and extends (skipped).  Every read is bounded
+ * by the text's length; nesting is bounded by MESH_PB_MAX_DEPTH.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "core/protobuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/text.h"
+
+typedef struct Builder
+{
+	MeshPbFile *file;
+	char	   *errbuf;
+	size_t		errlen;
+	bool		failed;
+} Builder;
+
+static void
+fail(Builder *b, const char *fmt,...) __attribute__((format(MESH_PRINTF_ARCHETYPE, 2, 3)));
+
+static void
+fail(Builder *b, const char *fmt,...)
+{
+	va_list		ap;
+
+	if (b->failed)
+		return;
+	b->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(b->errbuf, b->errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Room for element n of an array of n elements (capacity: powers of two). */
+static void *
+grow(void *array, int n, size_t elemsize)
+{
+	if (n == 0)
+		return mesh_alloc(4 * elemsize);
+	if (n >= 4 && (n & (n - 1)) == 0)
+	{
+		array = mesh_realloc(array, (size_t) n * 2 * elemsize);
+		memset((char *) array + (size_t) n * elemsize, 0, (size_t) n * elemsize);
+	}
+	return array;
+}
+
+static char *
+join_name(const char *scope, const char *name, size_t namelen)
+{
+	size_t		slen = strlen(scope);
+	char	   *s = mesh_alloc(slen + namelen + 2);
+
+	memcpy(s, scope, slen);
+	if (slen > 0)
+		s[slen++] = '.';
+	memcpy(s + slen, name, namelen);
+	s[slen + namelen] = '\0';
+	return s;
+}
+
+static int
+add_message(Builder *b, const char *fullname, int parent)
+{
+	MeshPbFile *f = b->file;
+	int			m = f->nmessages;
+
+	f->messages = grow(f->messages, m, sizeof(MeshPbMessage));
+	memset(&f->messages[m], 0, sizeof(MeshPbMessage));
+	f->messages[m].fullname = fullname;
+	f->nmessages++;
+	if (parent < 0)
+	{
+		f->top = grow(f->top, f->ntop, sizeof(int));
+		f->top[f->ntop++] = m;
+	}
+	else
+	{
+		MeshPbMessage *p = &f->messages[parent];
+
+		p->nested = grow(p->nested, p->nnested, sizeof(int));
+		p->nested[p->nnested++] = m;
+	}
+	return m;
+}
+
+static MeshPbField *
+add_field(Builder *b, int m)
+{
+	MeshPbMessage *msg = &b->file->messages[m];
+	MeshPbField *field;
+
+	msg->fields = grow(msg->fields, msg->nfields, sizeof(MeshPbField));
+	field = &msg->fields[msg->nfields++];
+	memset(field, 0, sizeof(*field));
+	field->oneof = -1;
+	field->message = -1;
+	field->enumeration = -1;
+	return field;
+}
+
+static int
+add_enum(Builder *b, const char *fullname)
+{
+	MeshPbFile *f = b->file;
+
+	f->enums = grow(f->enums, f->nenums, sizeof(MeshPbEnum));
+	memset(&f->enums[f->nenums], 0, sizeof(MeshPbEnum));
+	f->enums[f->nenums].fullname = fullname;
+	return f->nenums++;
+}
+
+static void
+add_enum_value(Builder *b, int e, const char *name, int32_t number)
+{
+	MeshPbEnum *en = &b->file->enums[e];
+
+	en->names = grow(en->names, en->nvalues, sizeof(char *));
+	en->numbers = grow(en->numbers, en->nvalues, sizeof(int32_t));
+	en->names[en->nvalues] = name;
+	en->numbers[en->nvalues++] = number;
+}
+
+/* ------------------------------------------------------------------------
+ * Type names
+ * ------------------------------------------------------------------------
+ */
+
+static const struct
+{
+	const char *name;
+	MeshPbWellKnown wkt;
+	MeshPbType	wrapped;
+}			well_known[] = {
+	{"google.protobuf.Timestamp", PB_WKT_TIMESTAMP, 0},
+	{"google.protobuf.Duration", PB_WKT_DURATION, 0},
+	{"google.protobuf.DoubleValue", PB_WKT_WRAPPER, PB_DOUBLE},
+	{"google.protobuf.FloatValue", PB_WKT_WRAPPER, PB_FLOAT},
+	{"google.protobuf.Int64Value", PB_WKT_WRAPPER, PB_INT64},
+	{"google.protobuf.UInt64Value", PB_WKT_WRAPPER, PB_UINT64},
+	{"google.protobuf.Int32Value", PB_WKT_WRAPPER, PB_INT32},
+	{"google.protobuf.UInt32Value", PB_WKT_WRAPPER, PB_UINT32},
+	{"google.protobuf.BoolValue", PB_WKT_WRAPPER, PB_BOOL},
+	{"google.protobuf.StringValue", PB_WKT_WRAPPER, PB_STRING},
+	{"google.protobuf.BytesValue", PB_WKT_WRAPPER, PB_BYTES},
+};
+
+static int
+find_message(const MeshPbFile *f, const char *fullname)
+{
+	for (int i = 0; i < f->nmessages; i++)
+		if (strcmp(f->messages[i].fullname, fullname) == 0)
+			return i;
+	return -1;
+}
+
+static int
+find_enum(const MeshPbFile *f, const char *fullname)
+{
+	for (int i = 0; i < f->nenums; i++)
+		if (strcmp(f->enums[i].fullname, fullname) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Resolve a field's type name from the scope of its message outward (a
+ * leading '.' means fully qualified), as protoc does for names in one file.
+ */
+static void
+resolve_field(Builder *b, const MeshPbMessage *msg, MeshPbField *field)
+{
+	const char *name = field->type_name;
+	char	   *scope;
+	size_t		slen;
+
+	if (name[0] == '.')
+		scope = mesh_strndup("", 0);
+	else
+		scope = mesh_strndup(msg->fullname, strlen(msg->fullname));
+	if (name[0] == '.')
+		name++;
+	slen = strlen(scope);
+	for (;;)
+	{
+		char	   *candidate = join_name(scope, name, strlen(name));
+		int			i;
+
+		for (i = 0; i < (int) MESH_LENGTHOF(well_known); i++)
+			if (strcmp(candidate, well_known[i].name) == 0)
+			{
+				if (field->type == PB_ENUM || field->type == PB_GROUP)
+					break;
+				field->type = PB_MESSAGE;
+				field->wkt = well_known[i].wkt;
+				field->wrapped_type = well_known[i].wrapped;
+				field->presence = !field->repeated;
+				mesh_free(candidate);
+				mesh_free(scope);
+				return;
+			}
+		if (field->type != PB_ENUM && (i = find_message(b->file, candidate)) >= 0)
+		{
+			if (field->type != PB_GROUP)
+				field->type = PB_MESSAGE;
+			field->message = i;
+			field->presence = !field->repeated;
+			mesh_free(candidate);
+			mesh_free(scope);
+			return;
+		}
+		if (field->type != PB_GROUP && (i = find_enum(b->file, candidate)) >= 0)
+		{
+			field->type = PB_ENUM;
+			field->enumeration = i;
+			mesh_free(candidate);
+			mesh_free(scope);
+			return;
+		}
+		mesh_free(candidate);
+		if (slen == 0)
+			break;
+		while (slen > 0 && scope[slen - 1] != '.')
+			slen--;
+		if (slen > 0)
+			slen--;
+		scope[slen] = '\0';
+	}
+	mesh_free(scope);
+	fail(b, "field \"%s\" of message %s: type \"%s\" is not defined in this schema (of the well-known types, Timestamp, Duration and the wrappers are built in)",
+		 field->name, msg->fullname, field->type_name);
+}
+
+static void
+sort_by_number(MeshPbMessage *msg)
+{
+	/* insertion sort: messages have few fields */
+	msg->by_number = mesh_alloc(sizeof(int) * (msg->nfields > 0 ? msg->nfields : 1));
+	for (int i = 0; i < msg->nfields; i++)
+	{
+		int			j = i;
+
+		while (j > 0 && msg->fields[msg->by_number[j - 1]].number > msg->fields[i].number)
+		{
+			msg->by_number[j] = msg->by_number[j - 1];
+			j--;
+		}
+		msg->by_number[j] = i;
+	}
+}
+
+/* Resolve every type name, index fields by number, check numbers. */
+static MeshPbFile *
+finish(Builder *b)
+{
+	MeshPbFile *f = b->file;
+
+	for (int m = 0; m < f->nmessages && !b->failed; m++)
+	{
+		MeshPbMessage *msg = &f->messages[m];
+
+		for (int i = 0; i < msg->nfields && !b->failed; i++)
+		{
+			MeshPbField *field = &msg->fields[i];
+
+			if (field->type_name != NULL && field->message < 0 &&
+				field->enumeration < 0 && field->wkt == PB_WKT_NONE)
+				resolve_field(b, msg, field);
+			if (field->number <= 0 || field->number > 536870911)
+				fail(b, "field \"%s\" of message %s has number %d, out of range",
+					 field->name, msg->fullname, (int) field->number);
+		}
+		if (b->failed)
+			break;
+		sort_by_number(msg);
+		for (int i = 1; i < msg->nfields; i++)
+			if (msg->fields[msg->by_number[i]].number ==
+				msg->fields[msg->by_number[i - 1]].number)
+				fail(b, "message %s has two fields numbered %d", msg->fullname,
+					 (int) msg->fields[msg->by_number[i]].number);
+	}
+	if (!b->failed && f->ntop == 0)
+		fail(b, "the schema defines no message");
+	return b->failed ? NULL : f;
+}
+
+/* ------------------------------------------------------------------------
+ * .proto text
+ * ------------------------------------------------------------------------
+ */
+
+typedef enum
+{
+	T_END, T_IDENT, T_NUMBER, T_STRING, T_SYMBOL
+} TokKind;
+
+typedef struct Lexer
+{
+	Builder    *b;
+	const char *s;
+	size_t		len;
+	size_t		pos;
+	int			line;
+	TokKind		kind;
+	const char *tok;			/* into s; strings without their quotes */
+	size_t		toklen;
+} Lexer;
+
+static bool
+is_ident_char(char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+		(!first && ((c >= '0' && c <= '9') || c == '.'));
+}
+
+static void
+next(Lexer *lx)
+{
+	const char *s = lx->s;
+
+	for (;;)
+	{
+		while (lx->pos < lx->len && (s[lx->pos] == ' ' || s[lx->pos] == '\t' ||
+									 s[lx->pos] == '\r' || s[lx->pos] == '\n'))
+		{
+			if (s[lx->pos] == '\n')
+				lx->line++;
+			lx->pos++;
+		}
+		if (lx->pos + 1 < lx->len && s[lx->pos] == '/' && s[lx->pos + 1] == '/')
+		{
+			while (lx->pos < lx->len && s[lx->pos] != '\n')
+				lx->pos++;
+			continue;
+		}
+		if (lx->pos + 1 < lx->len && s[lx->pos] == '/' && s[lx->pos + 1] == '*')
+		{
+			lx->pos += 2;
+			while (lx->pos + 1 < lx->len && !(s[lx->pos] == '*' && s[lx->pos + 1] == '/'))
+			{
+				if (s[lx->pos] == '\n')
+					lx->line++;
+				lx->pos++;
+			}
+			if (lx->pos + 1 >= lx->len)
+			{
+				fail(lx->b, "line %d: unterminated comment", lx->line);
+				lx->kind = T_END;
+				lx->pos = lx->len;
+				return;
+			}
+			lx->pos += 2;
+			continue;
+		}
+		break;
+	}
+	lx->tok = s + lx->pos;
+	lx->toklen = 0;
+	if (lx->pos >= lx->len)
+	{
+		lx->kind = T_END;
+		return;
+	}
+	if (is_ident_char(s[lx->pos], true) || (s[lx->pos] == '.' && lx->pos + 1 < lx->len &&
+											is_ident_char(s[lx->pos + 1], true)))
+	{
+		size_t		start = lx->pos++;
+
+		while (lx->pos < lx->len && is_ident_char(s[lx->pos], false))
+			lx->pos++;
+		lx->kind = T_IDENT;
+		lx->toklen = lx->pos - start;
+		return;
+	}
+	if ((s[lx->pos] >= '0' && s[lx->pos] <= '9') || s[lx->pos] == '-' || s[lx->pos] == '+')
+	{
+		size_t		start = lx->pos++;
+
+		while (lx->pos < lx->len && (is_ident_char(s[lx->pos], false) ||
+									 s[lx->pos] == '-' || s[lx->pos] == '+'))
+			lx->pos++;
+		lx->kind = T_NUMBER;
+		lx->toklen = lx->pos - start;
+		return;
+	}
+	if (s[lx->pos] == '"' || s[lx->pos] == '\'')
+	{
+		char		q = s[lx->pos++];
+		size_t		start = lx->pos;
+
+		while (lx->pos < lx->len && s[lx->pos] != q && s[lx->pos] != '\n')
+		{
+			if (s[lx->pos] == '\\' && lx->pos + 1 < lx->len)
+				lx->pos++;
+			lx->pos++;
+		}
+		if (lx->pos >= lx->len || s[lx->pos] != q)
+		{
+			fail(lx->b, "line %d: unterminated string", lx->line);
+			lx->kind = T_END;
+			lx->pos = lx->len;
+			return;
+		}
+		lx->kind = T_STRING;
+		lx->tok = s + start;
+		lx->toklen = lx->pos - start;
+		lx->pos++;
+		return;
+	}
+	lx->kind = T_SYMBOL;
+	lx->toklen = 1;
+	lx->pos++;
+}
+
+static bool
+is(Lexer *lx, const char *word)
+{
+	return (lx->kind == T_IDENT || lx->kind == T_SYMBOL) &&
+		lx->toklen == strlen(word) && memcmp(lx->tok, word, lx->toklen) == 0;
+}
+
+static void
+unexpected(Lexer *lx, const char *wanted)
+{
+	char		shown[40];
+
+	if (lx->kind == T_END)
+		fail(lx->b, "line %d: expected %s, found the end of the schema", lx->line, wanted);
+	else
+	{
+		mesh_text_sanitize(shown, sizeof(shown), lx->tok, lx->toklen, 30);
+		fail(lx->b, "line %d: expected %s, found \"%s\"", lx->line, wanted, shown);
+	}
+}
+
+static bool
+expect(Lexer *lx, const char *word)
+{
+	if (lx->b->failed)
+		return false;
+	if (!is(lx, word))
+	{
+		char		wanted[40];
+
+		snprintf(wanted, sizeof(wanted), "\"%s\"", word);
+		unexpected(lx, wanted);
+		return false;
+	}
+	next(lx);
+	return true;
+}
+
+static char *
+take_ident(Lexer *lx, const char *what)
+{
+	char	   *s;
+
+	if (lx->b->failed)
+		return NULL;
+	if (lx->kind != T_IDENT)
+	{
+		unexpected(lx, what);
+		return NULL;
+	}
+	s = mesh_strndup(lx->tok, lx->toklen);
+	next(lx);
+	return s;
+}
+
+static bool
+take_int(Lexer *lx, int64_t *out)
+{
+	char		buf[32];
+	char	   *end;
+	long long	v;
+
+	if (lx->b->failed)
+		return false;
+	if (lx->kind != T_NUMBER || lx->toklen >= sizeof(buf))
+	{
+		unexpected(lx, "a number");
+		return false;
+	}
+	memcpy(buf, lx->tok, lx->toklen);
+	buf[lx->toklen] = '\0';
+	v = strtoll(buf, &end, 0);
+	if (*end != '\0' || v < INT32_MIN || v > INT32_MAX)
+	{
+		unexpected(lx, "an integer");
+		return false;
+	}
+	*out = v;
+	next(lx);
+	return true;
+}
+
+/* Skip up to and past the ';' that ends a statement (or a {} block). */
+static void
+skip_statement(Lexer *lx)
+{
+	int			depth = 0;
+
+	while (!lx->b->failed && lx->kind != T_END)
+	{
+		if (is(lx, "{") || is(lx, "[") || is(lx, "("))
+			depth++;
+		else if (is(lx, "}") || is(lx, "]") || is(lx, ")"))
+		{
+			if (--depth < 0)
+				return;			/* the end of an enclosing block */
+			if (depth == 0 && is(lx, "}"))
+			{
+				next(lx);
+				if (is(lx, ";"))
+					next(lx);
+				return;
+			}
+		}
+		else if (depth == 0 && is(lx, ";"))
+		{
+			next(lx);
+			return;
+		}
+		next(lx);
+	}
+}
+
+/* [packed = true, default = 1, ...]: all skipped. */
+static void
+field_options(Lexer *lx)
+{
+	if (!is(lx, "["))
+		return;
+	while (!lx->b->failed && lx->kind != T_END && !is(lx, "]"))
+		next(lx);
+	expect(lx, "]");
+}
+
+static const struct
+{
+	const char *name;
+	MeshPbType	type;
+}			scalar_types[] = {
+	{"double", PB_DOUBLE}, {"float", PB_FLOAT}, {"int64", PB_INT64},
+	{"uint64", PB_UINT64}, {"int32", PB_INT32}, {"fixed64", PB_FIXED64},
+	{"fixed32", PB_FIXED32}, {"bool", PB_BOOL}, {"string", PB_STRING},
+	{"bytes", PB_BYTES}, {"uint32", PB_UINT32}, {"sfixed32", PB_SFIXED32},
+	{"sfixed64", PB_SFIXED64}, {"sint32", PB_SINT32}, {"sint64", PB_SINT64},
+};
+
+/* A field's type: a scalar's, or PB_MESSAGE with the name to resolve. */
+static bool
+field_type(Lexer *lx, MeshPbField *field)
+{
+	if (lx->kind != T_IDENT)
+	{
+		unexpected(lx, "a field type");
+		return false;
+	}
+	for (int i = 0; i < (int) MESH_LENGTHOF(scalar_types); i++)
+		if (is(lx, scalar_types[i].name))
+		{
+			field->type = scalar_types[i].type;
+			next(lx);
+			return true;
+		}
+	field->type = PB_MESSAGE;	/* or enum: resolved later */
+	field->type_name = take_ident(lx, "a field type");
+	return field->type_name != NULL;
+}
+
+static void parse_message(Lexer *lx, const char *scope, int parent, int depth);
+static void parse_enum(Lexer *lx, const char *scope);
+
+/* name = number [options]; after the label and type */
+static void
+field_rest(Lexer *lx, MeshPbField *field)
+{
+	int64_t		number;
+
+	field->name = take_ident(lx, "a field name");
+	if (!expect(lx, "=") || !take_int(lx, &number))
+		return;
+	field->number = (int32_t) number;
+	field_options(lx);
+}
+
+static void
+parse_map_field(Lexer *lx, int m, bool proto3, int depth)
+{
+	Builder    *b = lx->b;
+	MeshPbField key = {0},
+				value = {0};
+	MeshPbField *field,
+			   *kf,
+			   *vf;
+	char	   *name;
+	char	   *entry_name;
+	int			entry;
+
+	(void) proto3;
+	next(lx);					/* map */
+	if (!expect(lx, "<") || !field_type(lx, &key) || !expect(lx, ",") ||
+		!field_type(lx, &value) || !expect(lx, ">"))
+		return;
+	if (key.type == PB_MESSAGE || key.type == PB_FLOAT || key.type == PB_DOUBLE ||
+		key.type == PB_BYTES)
+	{
+		fail(b, "line %d: a map's key must be an integer, bool or string", lx->line);
+		return;
+	}
+	field = add_field(b, m);
+	field_rest(lx, field);
+	if (b->failed || !expect(lx, ";"))
+		return;
+	if (depth >= MESH_PB_MAX_DEPTH)
+	{
+		fail(b, "messages nest deeper than %d", MESH_PB_MAX_DEPTH);
+		return;
+	}
+	/* the entry message protoc makes: FieldNameEntry { key = 1; value = 2; } */
+	name = mesh_alloc(strlen(field->name) + 8);
+	name[0] = '\0';
+	for (size_t i = 0, up = 1; field->name[i]; i++)
+	{
+		char		c = field->name[i];
+
+		if (c == '_')
+		{
+			up = 1;
+			continue;
+		}
+		if (up && c >= 'a' && c <= 'z')
+			c = c - 'a' + 'A';
+		up = 0;
+		strncat(name, &c, 1);
+	}
+	strcat(name, "Entry");
+	entry_name = join_name(b->file->messages[m].fullname, name, strlen(name));
+	mesh_free(name);
+	entry = add_message(b, entry_name, m);
+	b->file->messages[entry].map_entry = true;
+	kf = add_field(b, entry);
+	*kf = key;
+	kf->name = "key";
+	kf->number = 1;
+	kf->oneof = kf->message = kf->enumeration = -1;
+	vf = add_field(b, entry);
+	*vf = value;
+	vf->name = "value";
+	vf->number = 2;
+	vf->oneof = vf->message = vf->enumeration = -1;
+	/* add_field may have moved the parent's fields */
+	field = &b->file->messages[m].fields[b->file->messages[m].nfields - 1];
+	field->repeated = true;
+	field->type = PB_MESSAGE;
+	field->type_name = entry_name;
+}
+
+static void
+parse_field(Lexer *lx, int m, int oneof, int depth)
+{
+	Builder    *b = lx->b;
+	MeshPbField *field;
+	bool		proto3 = b->file->proto3;
+	bool		repeated = false,
+				optional = false,
+				required = false;
+
+	if (is(lx, "repeated"))
+		repeated = true;
+	else if (is(lx, "optional"))
+		optional = true;
+	else if (is(lx, "required"))
+		required = true;
+	if (repeated || optional || required)
+		next(lx);
+	if (is(lx, "group"))
+	{
+		fail(b, "line %d: groups are not supported", lx->line);
+		return;
+	}
+	field = add_field(b, m);
+	field->repeated = repeated;
+	field->oneof = oneof;
+	field->presence = !repeated && (optional || required || !proto3 || oneof >= 0);
+	if (!field_type(lx, field))
+		return;
+	field_rest(lx, field);
+	expect(lx, ";");
+	(void) depth;
+}
+
+static void
+parse_oneof(Lexer *lx, int m, int index, int depth)
+{
+	next(lx);					/* oneof */
+	if (take_ident(lx, "a oneof name") == NULL || !expect(lx, "{"))
+		return;
+	while (!lx->b->failed && !is(lx, "}"))
+	{
+		if (lx->kind == T_END)
+		{
+			unexpected(lx, "\"}\"");
+			return;
+		}
+		if (is(lx, "option"))
+			skip_statement(lx);
+		else if (is(lx, ";"))
+			next(lx);
+		else
+			parse_field(lx, m, index, depth);
+	}
+	expect(lx, "}");
+}
+
+static void
+parse_message(Lexer *lx, const char *scope, int parent, int depth)
+{
+	Builder    *b = lx->b;
+	char	   *name;
+	int			m;
+	int			noneofs = 0;
+
+	next(lx);					/* message */
+	if (depth >= MESH_PB_MAX_DEPTH)
+	{
+		fail(b, "messages nest deeper than %d", MESH_PB_MAX_DEPTH);
+		return;
+	}
+	if ((name = take_ident(lx, "a message name")) == NULL || !expect(lx, "{"))
+		return;
+	m = add_message(b, join_name(scope, name, strlen(name)), parent);
+	while (!b->failed && !is(lx, "}"))
+	{
+		if (lx->kind == T_END)
+		{
+			unexpected(lx, "\"}\"");
+			return;
+		}
+		if (is(lx, "message"))
+			parse_message(lx, b->file->messages[m].fullname, m, depth + 1);
+		else if (is(lx, "enum"))
+			parse_enum(lx, b->file->messages[m].fullname);
+		else if (is(lx, "oneof"))
+			parse_oneof(lx, m, noneofs++, depth);
+		else if (is(lx, "map"))
+			parse_map_field(lx, m, b->file->proto3, depth);
+		else if (is(lx, "option") || is(lx, "reserved") || is(lx, "extensions") ||
+				 is(lx, "extend"))
+			skip_statement(lx);
+		else if (is(lx, ";"))
+			next(lx);
+		else
+			parse_field(lx, m, -1, depth);
+	}
+	expect(lx, "}");
+}
+
+static void
+parse_enum(Lexer *lx, const char *scope)
+{
+	Builder    *b = lx->b;
+	char	   *name;
+	int			e;
+
+	next(lx);					/* enum */
+	if ((name = take_ident(lx, "an enum name")) == NULL || !expect(lx, "{"))
+		return;
+	e = add_enum(b, join_name(scope, name, strlen(name)));
+	while (!b->failed && !is(lx, "}"))
+	{
+		char	   *value;
+		int64_t		number;
+
+		if (lx->kind == T_END)
+		{
+			unexpected(lx, "\"}\"");
+			return;
+		}
+		if (is(lx, "option") || is(lx, "reserved"))
+		{
+			skip_statement(lx);
+			continue;
+		}
+		if (is(lx, ";"))
+		{
+			next(lx);
+			continue;
+		}
+		if ((value = take_ident(lx, "an enum value")) == NULL ||
+			!expect(lx, "=") || !take_int(lx, &number))
+			return;
+		field_options(lx);
+		add_enum_value(b, e, value, (int32_t) number);
+		expect(lx, ";");
+	}
+	expect(lx, "}");
+	if (!b->failed && b->file->enums[e].nvalues == 0)
+		fail(b, "enum %s has no values", b->file->enums[e].fullname);
+}
+
+MeshPbFile *
+mesh_pb_parse_proto(const char *text, size_t len, char *errbuf, size_t errlen)
+{
+	Builder		b = {0};
+	Lexer		lx = {0};
+
+	b.file = mesh_alloc(sizeof(MeshPbFile));
+	b.file->package = "";
+	b.errbuf = errbuf;
+	b.errlen = errlen;
+	lx.b = &b;
+	lx.s = text;
+	lx.len = len;
+	lx.line = 1;
+	next(&lx);
+	while (!b.failed && lx.kind != T_END)
+	{
+		if (is(&lx, "syntax"))
+		{
+			next(&lx);
+			if (!expect(&lx, "="))
+				break;
+			if (lx.kind != T_STRING)
+			{
+				unexpected(&lx, "\"proto2\" or \"proto3\"");
+				break;
+			}
+			if (lx.toklen == 6 && memcmp(lx.tok, "proto3", 6) == 0)
+				b.file->proto3 = true;
+			else if (!(lx.toklen == 6 && memcmp(lx.tok, "proto2", 6) == 0))
+			{
+				unexpected(&lx, "\"proto2\" or \"proto3\"");
+				break;
+			}
+			next(&lx);
+			expect(&lx, ";");
+		}
+		else if (is(&lx, "edition"))
+			fail(&b, "line %d: editions are not supported (only syntax proto2 and proto3)", lx.line);
+		else if (is(&lx, "package"))
+		{
+			next(&lx);
+			b.file->package = take_ident(&lx, "a package name");
+			expect(&lx, ";");
+		}
+		else if (is(&lx, "message"))
+			parse_message(&lx, b.file->package ? b.file->package : "", -1, 0);
+		else if (is(&lx, "enum"))
+			parse_enum(&lx, b.file->package ? b.file->package : "");
+		else if (is(&lx, "import") || is(&lx, "option") || is(&lx, "service") ||
+				 is(&lx, "extend"))
+			skip_statement(&lx);
+		else if (is(&lx, ";"))
+			next(&lx);
+		else
+			unexpected(&lx, "syntax, package, import, option, message, enum or service");
+	}
+	if (b.failed)
+		return NULL;
+	return finish(&b);
+}
+
+/* ------------------------------------------------------------------------
+ * Serialized FileDescriptorProto
+ * ------------------------------------------------------------------------
+ */
+
+typedef struct Reader
+{
+	const uint8_t *p;
+	const uint8_t *end;
+} Reader;
+
+static bool
+rd_varint(Reader *r, uint64_t *v)
+{
+	uint64_t	x = 0;
+
+	for (int shift = 0; shift < 70; shift += 7)
+	{
+		if (r->p >= r->end)
+			return false;
+		x |= (uint64_t) (*r->p & 0x7F) << shift;
+		if ((*r->p++ & 0x80) == 0)
+		{
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The next field: number, wire type; a LEN's span or a varint's value. */
+static bool
+rd_field(Reader *r, uint32_t *number, int *wt, uint64_t *v, Reader *span)
+{
+	uint64_t	tag;
+
+	if (!rd_varint(r, &tag) || (tag >> 3) == 0 || (tag >> 3) > 536870911)
+		return false;
+	*number = (uint32_t) (tag >> 3);
+	*wt = (int) (tag & 7);
+	switch (*wt)
+	{
+		case 0:
+			return rd_varint(r, v);
+		case 1:
+			if (r->end - r->p < 8)
+				return false;
+			r->p += 8;
+			return true;
+		case 5:
+			if (r->end - r->p < 4)
+				return false;
+			r->p += 4;
+			return true;
+		case 2:
+			if (!rd_varint(r, v) || *v > (uint64_t) (r->end - r->p))
+				return false;
+			span->p = r->p;
+			span->end = r->p + *v;
+			r->p += *v;
+			return true;
+		default:
+			return false;		/* groups: not in descriptors */
+	}
+}
+
+static char *
+span_str(Reader *s)
+{
+	return mesh_strndup((const char *) s->p, (size_t) (s->end - s->p));
+}
+
+static bool desc_message(Builder *b, Reader r, const char *scope, int parent, int depth);
+
+static bool
+desc_enum(Builder *b, Reader r, const char *scope)
+{
+	uint32_t	n;
+	int			wt;
+	uint64_t	v;
+	Reader		span;
+	int			e = add_enum(b, NULL);
+
+	while (r.p < r.end)
+	{
+		if (!rd_field(&r, &n, &wt, &v, &span))
+			return false;
+		if (n == 1 && wt == 2)
+			b->file->enums[e].fullname = join_name(scope, (const char *) span.p,
+												   (size_t) (span.end - span.p));
+		else if (n == 2 && wt == 2)
+		{
+			uint32_t	n2;
+			int			wt2;
+			uint64_t	v2;
+			Reader		s2;
+			char	   *name = NULL;
+			int32_t		number = 0;
+
+			while (span.p < span.end)
+			{
+				if (!rd_field(&span, &n2, &wt2, &v2, &s2))
+					return false;
+				if (n2 == 1 && wt2 == 2)
+					name = span_str(&s2);
+				else if (n2 == 2 && wt2 == 0)
+					number = (int32_t) v2;
+			}
+			if (name == NULL)
+				return false;
+			add_enum_value(b, e, name, number);
+		}
+	}
+	return b->file->enums[e].fullname != NULL && b->file->enums[e].nvalues > 0;
+}
+
+static bool
+desc_field(Builder *b, Reader r, int m, bool proto3)
+{
+	uint32_t	n;
+	int			wt;
+	uint64_t	v;
+	Reader		span;
+	MeshPbField *field = add_field(b, m);
+	int			label = 1;
+	bool		proto3_optional = false;
+
+	while (r.p < r.end)
+	{
+		if (!rd_field(&r, &n, &wt, &v, &span))
+			return false;
+		if (n == 1 && wt == 2)
+			field->name = span_str(&span);
+		else if (n == 3 && wt == 0)
+			field->number = (int32_t) v;
+		else if (n == 4 && wt == 0)
+			label = (int) v;
+		else if (n == 5 && wt == 0)
+		{
+			if (v < 1 || v > 18)
+				return false;
+			field->type = (MeshPbType) v;
+		}
+		else if (n == 6 && wt == 2)
+			field->type_name = span_str(&span);
+		else if (n == 9 && wt == 0)
+			field->oneof = (int) (v & 0x7FFFFFFF);
+		else if (n == 17 && wt == 0)
+			proto3_optional = v != 0;
+	}
+	if (field->name == NULL || field->type == 0)
+		return false;
+	if (field->type == PB_GROUP)
+	{
+		fail(b, "field \"%s\": groups are not supported", field->name);
+		return false;
+	}
+	if ((field->type == PB_MESSAGE || field->type == PB_ENUM) && field->type_name == NULL)
+		return false;
+	field->repeated = label == 3;
+	field->presence = !field->repeated &&
+		(!proto3 || proto3_optional || field->oneof >= 0 || label == 2);
+	return true;
+}
+
+static bool
+desc_message(Builder *b, Reader r, const char *scope, int parent, int depth)
+{
+	uint32_t	n;
+	int			wt;
+	uint64_t	v;
+	Reader		span;
+	const uint8_t *start = r.p;
+	char	   *fullname = NULL;
+	int			m;
+
+	if (depth >= MESH_PB_MAX_DEPTH)
+	{
+		fail(b, "messages nest deeper than %d", MESH_PB_MAX_DEPTH);
+		return false;
+	}
+	/* the name first (it may come after the fields) */
+	while (r.p < r.end)
+	{
+		if (!rd_field(&r, &n, &wt, &v, &span))
+			return false;
+		if (n == 1 && wt == 2)
+			fullname = join_name(scope, (const char *) span.p, (size_t) (span.end - span.p));
+	}
+	if (fullname == NULL)
+		return false;
+	m = add_message(b, fullname, parent);
+	r.p = start;
+	while (r.p < r.end)
+	{
+		if (!rd_field(&r, &n, &wt, &v, &span))
+			return false;
+		if (n == 2 && wt == 2 && !desc_field(b, span, m, b->file->proto3))
+			return false;
+		if (n == 3 && wt == 2 && !desc_message(b, span, fullname, m, depth + 1))
+			return false;
+		if (n == 4 && wt == 2 && !desc_enum(b, span, fullname))
+			return false;
+		if (n == 7 && wt == 2)
+		{
+			uint32_t	n2;
+			int			wt2;
+			uint64_t	v2;
+			Reader		s2;
+
+			while (span.p < span.end)
+			{
+				if (!rd_field(&span, &n2, &wt2, &v2, &s2))
+					return false;
+				if (n2 == 7 && wt2 == 0)
+					b->file->messages[m].map_entry = v2 != 0;
+			}
+		}
+	}
+	return true;
+}
+
+MeshPbFile *
+mesh_pb_parse_descriptor(const uint8_t *data, size_t len, char *errbuf, size_t errlen)
+{
+	Builder		b = {0};
+	Reader		r = {data, data + len};
+	uint32_t	n;
+	int			wt;
+	uint64_t	v;
+	Reader		span;
+	bool		ok = true;
+
+	b.file = mesh_alloc(sizeof(MeshPbFile));
+	b.file->package = "";
+	b.errbuf = errbuf;
+	b.errlen = errlen;
+	/* package and syntax first: names and presence depend on them */
+	while (r.p < r.end && ok)
+	{
+		ok = rd_field(&r, &n, &wt, &v, &span);
+		if (ok && n == 2 && wt == 2)
+			b.file->package = span_str(&span);
+		else if (ok && n == 12 && wt == 2)
+			b.file->proto3 = span.end - span.p == 6 && memcmp(span.p, "proto3", 6) == 0;
+	}
+	r.p = data;
+	while (r.p < r.end && ok)
+	{
+		ok = rd_field(&r, &n, &wt, &v, &span);
+		if (ok && n == 4 && wt == 2)
+			ok = desc_message(&b, span, b.file->package, -1, 0);
+		else if (ok && n == 5 && wt == 2)
+			ok = desc_enum(&b, span, b.file->package);
+	}
+	if (!ok)
+	{
+		fail(&b, "the FileDescriptorProto is malformed (near byte %zu)",
+			 (size_t) (r.p - data));
+		return NULL;
+	}
+	return finish(&b);
+}
+
+/* ------------------------------------------------------------------------
+ * Either
+ * ------------------------------------------------------------------------
+ */
+
+static int
+base64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+MeshPbFile *
+mesh_pb_parse(const char *text, size_t len, char *errbuf, size_t errlen)
+{
+	bool		base64 = len > 0;
+	uint8_t    *bytes;
+	size_t		n = 0;
+	uint32_t	acc = 0;
+	int			bits = 0;
+	MeshPbFile *file;
+
+	for (size_t i = 0; i < len && base64; i++)
+		base64 = base64_value(text[i]) >= 0 || text[i] == '=' || text[i] == '\n' ||
+			text[i] == '\r' || text[i] == ' ';
+	if (!base64)
+		return mesh_pb_parse_proto(text, len, errbuf, errlen);
+	bytes = mesh_alloc(len / 4 * 3 + 4);
+	for (size_t i = 0; i < len; i++)
+	{
+		int			d = base64_value(text[i]);
+
+		if (d < 0)
+			continue;
+		acc = (acc << 6) | (uint32_t) d;
+		bits += 6;
+		if (bits >= 8)
+		{
+			bits -= 8;
+			bytes[n++] = (uint8_t) (acc >> bits);
+		}
+	}
+	file = mesh_pb_parse_descriptor(bytes, n, errbuf, errlen);
+	/* names point into copies, not into bytes */
+	mesh_free(bytes);
+	return file;
+}
+
+/* ------------------------------------------------------------------------
+ * Lookups
+ * ------------------------------------------------------------------------
+ */
+
+int
+mesh_pb_message_by_name(const MeshPbFile *file, const char *name)
+{
+	int			m;
+	size_t		plen = strlen(file->package);
+
+	if (name[0] == '.')
+		name++;
+	if ((m = find_message(file, name)) >= 0)
+		return m;
+	for (m = 0; m < file->nmessages; m++)
+	{
+		const char *full = file->messages[m].fullname;
+
+		if (plen > 0 && strncmp(full, file->package, plen) == 0 && full[plen] == '.' &&
+			strcmp(full + plen + 1, name) == 0)
+			return m;
+	}
+	return -1;
+}
+
+int
+mesh_pb_message_by_indexes(const MeshPbFile *file, const int32_t *indexes, int nindexes)
+{
+	int			m;
+
+	if (nindexes < 1 || indexes[0] < 0 || indexes[0] >= file->ntop)
+		return -1;
+	m = file->top[indexes[0]];
+	for (int i = 1; i < nindexes; i++)
+	{
+		if (indexes[i] < 0 || indexes[i] >= file->messages[m].nnested)
+			return -1;
+		m = file->messages[m].nested[indexes[i]];
+	}
+	return m;
+}
+
+static bool
+find_path(const MeshPbFile *file, const int *list, int n, int target,
+		  int32_t *indexes, int depth, int *found)
+{
+	if (depth >= MESH_PB_MAX_INDEXES)
+		return false;
+	for (int i = 0; i < n; i++)
+	{
+		const MeshPbMessage *msg = &file->messages[list[i]];
+
+		indexes[depth] = i;
+		if (list[i] == target)
+		{
+			*found = depth + 1;
+			return true;
+		}
+		if (find_path(file, msg->nested, msg->nnested, target, indexes, depth + 1, found))
+			return true;
+	}
+	return false;
+}
+
+int
+mesh_pb_message_indexes(const MeshPbFile *file, int message, int32_t *indexes)
+{
+	int			found = 0;
+
+	if (!find_path(file, file->top, file->ntop, message, indexes, 0, &found))
+		return 0;
+	return found;
+}
+
+const MeshPbField *
+mesh_pb_field_by_number(const MeshPbFile *file, const MeshPbMessage *msg, int32_t number)
+{
+	int			lo = 0,
+				hi = msg->nfields - 1;
+
+	(void) file;
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		const MeshPbField *f = &msg->fields[msg->by_number[mid]];
+
+		if (f->number == number)
+			return f;
+		if (f->number < number)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+bool
+mesh_pb_read_indexes(const uint8_t *data, size_t len, int32_t *indexes, int *nindexes,
+					 size_t *header, char *errbuf, size_t errlen)
+{
+	Reader		r = {data, data + len};
+	uint64_t	v;
+	int64_t		count;
+
+	if (!rd_varint(&r, &v))
+	{
+		snprintf(errbuf, errlen, "truncated Protobuf message-index list");
+		return false;
+	}
+	count = (int64_t) (v >> 1) ^ -(int64_t) (v & 1);
+	if (count == 0)
+	{
+		indexes[0] = 0;
+		*nindexes = 1;
+	}
+	else
+	{
+		if (count < 0 || count > MESH_PB_MAX_INDEXES)
+		{
+			snprintf(errbuf, errlen, "invalid Protobuf message-index count %lld",
+					 (long long) count);
+			return false;
+		}
+		for (int i = 0; i < count; i++)
+		{
+			int64_t		x;
+
+			if (!rd_varint(&r, &v))
+			{
+				snprintf(errbuf, errlen, "truncated Protobuf message-index list");
+				return false;
+			}
+			x = (int64_t) (v >> 1) ^ -(int64_t) (v & 1);
+			if (x < 0 || x > INT32_MAX)
+			{
+				snprintf(errbuf, errlen, "invalid Protobuf message index %lld", (long long) x);
+				return false;
+			}
+			indexes[i] = (int32_t) x;
+		}
+		*nindexes = (int) count;
+	}
+	*header = (size_t) (r.p - data);
+	return true;
+}
