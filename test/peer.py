@@ -19,6 +19,15 @@ to or reading from it.
       A line: {"key": K, "value": V, "partition": N, "timestamp_ms": N,
                "headers": {"name": "text" | {"$hex": "..."} | null}}
       (all but "value" optional; "value": null is a tombstone).
+  peer.py produce-protobuf TOPIC --proto FILE --message NAME
+          [--register serializer|text] [--subject S]  < JSON lines
+      Protobuf with classes protoc (grpcio-tools) makes of FILE.  serializer:
+      confluent-kafka's ProtobufSerializer (registers the base64
+      FileDescriptorProto); text: FILE's text registered through the
+      registry's REST API, and the framing (magic 0, schema id, message
+      indexes) written here.  A line: {"key": K, "value": V} (V in
+      Protobuf's JSON mapping) or {"key": K, "payload_hex": H} (text only:
+      H after the framing, for bad messages).
   peer.py produce-raw TOPIC --hex [--partition N]  < lines "VALUE_HEX" or
           "KEY_HEX<TAB>VALUE_HEX" ("-" for null, an empty field for empty)
   peer.py consume TOPIC [--value-format FMT] [--key-format KFMT]
@@ -885,6 +894,96 @@ def cmd_produce_raw(args):
     send_all(p, args.topic, messages)
 
 
+# ---------------------------------------------------------------- protobuf
+
+def protobuf_classes(proto_path):
+    """The module protoc (grpcio-tools) generates for a .proto file."""
+    import importlib
+    import importlib.resources
+    import tempfile
+    from grpc_tools import protoc
+    out = tempfile.mkdtemp(prefix="mesh-peer-pb-")
+    include = str(importlib.resources.files("grpc_tools") / "_proto")
+    folder, name = os.path.split(os.path.abspath(proto_path))
+    if protoc.main(["protoc", f"-I{folder}", f"-I{include}", f"--python_out={out}",
+                    name]) != 0:
+        fail(f"protoc failed on {proto_path}")
+    sys.path.insert(0, out)
+    return importlib.import_module(name[:-len(".proto")].replace("-", "_") + "_pb2")
+
+
+def zigzag_varint(n):
+    n = (n << 1) ^ (n >> 63)
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def cmd_produce_protobuf(args):
+    from google.protobuf import json_format
+    module = protobuf_classes(args.proto)
+    pool_msg = module.DESCRIPTOR.pool.FindMessageTypeByName(args.message)
+    cls = None
+    for part in args.message.split(".")[len(module.DESCRIPTOR.package.split(".")) if module.DESCRIPTOR.package else 0:]:
+        cls = getattr(cls or module, part)
+    subject = args.subject or f"{args.topic}-value"
+    p = producer(args)
+    check_topic(p, args.topic)
+    if args.register == "serializer":
+        from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
+        from confluent_kafka.serialization import MessageField, SerializationContext
+        ser = ProtobufSerializer(cls, registry(), {"use.deprecated.format": False})
+        ctx = SerializationContext(args.topic, MessageField.VALUE)
+        encode = lambda m: ser(m, ctx)
+        framing = None
+    else:
+        import urllib.request
+        with open(args.proto, encoding="utf-8") as f:
+            text = f.read()
+        body = json.dumps({"schemaType": "PROTOBUF", "schema": text}).encode()
+        req = urllib.request.Request(f"{registry_url()}/subjects/{subject}/versions", data=body,
+                                     headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+        try:
+            with urllib.request.urlopen(req) as r:
+                sid = json.load(r)["id"]
+        except Exception as e:
+            fail(f"registering {args.proto} under {subject}: {e}")
+        # message indexes: the path of the message among the file's messages
+        path = []
+        d = pool_msg
+        while d is not None:
+            siblings = (d.containing_type.nested_types if d.containing_type
+                        else list(module.DESCRIPTOR.message_types_by_name.values()))
+            path.insert(0, [s.full_name for s in siblings].index(d.full_name))
+            d = d.containing_type
+        indexes = b"\x00" if path == [0] else zigzag_varint(len(path)) + b"".join(
+            zigzag_varint(i) for i in path)
+        framing = b"\x00" + sid.to_bytes(4, "big") + indexes
+        encode = lambda m: framing + m.SerializeToString()
+    messages = []
+    for n, line in read_lines(args.input):
+        rec = json.loads(line)
+        key = rec.get("key")
+        key = key.encode() if isinstance(key, str) else None
+        if "payload_hex" in rec:
+            if framing is None:
+                fail(f"line {n}: payload_hex needs --register text")
+            messages.append((key, framing + bytes.fromhex(rec["payload_hex"]), None, None, None))
+            continue
+        try:
+            m = json_format.ParseDict(rec["value"], cls())
+        except Exception as e:
+            fail(f"line {n}: {e}")
+        messages.append((key, encode(m), None, None, None))
+    send_all(p, args.topic, messages)
+
+
 # ---------------------------------------------------------------- consume
 
 class Decoder:
@@ -1399,6 +1498,14 @@ def main():
                     "(Java's); default consistent_random")
     pr.add_argument("--input", help="default stdin")
 
+    pp = sub.add_parser("produce-protobuf")
+    pp.add_argument("topic")
+    pp.add_argument("--proto", required=True)
+    pp.add_argument("--message", required=True)
+    pp.add_argument("--register", choices=["serializer", "text"], default="serializer")
+    pp.add_argument("--subject", help="default TOPIC-value")
+    pp.add_argument("--input", help="default stdin")
+
     rr = sub.add_parser("produce-raw")
     rr.add_argument("topic")
     rr.add_argument("--hex", action="store_true", required=True)
@@ -1499,6 +1606,7 @@ def main():
         "delete-topic": lambda a: delete_topics(admin(), a.names),
         "produce": cmd_produce,
         "produce-raw": cmd_produce_raw,
+        "produce-protobuf": cmd_produce_protobuf,
         "consume": cmd_consume,
         "produce-seq": cmd_produce_seq,
         "produce-timed": cmd_produce_timed,

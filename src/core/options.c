@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const mesh_value_formats[] = {"avro", "json", "text", "bytes", NULL};
+const char *const mesh_value_formats[] = {"avro", "json", "text", "bytes", "protobuf", NULL};
 const char *const mesh_key_formats[] = {"text", "bytes", "json", "avro", NULL};
 const char *const mesh_modes[] = {"stream", "table", NULL};
 const char *const mesh_on_error_modes[] = {"error", "skip", "null", NULL};
@@ -45,6 +45,8 @@ const MeshOptionSpec mesh_options[] = {
 	{"mode", MESH_OPT_TABLE, MESH_OPTION_CHOICE, mesh_modes, 0, 0, NULL},
 	{"on_error", MESH_OPT_TABLE, MESH_OPTION_CHOICE, mesh_on_error_modes, 0, 0, NULL},
 	{"transactional", MESH_OPT_TABLE, MESH_OPTION_BOOL, NULL, 0, 0, NULL},
+	{"message", MESH_OPT_TABLE, MESH_OPTION_NONEMPTY, NULL, 0, 0,
+	"Name a message of the Protobuf schema by its full name, \"package.Message\"."},
 	{"bookmark", MESH_OPT_TABLE, MESH_OPTION_NAME, NULL, 0, 0,
 	"A bookmark's name starts with a lowercase letter, then lowercase letters, digits and underscores, at most 63 of them."},
 	{"field", MESH_OPT_COLUMN, MESH_OPTION_NONEMPTY, NULL, 0, 0, NULL},

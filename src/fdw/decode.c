@@ -12,6 +12,11 @@
  * scan against the table's columns (avro_decode.c) and the program is
  * reused for every message written with it.
  *
+ * Protobuf values have the Confluent framing with the message-index list
+ * after the schema id; each (schema id, message) is compiled once per scan
+ * (core/protobuf_decode.c) into the same slots as Avro's, which convert
+ * alike.
+ *
  * Values are converted with the checked conversions of convert.c, so a
  * message that does not fit its columns is reported, not thrown: the scan
  * decides by the table's on_error.  With on_error 'error' only the columns
@@ -30,6 +35,7 @@
 #include "core/avro_schema.h"
 #include "core/core.h"
 #include "core/json.h"
+#include "core/protobuf.h"
 #include "core/text.h"
 #include "fdw/table.h"
 #include "kafka/reader.h"
@@ -54,6 +60,17 @@ typedef struct ProgramKey
 
 #define FRAMING_CONFLUENT 1
 #define FRAMING_SINGLE_OBJECT 2
+
+/* A compiled Protobuf program for one (schema id, message), or why there is none. */
+typedef struct PbEntry
+{
+	int			id;
+	int32		indexes[MESH_PB_MAX_INDEXES];
+	int			nindexes;
+	MeshPbProgram *program;
+	char	   *error;
+	struct PbEntry *next;
+} PbEntry;
 
 /* A compiled program for one writer schema, or why there is none. */
 typedef struct ProgramEntry
@@ -82,6 +99,7 @@ struct MeshDecoder
 	uint8		last_header[10];	/* the framing bytes that named it */
 	size_t		last_header_len;
 	MeshAvroValue *avro_values;
+	PbEntry    *pb_entries;		/* Protobuf programs, most recent first */
 	/* Avro keys: the whole key as one JSON slot */
 	HTAB	   *key_programs;
 	MeshAvroSlot key_slot;
@@ -113,7 +131,9 @@ mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
 		/* _error and _raw never make a message bad: only when read */
 		d->convert[i] = bms_is_member(i + 1, attrs_needed) ||
 			(all && col->kind != MESH_COLUMN_ERROR && col->kind != MESH_COLUMN_RAW);
-		if (col->kind == MESH_COLUMN_FIELD && table->value_format == MESH_FORMAT_AVRO)
+		if (col->kind == MESH_COLUMN_FIELD &&
+			(table->value_format == MESH_FORMAT_AVRO ||
+			 table->value_format == MESH_FORMAT_PROTOBUF))
 			d->target.slots[col->slot].needed = d->convert[i];
 	}
 	d->avro_values = palloc0(sizeof(MeshAvroValue) * Max(d->target.nslots, 1));
@@ -312,6 +332,85 @@ found:
 	return entry->program;
 }
 
+/*
+ * Compile a Protobuf entry: the registry's schema of its id, the message
+ * its indexes name (which must be the table option "message"'s, if set).
+ */
+static void
+pb_compile_entry(MeshDecoder *d, PbEntry *e)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(d->cxt);
+	const char *definition = mesh_registry_schema_by_id(d->table->conn, e->id);
+	char		err[256];
+	MeshPbFile *file;
+	int			m;
+
+	if (definition == NULL)
+		e->error = psprintf("schema id %d is not in the schema registry", e->id);
+	else if ((file = mesh_pb_parse(definition, strlen(definition), err, sizeof(err))) == NULL)
+		e->error = psprintf("the writer schema (schema id %d) is not a Protobuf schema mesh_fdw can read: %s",
+							e->id, err);
+	else if ((m = mesh_pb_message_by_indexes(file, e->indexes, e->nindexes)) < 0)
+		e->error = psprintf("the message indexes of the framing name no message of schema id %d",
+							e->id);
+	else if (d->table->message != NULL &&
+			 mesh_pb_message_by_name(file, d->table->message) != m)
+		e->error = mesh_pb_message_by_name(file, d->table->message) < 0 ?
+			psprintf("schema id %d has no message \"%s\" (table option message)",
+					 e->id, d->table->message) :
+			psprintf("the message is a %s, not a %s (table option message)",
+					 file->messages[m].fullname, d->table->message);
+	else if ((e->program = mesh_pb_compile(file, m, &d->target, err, sizeof(err))) == NULL)
+		e->error = psprintf("the writer schema (schema id %d) cannot be read into this table: %s",
+							e->id, err);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/* The program for a Protobuf value's framing; *header its length. */
+static MeshPbProgram *
+pb_program_for(MeshDecoder *d, const uint8_t *data, size_t len, size_t *header,
+			   char *errbuf, size_t errlen)
+{
+	int32		indexes[MESH_PB_MAX_INDEXES];
+	int			nindexes;
+	size_t		ilen;
+	int			id;
+	PbEntry    *e;
+
+	if (len < 5 || data[0] != 0x00)
+	{
+		if (len == 0)
+			snprintf(errbuf, errlen, "empty Protobuf message");
+		else
+			snprintf(errbuf, errlen,
+					 "unknown framing byte 0x%02x (expected 0x00 for the Confluent wire format)",
+					 data[0]);
+		return NULL;
+	}
+	id = (int) (((uint32) data[1] << 24) | ((uint32) data[2] << 16) |
+				((uint32) data[3] << 8) | (uint32) data[4]);
+	if (!mesh_pb_read_indexes(data + 5, len - 5, indexes, &nindexes, &ilen, errbuf, errlen))
+		return NULL;
+	*header = 5 + ilen;
+	for (e = d->pb_entries; e != NULL; e = e->next)
+		if (e->id == id && e->nindexes == nindexes &&
+			memcmp(e->indexes, indexes, sizeof(int32) * nindexes) == 0)
+			break;
+	if (e == NULL)
+	{
+		e = MemoryContextAllocZero(d->cxt, sizeof(PbEntry));
+		e->id = id;
+		e->nindexes = nindexes;
+		memcpy(e->indexes, indexes, sizeof(int32) * nindexes);
+		pb_compile_entry(d, e);
+		e->next = d->pb_entries;
+		d->pb_entries = e;
+	}
+	if (e->program == NULL)
+		strlcpy(errbuf, e->error, errlen);
+	return e->program;
+}
+
 /* ------------------------------------------------------------------------
  * Messages
  * ------------------------------------------------------------------------
@@ -399,6 +498,7 @@ decode_key(MeshDecoder *d, MeshColumn *col, const char *key, size_t keylen,
 			ok = mesh_convert_text(key, keylen, &col->type, value, reason, sizeof(reason));
 			break;
 		case MESH_FORMAT_BYTES:
+		case MESH_FORMAT_PROTOBUF:	/* not a key format */
 			if (col->type.typid == BYTEAOID)
 				ok = mesh_convert_bytes(key, keylen, value, reason, sizeof(reason));
 			else
@@ -443,15 +543,31 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 	switch (table->value_format)
 	{
 		case MESH_FORMAT_AVRO:
+		case MESH_FORMAT_PROTOBUF:
 			{
-				size_t		header;
-				MeshAvroProgram *program = program_for(d, d->programs, &d->target, false,
-													   (const uint8_t *) data, len, &header,
-													   reason, sizeof(reason));
+				size_t		header = 0;
+				bool		ok;
 
-				if (program == NULL ||
-					!mesh_avro_decode(program, (const uint8_t *) data + header, len - header,
-									  d->avro_values, reason, sizeof(reason)))
+				if (table->value_format == MESH_FORMAT_AVRO)
+				{
+					MeshAvroProgram *program = program_for(d, d->programs, &d->target, false,
+														   (const uint8_t *) data, len, &header,
+														   reason, sizeof(reason));
+
+					ok = program != NULL &&
+						mesh_avro_decode(program, (const uint8_t *) data + header, len - header,
+										 d->avro_values, reason, sizeof(reason));
+				}
+				else
+				{
+					MeshPbProgram *program = pb_program_for(d, (const uint8_t *) data, len,
+															&header, reason, sizeof(reason));
+
+					ok = program != NULL &&
+						mesh_pb_decode(program, (const uint8_t *) data + header, len - header,
+									   d->avro_values, reason, sizeof(reason));
+				}
+				if (!ok)
 				{
 					/* nothing of the value can be trusted */
 					snprintf(errbuf, errlen, "%s", reason);

@@ -127,6 +127,12 @@ mesh_insert_begin(Relation rel)
 				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
 				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
 						table->topic, table->relname, table->server->servername)));
+	if (table->value_format == MESH_FORMAT_PROTOBUF)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot insert into foreign table \"%s\": writing value_format 'protobuf' is not supported yet",
+						table->relname),
+				 errhint("Produce Protobuf messages with a Kafka client and its ProtobufSerializer.")));
 	if (table->value_format == MESH_FORMAT_AVRO)
 		setup_avro(ins);
 	ins->producer = mesh_get_producer(ins->conn, table->transactional);

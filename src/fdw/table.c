@@ -179,6 +179,7 @@ mesh_table_load(Oid relid, int elevel)
 	on_error = table_option(ft->options, "on_error");
 	transactional = table_option(ft->options, "transactional");
 	table->bookmark = table_option(ft->options, "bookmark");
+	table->message = table_option(ft->options, "message");
 
 	if (table->product)
 	{
@@ -271,6 +272,14 @@ mesh_table_load(Oid relid, int elevel)
 		{
 			col->kind = MESH_COLUMN_VALUE;
 			continue;
+		}
+		if (table->value_format == MESH_FORMAT_PROTOBUF)
+		{
+			MeshAvroSlot *slot = &table->target.slots[nslots];
+
+			slot->name = col->field;
+			slot->shape = mesh_column_avro_shape(&col->type);
+			slot->needed = true;
 		}
 		if (table->value_format == MESH_FORMAT_AVRO)
 		{

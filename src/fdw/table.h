@@ -22,7 +22,8 @@ typedef enum MeshFormat
 	MESH_FORMAT_AVRO,
 	MESH_FORMAT_JSON,
 	MESH_FORMAT_TEXT,
-	MESH_FORMAT_BYTES
+	MESH_FORMAT_BYTES,
+	MESH_FORMAT_PROTOBUF
 } MeshFormat;
 
 /* In the order of core/options.c's mesh_on_error_modes. */
@@ -57,6 +58,7 @@ typedef struct MeshTable
 	MeshOnError on_error;
 	bool		transactional;
 	char	   *bookmark;		/* option "bookmark", or NULL */
+	char	   *message;		/* option "message" (Protobuf), or NULL */
 	int			natts;			/* columns[attnum - 1] */
 	MeshColumn *columns;
 	MeshAvroType *reader_schema;	/* the product's current schema, or NULL */
