@@ -1144,9 +1144,9 @@ slot_value(Ctx *c, MeshPbProgram *prog, int i, const MeshPbField *f, const Scan 
 		for (int k = first; k >= 0; k = s->occs[k].next)
 		{
 			const Occ  *o = &s->occs[k];
-			const uint8_t *q = o->p,
-					   *end = o->p + o->n;
 			bool		packed = o->wt == 2 && wire_type_of(f->type) != 2;
+			const uint8_t *q = o->p,
+					   *end = packed ? o->p + o->n : NULL;
 
 			do
 			{

@@ -1,0 +1,133 @@
+/*-------------------------------------------------------------------------
+ *
+ * fuzz_protobuf.c
+ *		  libFuzzer target of Protobuf schemas (src/core/protobuf_schema.c)
+ *		  and of the decoder (src/core/protobuf_decode.c).
+ *
+ * An input is a schema (.proto text or base64 FileDescriptorProto), then a
+ * NUL byte and a message; without a NUL, the whole input is a message of
+ * the schema below.  Each message of a schema that parses is compiled with
+ * a slot per field in three ways (as JSON, in its natural shape, not
+ * needed) and decodes the message.  Beyond not crashing under ASan and
+ * UBSan: a JSON rendering must parse, and the message-index list reader
+ * and the index path of every message must agree with the lookups.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "core/json.h"
+#include "core/protobuf.h"
+#include "../unit/harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char default_schema[] =
+	"syntax = \"proto3\"; package f;\n"
+	"import \"google/protobuf/timestamp.proto\";\n"
+	"import \"google/protobuf/duration.proto\";\n"
+	"import \"google/protobuf/wrappers.proto\";\n"
+	"message M { enum E { Z = 0; O = 1; } message N { string s = 1; repeated N n = 2; }\n"
+	"  int32 a = 1; sint64 b = 2; uint64 c = 3; fixed32 d = 4; sfixed64 e = 5;\n"
+	"  float f = 6; double g = 7; bool h = 8; string i = 9; bytes j = 10; E k = 11;\n"
+	"  repeated int32 l = 12; repeated string m = 13; map<string, N> n = 14;\n"
+	"  optional int64 o = 15; google.protobuf.Timestamp p = 16;\n"
+	"  google.protobuf.Duration q = 17; google.protobuf.UInt64Value r = 18;\n"
+	"  oneof u { N s = 19; fixed64 t = 20; } map<int32, E> v = 21;\n"
+	"  repeated google.protobuf.Timestamp w = 22; repeated uint64 x = 23; }\n";
+
+static void
+check_values(const MeshAvroTarget *t, const MeshAvroValue *values)
+{
+	char		err[256];
+
+	for (int i = 0; i < t->nslots; i++)
+	{
+		const MeshAvroValue *v = &values[i];
+
+		if (!v->present || v->is_null)
+			continue;
+		if (t->slots[i].shape == MESH_SHAPE_JSON || v->kind == AVRO_RECORD ||
+			v->kind == AVRO_MAP || (v->kind == AVRO_ARRAY && v->data != NULL))
+		{
+			if (v->data == NULL || mesh_json_parse(v->data, v->len, 1000, err, sizeof(err)) == NULL)
+			{
+				fprintf(stderr, "%.*s\n", (int) (v->len > 2000 ? 2000 : v->len),
+						v->data ? v->data : "(null)");
+				die("a JSON rendering does not parse", err);
+			}
+		}
+		else if ((v->kind == AVRO_STRING || v->kind == AVRO_ENUM) && v->data == NULL)
+			die("a string without data", t->slots[i].name);
+	}
+}
+
+static void
+try_message(const MeshPbFile *file, int m, const uint8_t *msg, size_t len)
+{
+	const MeshPbMessage *pm = &file->messages[m];
+	MeshAvroTarget t;
+	MeshAvroValue *values;
+	char		err[512];
+	int32_t		idx[MESH_PB_MAX_INDEXES];
+	int			n = mesh_pb_message_indexes(file, m, idx);
+
+	if (n == 0 || mesh_pb_message_by_indexes(file, idx, n) != m)
+		die("message indexes do not name their message", pm->fullname);
+	t.nslots = pm->nfields;
+	t.slots = mesh_alloc(sizeof(MeshAvroSlot) * (pm->nfields + 1));
+	values = mesh_alloc(sizeof(MeshAvroValue) * (pm->nfields + 1));
+	for (int shape = 0; shape < 3; shape++)
+	{
+		MeshPbProgram *p;
+
+		for (int i = 0; i < pm->nfields; i++)
+		{
+			const MeshPbField *f = &pm->fields[i];
+
+			t.slots[i].name = f->name;
+			t.slots[i].needed = shape != 2;
+			t.slots[i].shape = shape == 0 ? MESH_SHAPE_JSON :
+				f->repeated ? MESH_SHAPE_ARRAY : MESH_SHAPE_SCALAR;
+		}
+		p = mesh_pb_compile(file, m, &t, err, sizeof(err));
+		if (p == NULL)
+			die("a message does not compile", err);
+		if (mesh_pb_decode(p, msg, len, values, err, sizeof(err)))
+			check_values(&t, values);
+		mesh_pb_program_free(p);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const uint8_t *nul = memchr(data, 0, size);
+	const char *schema = nul ? (const char *) data : default_schema;
+	size_t		schema_len = nul ? (size_t) (nul - data) : strlen(default_schema);
+	const uint8_t *msg = nul ? nul + 1 : data;
+	size_t		len = nul ? size - (size_t) (nul + 1 - data) : size;
+	char		err[512];
+	MeshPbFile *file;
+	uint8_t    *copy = malloc(len ? len : 1);
+	int32_t		idx[MESH_PB_MAX_INDEXES];
+	int			nidx;
+	size_t		header;
+
+	/* an exact-size copy, so that ASan sees any overread */
+	memcpy(copy, msg, len);
+	if (mesh_pb_read_indexes(copy, len, idx, &nidx, &header, err, sizeof(err)) &&
+		(header > len || nidx < 1 || nidx > MESH_PB_MAX_INDEXES))
+		die("message-index list", "out of bounds");
+	file = mesh_pb_parse(schema, schema_len, err, sizeof(err));
+	if (file == NULL && !nul)
+		die("the default schema does not parse", err);
+	if (file != NULL)
+		for (int m = 0; m < file->nmessages && m < 16; m++)
+			try_message(file, m, copy, len);
+	free(copy);
+	mesh_standalone_reset();
+	return 0;
+}
