@@ -117,9 +117,10 @@ test_values(void)
 
 	/* choices */
 	CHECK(value_ok("value_format", MESH_OPT_TABLE, "bytes", msg, hint), "bytes");
+	CHECK(value_ok("value_format", MESH_OPT_TABLE, "protobuf", msg, hint), "protobuf");
 	CHECK(!value_ok("value_format", MESH_OPT_TABLE, "xml", msg, hint) &&
 		  strcmp(msg, "invalid value for option \"value_format\": \"xml\"") == 0 &&
-		  strcmp(hint, "Valid values are: avro, json, text, bytes.") == 0, "xml: %s / %s", msg, hint);
+		  strcmp(hint, "Valid values are: avro, json, text, bytes, protobuf.") == 0, "xml: %s / %s", msg, hint);
 	CHECK(!value_ok("on_error", MESH_OPT_TABLE, "ignore", msg, hint) &&
 		  strcmp(hint, "Valid values are: error, skip, null.") == 0, "on_error: %s", hint);
 	CHECK(mesh_choice_index(mesh_modes, "table") == 1, "mode table is 1");
