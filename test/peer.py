@@ -913,16 +913,10 @@ def protobuf_classes(proto_path):
 
 
 def zigzag_varint(n):
-    n = (n << 1) ^ (n >> 63)
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
+    """A message index (or their count) as the framing writes it."""
+    u = (n << 1) ^ (n >> 63)
+    return bytes(((u >> s) & 0x7F) | (0x80 if u >> (s + 7) else 0)
+                 for s in range(0, max(u.bit_length(), 1), 7))
 
 
 def cmd_produce_protobuf(args):

@@ -80,6 +80,26 @@ typedef struct MeshPbFile
 #define MESH_PB_MAX_DEPTH 64
 #define MESH_PB_MAX_INDEXES 64
 
+/* A varint at *p (at most 10 bytes, before end); advances *p. */
+static inline bool
+mesh_pb_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	uint64_t	x = 0;
+
+	for (int shift = 0; shift < 70; shift += 7)
+	{
+		if (*p >= end)
+			return false;
+		x |= (uint64_t) (**p & 0x7F) << shift;
+		if ((*(*p)++ & 0x80) == 0)
+		{
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Parse a schema as the registry holds it: .proto text (proto2 or proto3),
  * or the base64 of a serialized FileDescriptorProto.  NULL, with errbuf

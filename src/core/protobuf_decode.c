@@ -79,24 +79,7 @@ failf(Ctx *c, const char *fmt,...)
  * ------------------------------------------------------------------------
  */
 
-static bool
-varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-	uint64_t	x = 0;
-
-	for (int shift = 0; shift < 70; shift += 7)
-	{
-		if (*p >= end)
-			return false;
-		x |= (uint64_t) (**p & 0x7F) << shift;
-		if ((*(*p)++ & 0x80) == 0)
-		{
-			*v = x;
-			return true;
-		}
-	}
-	return false;
-}
+#define varint mesh_pb_varint
 
 static uint64_t
 fixed(const uint8_t *p, int n)
@@ -801,6 +784,24 @@ values_json(Ctx *c, const MeshPbField *f, const Scan *s, int first, MeshBuf *out
 	return true;
 }
 
+/* A scalar field's zero value as JSON. */
+static bool
+zero_json(Ctx *c, const MeshPbField *f, MeshBuf *out)
+{
+	MeshAvroValue zero;
+	MeshBuf		scratch = {0};
+	bool		ok = zero_value(c, f, f->type, &scratch, &zero);
+
+	if (ok)
+	{
+		fix_arena(&scratch, &zero);
+		scalar_json(f->type, &zero, 0, out);
+	}
+	if (scratch.data)
+		mesh_free(scratch.data);
+	return ok;
+}
+
 /* A map field's entries as a JSON object (keys as strings). */
 static bool
 map_json(Ctx *c, const MeshPbField *f, const Scan *s, int first, MeshBuf *out, int depth)
@@ -841,19 +842,7 @@ map_json(Ctx *c, const MeshPbField *f, const Scan *s, int first, MeshBuf *out, i
 		if (k >= 0)
 			ok = value_json(c, kf, es.occs[k].v, es.occs[k].p, es.occs[k].n, &key, depth);
 		else
-		{
-			MeshAvroValue zero;
-			MeshBuf		scratch = {0};
-
-			ok = zero_value(c, kf, kf->type, &scratch, &zero);
-			if (ok)
-			{
-				fix_arena(&scratch, &zero);
-				scalar_json(kf->type, &zero, 0, &key);
-			}
-			if (scratch.data)
-				mesh_free(scratch.data);
-		}
+			ok = zero_json(c, kf, &key);
 		if (ok)
 		{
 			mesh_buf_terminate(&key);
@@ -867,19 +856,7 @@ map_json(Ctx *c, const MeshPbField *f, const Scan *s, int first, MeshBuf *out, i
 			else if (vf->type == PB_MESSAGE)
 				mesh_buf_append_str(out, vf->wkt == PB_WKT_NONE ? "{}" : "null");
 			else
-			{
-				MeshAvroValue zero;
-				MeshBuf		scratch = {0};
-
-				ok = zero_value(c, vf, vf->type, &scratch, &zero);
-				if (ok)
-				{
-					fix_arena(&scratch, &zero);
-					scalar_json(vf->type, &zero, 0, out);
-				}
-				if (scratch.data)
-					mesh_free(scratch.data);
-			}
+				ok = zero_json(c, vf, out);
 		}
 		if (key.data)
 			mesh_free(key.data);
@@ -912,21 +889,12 @@ field_json_at(Ctx *c, const MeshPbField *f, const Scan *s, int first, MeshBuf *o
 	}
 	if (first < 0)
 	{
-		MeshAvroValue zero;
-		MeshBuf		scratch = {0};
-
 		if (f->presence || f->type == PB_MESSAGE)
 		{
 			*absent = true;
 			return true;
 		}
-		if (!zero_value(c, f, f->type, &scratch, &zero))
-			return false;
-		fix_arena(&scratch, &zero);
-		scalar_json(f->type, &zero, 0, out);
-		if (scratch.data)
-			mesh_free(scratch.data);
-		return true;
+		return zero_json(c, f, out);
 	}
 	/* the last occurrence (protoc merges messages; last one wins here) */
 	while (s->occs[first].next >= 0)

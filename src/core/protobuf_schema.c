@@ -890,20 +890,7 @@ typedef struct Reader
 static bool
 rd_varint(Reader *r, uint64_t *v)
 {
-	uint64_t	x = 0;
-
-	for (int shift = 0; shift < 70; shift += 7)
-	{
-		if (r->p >= r->end)
-			return false;
-		x |= (uint64_t) (*r->p & 0x7F) << shift;
-		if ((*r->p++ & 0x80) == 0)
-		{
-			*v = x;
-			return true;
-		}
-	}
-	return false;
+	return mesh_pb_varint(&r->p, r->end, v);
 }
 
 /* The next field: number, wire type; a LEN's span or a varint's value. */

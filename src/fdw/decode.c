@@ -271,6 +271,19 @@ compile_entry(MeshDecoder *d, ProgramEntry *entry, const MeshAvroTarget *target,
 	MemoryContextSwitchTo(oldcxt);
 }
 
+/* Why a value's first bytes are no framing of the format. */
+static void
+framing_error(const uint8_t *data, size_t len, const char *format, const char *other,
+			  char *errbuf, size_t errlen)
+{
+	if (len == 0)
+		snprintf(errbuf, errlen, "empty %s message", format);
+	else
+		snprintf(errbuf, errlen,
+				 "unknown framing byte 0x%02x (expected 0x00 for the Confluent wire format%s)",
+				 data[0], other);
+}
+
 static MeshAvroProgram *
 program_for(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
 			bool whole_datum, const uint8_t *data, size_t len, size_t *header,
@@ -307,12 +320,8 @@ program_for(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
 	}
 	else
 	{
-		if (len == 0)
-			snprintf(errbuf, errlen, "empty Avro message");
-		else
-			snprintf(errbuf, errlen,
-					 "unknown framing byte 0x%02x (expected 0x00 for the Confluent wire format or C3 01 for Avro single-object encoding)",
-					 data[0]);
+		framing_error(data, len, "Avro", " or C3 01 for Avro single-object encoding",
+					  errbuf, errlen);
 		return NULL;
 	}
 
@@ -379,12 +388,7 @@ pb_program_for(MeshDecoder *d, const uint8_t *data, size_t len, size_t *header,
 
 	if (len < 5 || data[0] != 0x00)
 	{
-		if (len == 0)
-			snprintf(errbuf, errlen, "empty Protobuf message");
-		else
-			snprintf(errbuf, errlen,
-					 "unknown framing byte 0x%02x (expected 0x00 for the Confluent wire format)",
-					 data[0]);
+		framing_error(data, len, "Protobuf", "", errbuf, errlen);
 		return NULL;
 	}
 	id = (int) (((uint32) data[1] << 24) | ((uint32) data[2] << 16) |
