@@ -77,5 +77,32 @@ SELECT _key, regexp_replace(_error, 'schema id [0-9]+', 'schema id N') AS _error
 -- writing is not supported yet
 INSERT INTO pb_text (id) VALUES (1);
 
+-- a data product: its schema is the registry's latest of <topic>-value,
+-- kept in the catalog record's key "protobuf" (not in "schemas", which
+-- readers parse as Avro)
+SELECT mesh.publish_data_product(domain => 'pb', name => 'orders',
+  topic => 'regress_pb_orders', owner => '@regress', description => 'orders in Protobuf',
+  value_format => 'protobuf');
+SELECT value_format, schema FROM mesh.data_products WHERE qualified_name = 'pb.orders';
+SELECT descriptor->'schemas' AS schemas, descriptor->'protobuf'->>'subject' AS subject,
+       descriptor->'protobuf'->'version' AS version,
+       left(descriptor->'protobuf'->>'schema', 12) AS schema_start
+  FROM mesh.data_product_events WHERE qualified_name = 'pb.orders';
+-- a schema argument is refused; so is a topic whose subject has none
+SELECT mesh.publish_data_product(domain => 'pb', name => 'given',
+  topic => 'regress_pb_text', owner => '@regress', description => 'x',
+  value_format => 'protobuf', schema => 'syntax = "proto3"; message M { int32 a = 1; }');
+SELECT mesh.publish_data_product(domain => 'pb', name => 'none',
+  topic => 'regress_pb_nosubject', owner => '@regress', description => 'x',
+  value_format => 'protobuf');
+-- IMPORT FOREIGN SCHEMA: a column per field of the first message
+CREATE SCHEMA pb_import;
+IMPORT FOREIGN SCHEMA pb FROM SERVER mesh_pb INTO pb_import;
+\d pb_import.orders
+SELECT _offset, id, name, status, big, at AT TIME ZONE 'UTC' AS at_utc, took, counts,
+       packed_ints, tags, text, line
+  FROM pb_import.orders ORDER BY _offset;
+DROP SCHEMA pb_import CASCADE;
+
 DROP SERVER mesh_pb CASCADE;
 \! scripts/peer delete-topic regress_pb_catalog regress_pb_orders regress_pb_text

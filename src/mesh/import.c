@@ -129,6 +129,8 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 	StringInfoData buf;
 	MeshProductSchema *schema = mesh_product_current_schema(product);
 	MeshAvroType *record = NULL;
+	MeshPbFile *pb;
+	char		errbuf[256];
 	List	   *names = NIL;
 	static const char *const metadata[][2] = {
 		{"_partition", "integer"}, {"_offset", "bigint"},
@@ -138,8 +140,6 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 
 	if (schema)
 	{
-		char		errbuf[256];
-
 		record = mesh_avro_parse_ext(schema->definition, strlen(schema->definition),
 									 MESH_AVRO_LAX_DEFAULTS, errbuf, sizeof(errbuf));
 		if (record && record->kind != AVRO_RECORD)
@@ -153,6 +153,26 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 		appendStringInfo(&buf, "\n  value %s",
 						 strcmp(product->value_format, "text") == 0 ? "text" : "bytea");
 		names = lappend(names, "value");
+	}
+	else if (product->protobuf_schema &&
+			 (pb = mesh_pb_parse(product->protobuf_schema, strlen(product->protobuf_schema),
+								 errbuf, sizeof(errbuf))) != NULL)
+	{
+		/* the first message, as the framing's index 0 names it */
+		const MeshPbMessage *msg = &pb->messages[pb->top[0]];
+
+		for (i = 0; i < msg->nfields; i++)
+		{
+			const MeshPbField *f = &msg->fields[i];
+			char	   *name = column_name(f->name);
+
+			appendStringInfo(&buf, "%s\n  %s %s", names ? "," : "",
+							 quote_identifier(name), mesh_pb_pg_type(pb, f));
+			if (strcmp(name, f->name) != 0 ||
+				mesh_metadata_column_kind(name) != MESH_COLUMN_FIELD)
+				appendStringInfo(&buf, " OPTIONS (field %s)", quote_literal_cstr(f->name));
+			names = lappend(names, name);
+		}
 	}
 	else if (record)
 	{

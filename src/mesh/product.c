@@ -75,6 +75,8 @@ mesh_product_copy(const MeshProduct *p)
 	c->published_at = copy_string(p->published_at);
 	c->published_by = copy_string(p->published_by);
 	c->descriptor = copy_string(p->descriptor);
+	c->protobuf_schema = copy_string(p->protobuf_schema);
+	c->protobuf_subject = copy_string(p->protobuf_subject);
 	c->schemas = NIL;
 	foreach(lc, p->schemas)
 	{

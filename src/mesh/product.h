@@ -44,6 +44,11 @@ typedef struct MeshProduct
 	char	   *published_at;	/* ISO 8601 text as recorded, or NULL */
 	char	   *published_by;	/* or NULL */
 	char	   *descriptor;		/* the record's JSON text */
+	/* value_format 'protobuf': the registry's schema (key "protobuf"), or NULL */
+	char	   *protobuf_schema;	/* .proto text or base64 FileDescriptorProto */
+	char	   *protobuf_subject;
+	int			protobuf_version;
+	int			protobuf_id;
 } MeshProduct;
 
 /* A deep copy of a product in the current memory context. */

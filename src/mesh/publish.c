@@ -20,6 +20,7 @@
 #include "core/avro_compat.h"
 #include "core/avro_schema.h"
 #include "core/options.h"
+#include "core/protobuf.h"
 #include "kafka/admin.h"
 #include "kafka/client.h"
 #include "kafka/producer.h"
@@ -313,6 +314,43 @@ mesh_current_publisher(void)
 }
 
 /*
+ * A Protobuf product's schema: the registry's latest of <topic>-value,
+ * checked to parse, kept in the record's "protobuf" key.
+ */
+static void
+protobuf_schema(MeshConnection *conn, MeshProduct *p, bool schema_given)
+{
+	MeshRegistrySchema reg;
+	char	   *subject = psprintf("%s-value", p->topic);
+	char		errbuf[256];
+
+	if (schema_given)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("data product \"%s\" takes its Protobuf schema from the schema registry",
+						p->qualified_name),
+				 errhint("Register the schema under subject \"%s\" and call without schema.",
+						 subject)));
+	if (mesh_connection_options(conn)->schema_registry == NULL ||
+		!mesh_registry_latest(conn, subject, &reg))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("data product \"%s\" needs a Protobuf schema in the schema registry",
+						p->qualified_name),
+				 errhint("Register it under subject \"%s\" (a producer's ProtobufSerializer does).",
+						 subject)));
+	if (mesh_pb_parse(reg.schema, strlen(reg.schema), errbuf, sizeof(errbuf)) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("subject \"%s\" does not hold a Protobuf schema mesh_fdw reads: %s",
+						subject, errbuf)));
+	p->protobuf_schema = reg.schema;
+	p->protobuf_subject = reg.subject;
+	p->protobuf_version = reg.version;
+	p->protobuf_id = reg.id;
+}
+
+/*
  * mesh.publish_data_product(domain, name, topic, owner, description, sla,
  *   quality, schema, value_format, key_format, mode, tags, partitions,
  *   server) returns the product's new version.
@@ -373,7 +411,9 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 
 	/* the schema: given, else the registry's latest for <topic>-value */
 	current = p.schemas ? llast(p.schemas) : NULL;
-	if (schema_arg != NULL)
+	if (strcmp(p.value_format, "protobuf") == 0)
+		protobuf_schema(conn, &p, schema_arg != NULL);
+	else if (schema_arg != NULL)
 	{
 		MeshAvroType *avro = mesh_validate_schema(p.qualified_name, schema_arg);
 

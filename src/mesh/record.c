@@ -271,6 +271,20 @@ mesh_parse_catalog_record(const char *key, const char *value, size_t len,
 		snprintf(errbuf, errlen, "an Avro data product has no schema");
 		return NULL;
 	}
+	v = mesh_json_get(json, "protobuf");
+	if (v != NULL && v->type == MJ_OBJECT)
+	{
+		if (!get_string(v, "schema", true, &p->protobuf_schema, errbuf, errlen) ||
+			!get_string(v, "subject", false, &p->protobuf_subject, errbuf, errlen) ||
+			!get_int(v, "version", false, &p->protobuf_version, errbuf, errlen) ||
+			!get_int(v, "id", false, &p->protobuf_id, errbuf, errlen))
+			return NULL;
+	}
+	else if (v != NULL && v->type != MJ_NULL)
+	{
+		snprintf(errbuf, errlen, "field \"protobuf\" is not an object");
+		return NULL;
+	}
 	p->descriptor = pnstrdup(value, len);
 	return p;
 }
@@ -284,7 +298,7 @@ mesh_parse_catalog_record(const char *key, const char *value, size_t len,
 static const char *const known_keys[] = {
 	"format", "domain", "name", "topic", "owner", "description", "sla",
 	"quality", "tags", "mode", "key_format", "value_format", "schemas",
-	"inputs", "version", "published_at", "published_by", NULL
+	"inputs", "version", "published_at", "published_by", "protobuf", NULL
 };
 
 static void
@@ -370,6 +384,17 @@ mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 	appendStringInfo(&buf, "%d", p->version);
 	json_string_member(&buf, "published_at", p->published_at);
 	json_string_member(&buf, "published_by", p->published_by);
+	if (p->protobuf_schema)
+	{
+		/* not in "schemas", whose definitions readers parse as Avro */
+		json_key(&buf, "protobuf");
+		appendStringInfoString(&buf, "{\"subject\":");
+		escape_json(&buf, p->protobuf_subject ? p->protobuf_subject : "");
+		appendStringInfo(&buf, ",\"version\":%d,\"id\":%d,\"schema\":",
+						 p->protobuf_version, p->protobuf_id);
+		escape_json(&buf, p->protobuf_schema);
+		appendStringInfoChar(&buf, '}');
+	}
 
 	/* unknown keys are kept, so that newer writers do not lose theirs */
 	if (previous_descriptor)

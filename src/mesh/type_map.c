@@ -196,3 +196,62 @@ mesh_array_items(Datum array_datum, MeshArrayItems *items)
 	deconstruct_array(array, items->elemtype, elemlen, elembyval, elemalign,
 					  &items->values, &items->nulls, &items->n);
 }
+
+/* ------------------------------------------------------------------------
+ * Protobuf
+ * ------------------------------------------------------------------------
+ */
+
+static const char *
+pb_scalar_pg_type(MeshPbType type)
+{
+	switch (type)
+	{
+		case PB_INT32:
+		case PB_SINT32:
+		case PB_SFIXED32:
+			return "integer";
+		case PB_INT64:
+		case PB_SINT64:
+		case PB_SFIXED64:
+		case PB_UINT32:
+		case PB_FIXED32:
+			return "bigint";
+		case PB_UINT64:
+		case PB_FIXED64:
+			return "numeric";
+		case PB_FLOAT:
+			return "real";
+		case PB_DOUBLE:
+			return "double precision";
+		case PB_BOOL:
+			return "boolean";
+		case PB_BYTES:
+			return "bytea";
+		default:
+			return "text";		/* string, enum */
+	}
+}
+
+const char *
+mesh_pb_pg_type(const MeshPbFile *file, const MeshPbField *field)
+{
+	const char *scalar;
+
+	if (field->type == PB_MESSAGE)
+	{
+		if (field->wkt == PB_WKT_TIMESTAMP)
+			scalar = "timestamptz";
+		else if (field->wkt == PB_WKT_DURATION)
+			scalar = "interval";
+		else if (field->wkt == PB_WKT_WRAPPER)
+			scalar = pb_scalar_pg_type(field->wrapped_type);
+		else
+			return "jsonb";		/* messages, maps, repeated messages */
+	}
+	else
+		scalar = pb_scalar_pg_type(field->type);
+	if (field->repeated)
+		return psprintf("%s[]", scalar);
+	return scalar;
+}

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * mesh/type_map.h
- *		  Avro types and the PostgreSQL types they map to
+ *		  Avro and Protobuf types and the PostgreSQL types they map to
  *
  *-------------------------------------------------------------------------
  */
@@ -9,8 +9,11 @@
 #define MESH_MESH_TYPE_MAP_H
 
 #include "core/avro_schema.h"
+#include "core/protobuf.h"
 
 extern char *mesh_avro_pg_type(const MeshAvroType *type, bool *nullable);
+/* The PostgreSQL type of a Protobuf field's column (README's table). */
+extern const char *mesh_pb_pg_type(const MeshPbFile *file, const MeshPbField *field);
 extern char *mesh_avro_type_label(const MeshAvroType *type);
 extern const MeshAvroType *mesh_avro_nonnull_branch(const MeshAvroType *type);
 
