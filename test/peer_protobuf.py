@@ -1,0 +1,91 @@
+"""Protobuf for test/peer.py (produce-protobuf): classes that protoc
+(grpcio-tools) makes of a .proto file, produced with confluent-kafka's
+ProtobufSerializer or framed here after registering the .proto text
+through the registry's REST API."""
+import json
+import os
+import sys
+
+
+
+def protobuf_classes(proto_path, peer):
+    """The module protoc (grpcio-tools) generates for a .proto file."""
+    import importlib
+    import importlib.resources
+    import tempfile
+    from grpc_tools import protoc
+    out = tempfile.mkdtemp(prefix="mesh-peer-pb-")
+    include = str(importlib.resources.files("grpc_tools") / "_proto")
+    folder, name = os.path.split(os.path.abspath(proto_path))
+    if protoc.main(["protoc", f"-I{folder}", f"-I{include}", f"--python_out={out}",
+                    name]) != 0:
+        peer.fail(f"protoc failed on {proto_path}")
+    sys.path.insert(0, out)
+    return importlib.import_module(name[:-len(".proto")].replace("-", "_") + "_pb2")
+
+
+def zigzag_varint(n):
+    """A message index (or their count) as the framing writes it."""
+    u = (n << 1) ^ (n >> 63)
+    return bytes(((u >> s) & 0x7F) | (0x80 if u >> (s + 7) else 0)
+                 for s in range(0, max(u.bit_length(), 1), 7))
+
+
+def produce(args, peer):
+    """peer.py produce-protobuf (see peer.py's docstring)."""
+    from google.protobuf import json_format
+    module = protobuf_classes(args.proto, peer)
+    pool_msg = module.DESCRIPTOR.pool.FindMessageTypeByName(args.message)
+    cls = None
+    for part in args.message.split(".")[len(module.DESCRIPTOR.package.split(".")) if module.DESCRIPTOR.package else 0:]:
+        cls = getattr(cls or module, part)
+    subject = args.subject or f"{args.topic}-value"
+    p = peer.producer(args)
+    peer.check_topic(p, args.topic)
+    if args.register == "serializer":
+        from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
+        from confluent_kafka.serialization import MessageField, SerializationContext
+        ser = ProtobufSerializer(cls, peer.registry(), {"use.deprecated.format": False})
+        ctx = SerializationContext(args.topic, MessageField.VALUE)
+        encode = lambda m: ser(m, ctx)
+        framing = None
+    else:
+        import urllib.request
+        with open(args.proto, encoding="utf-8") as f:
+            text = f.read()
+        body = json.dumps({"schemaType": "PROTOBUF", "schema": text}).encode()
+        req = urllib.request.Request(f"{peer.registry_url()}/subjects/{subject}/versions", data=body,
+                                     headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+        try:
+            with urllib.request.urlopen(req) as r:
+                sid = json.load(r)["id"]
+        except Exception as e:
+            peer.fail(f"registering {args.proto} under {subject}: {e}")
+        # message indexes: the path of the message among the file's messages
+        path = []
+        d = pool_msg
+        while d is not None:
+            siblings = (d.containing_type.nested_types if d.containing_type
+                        else list(module.DESCRIPTOR.message_types_by_name.values()))
+            path.insert(0, [s.full_name for s in siblings].index(d.full_name))
+            d = d.containing_type
+        indexes = b"\x00" if path == [0] else zigzag_varint(len(path)) + b"".join(
+            zigzag_varint(i) for i in path)
+        framing = b"\x00" + sid.to_bytes(4, "big") + indexes
+        encode = lambda m: framing + m.SerializeToString()
+    messages = []
+    for n, line in peer.read_lines(args.input):
+        rec = json.loads(line)
+        key = rec.get("key")
+        key = key.encode() if isinstance(key, str) else None
+        if "payload_hex" in rec:
+            if framing is None:
+                peer.fail(f"line {n}: payload_hex needs --register text")
+            messages.append((key, framing + bytes.fromhex(rec["payload_hex"]), None, None, None))
+            continue
+        try:
+            m = json_format.ParseDict(rec["value"], cls())
+        except Exception as e:
+            peer.fail(f"line {n}: {e}")
+        messages.append((key, encode(m), None, None, None))
+    peer.send_all(p, args.topic, messages)
