@@ -493,6 +493,148 @@ test_indexes(void)
 		  "empty");
 }
 
+/* scopes, maps with message values and integer keys, JSON renderings */
+static void
+test_nested_and_json(void)
+{
+	const char *text =
+		"syntax = \"proto3\";\n"
+		"package p.q;\n"
+		"import \"google/protobuf/timestamp.proto\";\n"
+		"import \"google/protobuf/duration.proto\";\n"
+		"message Outer {\n"
+		"  enum Kind { NONE = 0; BIG = 5; }\n"
+		"  message Inner { Kind kind = 1; google.protobuf.Timestamp at = 2;\n"
+		"                  google.protobuf.Duration d = 3; uint64 u = 4; bytes b = 5; float f = 6; }\n"
+		"  map<int32, Inner> by_id = 1;\n"
+		"  repeated google.protobuf.Timestamp times = 2;\n"
+		"  int32 plain = 3;\n"
+		"  .p.q.Outer.Inner one = 4;\n"
+		"}\n";
+	char		err[256] = "";
+	MeshPbFile *f = mesh_pb_parse(text, strlen(text), err, sizeof(err));
+	MeshAvroSlot slots[] = {{.name = "by_id", .needed = true, .shape = MESH_SHAPE_JSON},
+	{.name = "times", .needed = true, .shape = MESH_SHAPE_ARRAY},
+	{.name = "plain", .needed = true, .shape = MESH_SHAPE_JSON},
+	{.name = "one", .needed = true, .shape = MESH_SHAPE_JSON}};
+	MeshAvroTarget t = {4, slots};
+	MeshAvroValue values[4];
+	MeshPbProgram *prog;
+	Enc			e = {0},
+				inner = {0},
+				entry = {0},
+				ts = {0};
+	int			outer,
+				in;
+
+	CHECK(f != NULL, "nested: %s", err);
+	if (f == NULL)
+		return;
+	outer = mesh_pb_message_by_name(f, "p.q.Outer");
+	in = mesh_pb_message_by_name(f, "Outer.Inner");
+	CHECK(outer >= 0 && in >= 0, "names with and without the package");
+	CHECK(f->messages[in].fields[0].type == PB_ENUM &&
+		  f->messages[in].fields[0].enumeration >= 0, "Kind resolved from Inner's scope outward");
+	prog = mesh_pb_compile(f, outer, &t, err, sizeof(err));
+	CHECK(prog != NULL, "compile: %s", err);
+	if (prog == NULL)
+		return;
+	/* Inner { kind: BIG, at: 1970-01-01T00:00:01.5Z, d: 2.25s, u: 7, b: "hi", f: 0.5 } */
+	put_tag(&inner, 1, 0);
+	put_varint(&inner, 5);
+	put_tag(&ts, 1, 0);
+	put_varint(&ts, 1);
+	put_tag(&ts, 2, 0);
+	put_varint(&ts, 500000000);
+	put_bytes(&inner, 2, ts.b, ts.n);
+	ts.n = 0;
+	put_tag(&ts, 1, 0);
+	put_varint(&ts, 2);
+	put_tag(&ts, 2, 0);
+	put_varint(&ts, 250000000);
+	put_bytes(&inner, 3, ts.b, ts.n);
+	put_tag(&inner, 4, 0);
+	put_varint(&inner, 7);
+	put_bytes(&inner, 5, "hi", 2);
+	put_fixed(&inner, 6, 0x3F000000, 4);
+	/* by_id { key: -3, value: inner } */
+	put_tag(&entry, 1, 0);
+	put_varint(&entry, (uint64_t) (int64_t) -3);
+	put_bytes(&entry, 2, inner.b, inner.n);
+	put_bytes(&e, 1, entry.b, entry.n);
+	/* an entry with neither key nor value */
+	put_bytes(&e, 1, "", 0);
+	ts.n = 0;
+	put_tag(&ts, 1, 0);
+	put_varint(&ts, 86400);
+	put_bytes(&e, 2, ts.b, ts.n);
+	put_bytes(&e, 2, "", 0);
+	put_bytes(&e, 4, inner.b, inner.n);
+	CHECK(decode(prog, &e, values, err), "nested decode: %s", err);
+	CHECK(str_is(&values[0],
+				 "{\"-3\":{\"kind\":\"BIG\",\"at\":\"1970-01-01T00:00:01.500000Z\","
+				 "\"d\":\"2.250000000s\",\"u\":7,\"b\":\"aGk=\",\"f\":0.5},\"0\":{}}"),
+		  "map of messages: %s", values[0].data);
+	CHECK(values[1].nitems == 2 && values[1].items[0].logical == AVRO_LT_TIMESTAMP_MICROS &&
+		  values[1].items[0].integer == INT64_C(86400000000) && values[1].items[1].integer == 0,
+		  "repeated Timestamp");
+	CHECK(str_is(&values[2], "0"), "a scalar as JSON: %s", values[2].data);
+	CHECK(values[3].data != NULL && strstr(values[3].data, "\"kind\":\"BIG\"") != NULL,
+		  "fully qualified type name: %s", values[3].data);
+
+	/* a Timestamp out of range, nanos out of range: bad messages */
+	e.n = 0;
+	ts.n = 0;
+	put_tag(&ts, 1, 0);
+	put_varint(&ts, UINT64_C(300000000000));
+	put_bytes(&e, 2, ts.b, ts.n);
+	CHECK(!decode(prog, &e, values, err) && strstr(err, "out of range") != NULL,
+		  "Timestamp out of range: %s", err);
+	e.n = 0;
+	ts.n = 0;
+	put_tag(&ts, 2, 0);
+	put_varint(&ts, 1000000000);
+	put_bytes(&e, 2, ts.b, ts.n);
+	CHECK(!decode(prog, &e, values, err) && strstr(err, "nanos") != NULL, "nanos: %s", err);
+	mesh_pb_program_free(prog);
+}
+
+/* recursion: nesting beyond MESH_PB_MAX_DEPTH makes a message bad */
+static void
+test_depth(void)
+{
+	const char *text = "syntax = \"proto3\"; message R { R r = 1; int32 x = 2; }";
+	char		err[256] = "";
+	MeshPbFile *f = mesh_pb_parse(text, strlen(text), err, sizeof(err));
+	MeshAvroSlot slots[] = {{.name = "r", .needed = true, .shape = MESH_SHAPE_JSON}};
+	MeshAvroTarget t = {1, slots};
+	MeshAvroValue values[1];
+	MeshPbProgram *prog = f ? mesh_pb_compile(f, 0, &t, err, sizeof(err)) : NULL;
+
+	CHECK(prog != NULL, "recursive message: %s", err);
+	if (prog == NULL)
+		return;
+	for (int levels = 10; levels <= MESH_PB_MAX_DEPTH + 10; levels += MESH_PB_MAX_DEPTH)
+	{
+		Enc			a = {0},
+					b = {0};
+
+		for (int i = 0; i < levels; i++)
+		{
+			b.n = 0;
+			put_bytes(&b, 1, a.b, a.n);
+			a = b;
+		}
+		if (levels < MESH_PB_MAX_DEPTH)
+			CHECK(decode(prog, &a, values, err) && strncmp(values[0].data, "{\"r\":{\"r\":", 10) == 0,
+				  "%d levels: %s", levels, err);
+		else
+			CHECK(!decode(prog, &a, values, err) && strstr(err, "deeper") != NULL,
+				  "%d levels: %s", levels, err);
+	}
+	mesh_pb_program_free(prog);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -501,6 +643,8 @@ main(int argc, char **argv)
 	test_schemas();
 	test_proto2_and_errors();
 	test_indexes();
+	test_nested_and_json();
+	test_depth();
 	mesh_standalone_reset();
 	return test_report("test_protobuf");
 }
