@@ -88,6 +88,9 @@ SELECT descriptor->'schemas' AS schemas, descriptor->'protobuf'->>'subject' AS s
        descriptor->'protobuf'->'version' AS version,
        left(descriptor->'protobuf'->>'schema', 12) AS schema_start
   FROM mesh.data_product_events WHERE qualified_name = 'pb.orders';
+-- its fields, with the Protobuf types
+SELECT "position", field, avro_type AS protobuf_type, pg_type, nullable
+  FROM mesh.data_product_fields WHERE qualified_name = 'pb.orders' ORDER BY "position";
 -- a schema argument is refused; so is a topic whose subject has none
 SELECT mesh.publish_data_product(domain => 'pb', name => 'given',
   topic => 'regress_pb_text', owner => '@regress', description => 'x',

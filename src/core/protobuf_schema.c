@@ -1023,6 +1023,8 @@ desc_field(Builder *b, Reader r, int m, bool proto3)
 	if ((field->type == PB_MESSAGE || field->type == PB_ENUM) && field->type_name == NULL)
 		return false;
 	field->repeated = label == 3;
+	if (proto3_optional)
+		field->oneof = -1;		/* its oneof is synthetic: not a real one */
 	field->presence = !field->repeated &&
 		(!proto3 || proto3_optional || field->oneof >= 0 || label == 2);
 	return true;

@@ -14,6 +14,8 @@
 extern char *mesh_avro_pg_type(const MeshAvroType *type, bool *nullable);
 /* The PostgreSQL type of a Protobuf field's column (README's table). */
 extern const char *mesh_pb_pg_type(const MeshPbFile *file, const MeshPbField *field);
+extern char *mesh_pb_type_label(const MeshPbFile *file, const MeshPbField *field);
+extern bool mesh_pb_nullable(const MeshPbField *field);
 extern char *mesh_avro_type_label(const MeshAvroType *type);
 extern const MeshAvroType *mesh_avro_nonnull_branch(const MeshAvroType *type);
 

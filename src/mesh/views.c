@@ -312,6 +312,36 @@ field_rows(FieldWalk *walk, const MeshAvroType *record, const char *prefix,
 	}
 }
 
+/* A Protobuf product: the fields of its schema's first message. */
+static void
+protobuf_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshProduct *p)
+{
+	char		errbuf[256];
+	MeshPbFile *file = mesh_pb_parse(p->protobuf_schema, strlen(p->protobuf_schema),
+									 errbuf, sizeof(errbuf));
+	const MeshPbMessage *msg;
+
+	if (file == NULL)
+		return;
+	msg = &file->messages[file->top[0]];
+	for (int i = 0; i < msg->nfields; i++)
+	{
+		const MeshPbField *f = &msg->fields[i];
+		Datum		values[8];
+		bool		nulls[8] = {false};
+
+		values[0] = CStringGetTextDatum(server->servername);
+		values[1] = mesh_text_datum(p->qualified_name);
+		values[2] = Int32GetDatum(i + 1);
+		values[3] = mesh_text_datum(f->name);
+		values[4] = mesh_text_datum(mesh_pb_type_label(file, f));
+		values[5] = CStringGetTextDatum(mesh_pb_pg_type(file, f));
+		values[6] = BoolGetDatum(mesh_pb_nullable(f));
+		nulls[7] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
 static void
 product_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server,
 				   MeshConnection *conn, MeshCatalog *catalog)
@@ -327,6 +357,8 @@ product_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server,
 		FieldWalk	walk;
 		const MeshAvroType *path[MAX_FIELD_DEPTH + 1];
 
+		if (p->protobuf_schema != NULL)
+			protobuf_field_rows(rsinfo, server, p);
 		if (schema == NULL)
 			continue;
 		avro = mesh_avro_parse(schema->definition, strlen(schema->definition),
