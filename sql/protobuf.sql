@@ -102,6 +102,13 @@ SELECT mesh.publish_data_product(domain => 'pb', name => 'none',
 CREATE SCHEMA pb_import;
 IMPORT FOREIGN SCHEMA pb FROM SERVER mesh_pb INTO pb_import;
 \d pb_import.orders
+-- a column of a product's table must name a field of its message
+CREATE FOREIGN TABLE pb_nofield (nosuch int) SERVER mesh_pb OPTIONS (product 'pb.orders');
+CREATE FOREIGN TABLE pb_nomessage (id int) SERVER mesh_pb
+  OPTIONS (product 'pb.orders', message 'shop.Nope');
+CREATE FOREIGN TABLE pb_other_product (x int) SERVER mesh_pb
+  OPTIONS (product 'pb.orders', message 'shop.Other');
+DROP FOREIGN TABLE pb_other_product;
 SELECT _offset, id, name, status, big, at AT TIME ZONE 'UTC' AS at_utc, took, counts,
        packed_ints, tags, text, line
   FROM pb_import.orders ORDER BY _offset;

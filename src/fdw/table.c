@@ -207,6 +207,8 @@ mesh_table_load(Oid relid, int elevel)
 		if (mode == NULL)
 			mode = product->mode;
 		table->product_schemas = list_copy(product->schemas);
+		table->protobuf_schema = product->protobuf_schema ?
+			pstrdup(product->protobuf_schema) : NULL;
 		current = mesh_product_current_schema(product);
 		if (current)
 		{

@@ -59,6 +59,7 @@ typedef struct MeshTable
 	bool		transactional;
 	char	   *bookmark;		/* option "bookmark", or NULL */
 	char	   *message;		/* option "message" (Protobuf), or NULL */
+	char	   *protobuf_schema;	/* a Protobuf product's, or NULL */
 	int			natts;			/* columns[attnum - 1] */
 	MeshColumn *columns;
 	MeshAvroType *reader_schema;	/* the product's current schema, or NULL */

@@ -129,6 +129,36 @@ metadata_type(MeshColumnKind kind)
 }
 
 /*
+ * A column of a Protobuf product's table names a field of the message it
+ * reads (option "message", else the schema's first).
+ */
+static void
+check_protobuf_field(MeshTable *table, MeshColumn *col)
+{
+	char		errbuf[256];
+	MeshPbFile *file = mesh_pb_parse(table->protobuf_schema, strlen(table->protobuf_schema),
+									 errbuf, sizeof(errbuf));
+	int			m;
+
+	if (file == NULL)
+		return;
+	m = table->message ? mesh_pb_message_by_name(file, table->message) : file->top[0];
+	if (m < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+				 errmsg("foreign table \"%s\" reads message \"%s\", which the schema of %s lacks",
+						table->relname, table->message, mesh_table_describe(table))));
+	for (int i = 0; i < file->messages[m].nfields; i++)
+		if (strcmp(file->messages[m].fields[i].name, col->field) == 0)
+			return;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+			 errmsg("column \"%s\" of foreign table \"%s\" names no field of message %s",
+					col->name, table->relname, file->messages[m].fullname),
+			 errhint("Name the field with the column option \"field\", or see mesh.data_product_fields.")));
+}
+
+/*
  * Check the definition of foreign table relid when it is created or
  * altered: its product exists, each column's type fits its field (or its
  * metadata), and on_error 'skip' and 'null' have only columns mesh_fdw
@@ -225,6 +255,8 @@ check_foreign_table(Oid relid)
 										   mesh_avro_pg_type(slot->reader_type, &nullable))));
 					}
 				}
+				if (table->value_format == MESH_FORMAT_PROTOBUF && table->protobuf_schema != NULL)
+					check_protobuf_field(table, col);
 				break;
 			default:
 				break;
