@@ -72,7 +72,20 @@ scale_of(const MeshJson *params, const MeshJson *direct)
 	return 0;
 }
 
-/* An Avro named type (record) called name anywhere in schema, or NULL. */
+/* The last component of an Avro name ("ns.Value": "Value"). */
+static const char *
+simple_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot ? dot + 1 : name;
+}
+
+/*
+ * The Avro record called name anywhere in schema, or NULL.  Names are
+ * compared without their namespaces (a record inherits its parent's, which
+ * this walk does not track): an envelope names one record "Value".
+ */
 static const MeshJson *
 avro_named(const MeshJson *schema, const char *name, int depth)
 {
@@ -83,12 +96,9 @@ avro_named(const MeshJson *schema, const char *name, int depth)
 	if (schema->type == MJ_OBJECT)
 	{
 		const char *n = mesh_json_get_string(schema, "name");
-		const char *ns = mesh_json_get_string(schema, "namespace");
 
 		if (n != NULL && mesh_json_get(schema, "fields") != NULL &&
-			(strcmp(n, name) == 0 ||
-			 (ns != NULL && strncmp(name, ns, strlen(ns)) == 0 &&
-			  name[strlen(ns)] == '.' && strcmp(name + strlen(ns) + 1, n) == 0)))
+			strcmp(simple_name(n), simple_name(name)) == 0)
 			return schema;
 	}
 	if (schema->type == MJ_OBJECT || schema->type == MJ_ARRAY)

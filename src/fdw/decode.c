@@ -699,30 +699,19 @@ decode_debezium(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 	{
 		MeshColumn *col = &table->columns[i = d->value_cols[k]];
 
-		switch (col->kind)
+		if (col->kind >= MESH_COLUMN_OP)
 		{
-			case MESH_COLUMN_OP:
-				dbz_json_column(col, mesh_json_get(env, "op"), false, NULL,
-								&values[i], &nulls[i], bad, errbuf, errlen);
-				break;
-			case MESH_COLUMN_BEFORE:
-				dbz_json_column(col, mesh_json_get(env, "before"), true, NULL,
-								&values[i], &nulls[i], bad, errbuf, errlen);
-				break;
-			case MESH_COLUMN_SOURCE:
-				dbz_json_column(col, mesh_json_get(env, "source"), true, NULL,
-								&values[i], &nulls[i], bad, errbuf, errlen);
-				break;
-			case MESH_COLUMN_TS_MS:
-				dbz_json_column(col, mesh_json_get(env, "ts_ms"), false, NULL,
-								&values[i], &nulls[i], bad, errbuf, errlen);
-				break;
-			default:
-				dbz_json_column(col, mesh_json_get(row, col->field), false,
-								fields ? mesh_dbz_field(fields, col->field) : NULL,
-								&values[i], &nulls[i], bad, errbuf, errlen);
-				break;
+			/* _op, _before, _source, _ts_ms: members of the envelope */
+			static const char *const members[] = {"op", "before", "source", "ts_ms"};
+
+			dbz_json_column(col, mesh_json_get(env, members[col->kind - MESH_COLUMN_OP]),
+							col->kind == MESH_COLUMN_BEFORE || col->kind == MESH_COLUMN_SOURCE,
+							NULL, &values[i], &nulls[i], bad, errbuf, errlen);
 		}
+		else
+			dbz_json_column(col, mesh_json_get(row, col->field), false,
+							fields ? mesh_dbz_field(fields, col->field) : NULL,
+							&values[i], &nulls[i], bad, errbuf, errlen);
 	}
 }
 
