@@ -344,6 +344,25 @@ found:
 	return entry->program;
 }
 
+/*
+ * Decode a framed Avro datum (data, len) with the program its framing
+ * names, into values; false with reason when it cannot be.
+ */
+static bool
+decode_framed(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
+			  bool whole_datum, const char *data, size_t len, MeshAvroValue *values,
+			  char *reason, size_t reasonlen)
+{
+	size_t		header;
+	MeshAvroProgram *program = program_for(d, programs, target, whole_datum,
+										   (const uint8_t *) data, len, &header,
+										   reason, reasonlen);
+
+	return program != NULL &&
+		mesh_avro_decode(program, (const uint8_t *) data + header, len - header,
+						 values, reason, reasonlen);
+}
+
 /* ------------------------------------------------------------------------
  * Messages
  * ------------------------------------------------------------------------
@@ -445,19 +464,11 @@ decode_key(MeshDecoder *d, MeshColumn *col, const char *key, size_t keylen,
 				break;
 			}
 		case MESH_FORMAT_AVRO:
-			{
-				size_t		header;
-				MeshAvroProgram *program = program_for(d, d->key_programs, &d->key_target, true,
-													   (const uint8_t *) key, keylen, &header,
-													   reason, sizeof(reason));
-
-				ok = program != NULL &&
-					mesh_avro_decode(program, (const uint8_t *) key + header, keylen - header,
-									 &d->key_value, reason, sizeof(reason)) &&
-					mesh_convert_avro(&d->key_value, &col->type, value, isnull,
-									  reason, sizeof(reason));
-				break;
-			}
+			ok = decode_framed(d, d->key_programs, &d->key_target, true, key, keylen,
+							   &d->key_value, reason, sizeof(reason)) &&
+				mesh_convert_avro(&d->key_value, &col->type, value, isnull,
+								  reason, sizeof(reason));
+			break;
 	}
 	if (!ok)
 		column_failed(col, isnull, bad, psprintf("key: %s", reason), errbuf, errlen);
@@ -476,14 +487,8 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 	{
 		case MESH_FORMAT_AVRO:
 			{
-				size_t		header;
-				MeshAvroProgram *program = program_for(d, d->programs, &d->target, false,
-													   (const uint8_t *) data, len, &header,
-													   reason, sizeof(reason));
-
-				if (program == NULL ||
-					!mesh_avro_decode(program, (const uint8_t *) data + header, len - header,
-									  d->avro_values, reason, sizeof(reason)))
+				if (!decode_framed(d, d->programs, &d->target, false, data, len,
+								   d->avro_values, reason, sizeof(reason)))
 				{
 					/* nothing of the value can be trusted */
 					snprintf(errbuf, errlen, "%s", reason);
@@ -569,14 +574,8 @@ dbz_envelope(MeshDecoder *d, const char *data, size_t len,
 	*fields = NULL;
 	if (d->table->value_format == MESH_FORMAT_AVRO)
 	{
-		size_t		header;
-		MeshAvroProgram *program = program_for(d, d->dbz_programs, &d->dbz_target, true,
-											   (const uint8_t *) data, len, &header,
-											   reason, sizeof(reason));
-
-		if (program == NULL ||
-			!mesh_avro_decode(program, (const uint8_t *) data + header, len - header,
-							  &d->dbz_value, reason, sizeof(reason)))
+		if (!decode_framed(d, d->dbz_programs, &d->dbz_target, true, data, len,
+						   &d->dbz_value, reason, sizeof(reason)))
 		{
 			snprintf(errbuf, errlen, "%s", reason);
 			return NULL;
