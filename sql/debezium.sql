@@ -5,6 +5,28 @@
 --
 \getenv brokers MESH_BROKERS
 \getenv registry MESH_SCHEMA_REGISTRY
+\set orig_db :DBNAME
+
+-- ALTER EXTENSION mesh_fdw UPDATE from 1.3: publish_data_product gains
+-- envelope; a role granted the old function keeps the new one
+CREATE DATABASE regress_dbz_upgrade;
+\c regress_dbz_upgrade
+CREATE EXTENSION mesh_fdw VERSION '1.3';
+CREATE ROLE regress_dbz_publisher;
+GRANT EXECUTE ON FUNCTION mesh.publish_data_product(text, text, text, text, text, text, text, text, text, text, text, text[], integer, text)
+  TO regress_dbz_publisher;
+ALTER EXTENSION mesh_fdw UPDATE TO '1.4';
+SELECT extversion FROM pg_extension WHERE extname = 'mesh_fdw';
+SELECT p.oid::regprocedure,
+       has_function_privilege('regress_dbz_publisher', p.oid, 'EXECUTE') AS publisher_keeps_it,
+       has_function_privilege('public', p.oid, 'EXECUTE') AS public_may
+  FROM pg_proc p WHERE p.pronamespace = 'mesh'::regnamespace AND p.proname = 'publish_data_product';
+\c :orig_db
+DROP DATABASE regress_dbz_upgrade;
+DROP ROLE regress_dbz_publisher;
+-- a new install has the same
+SELECT p.oid::regprocedure, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may
+  FROM pg_proc p WHERE p.pronamespace = 'mesh'::regnamespace AND p.proname = 'publish_data_product';
 \! scripts/peer delete-topic regress_dbz_catalog regress_dbz_avro regress_dbz_json
 \! scripts/peer delete-subject regress_dbz_avro-value
 \! scripts/peer create-topic regress_dbz_avro
@@ -54,6 +76,34 @@ CREATE FOREIGN TABLE customers_now (id int, name text, birth date, created times
 SELECT * FROM customers_now ORDER BY id;
 -- INSERT is refused
 INSERT INTO customers_now (id) VALUES (9);
+
+-- publish_data_product(..., envelope => 'debezium'): the registry's schema
+-- of the topic is a change event's; the catalog record has "envelope"
+SELECT mesh.publish_data_product(domain => 'dbz', name => 'customers',
+  topic => 'regress_dbz_avro', owner => '@regress', description => 'customers (Debezium)',
+  key_format => 'json', mode => 'table', envelope => 'debezium', server => 'mesh_dbz');
+SELECT mesh.publish_data_product(domain => 'dbz', name => 'plain',
+  topic => 'regress_dbz_avro', owner => '@regress', description => 'not change events',
+  schema => '{"type":"record","name":"r","fields":[{"name":"id","type":"int"}]}',
+  envelope => 'debezium', server => 'mesh_dbz');
+SELECT mesh.publish_data_product(domain => 'dbz', name => 'lines',
+  topic => 'regress_dbz_json', owner => '@regress', description => 'text',
+  value_format => 'text', envelope => 'debezium', server => 'mesh_dbz');
+SELECT mesh.publish_data_product(domain => 'dbz', name => 'orders',
+  topic => 'regress_dbz_json', owner => '@regress', description => 'orders (Debezium JSON)',
+  value_format => 'json', key_format => 'json', envelope => 'maxwell', server => 'mesh_dbz');
+\! scripts/peer consume regress_dbz_catalog --value-format json | grep -o '"envelope": *"[a-z]*"'
+-- IMPORT takes the columns from after's record, typed by Debezium's encodings
+CREATE SCHEMA dbz;
+IMPORT FOREIGN SCHEMA dbz FROM SERVER mesh_dbz INTO dbz;
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+ WHERE attrelid = 'dbz.customers'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT id, name, birth, lunch, created, seen, balance, ratio, _op FROM dbz.customers ORDER BY id;
+-- republishing keeps the envelope
+SELECT mesh.publish_data_product(domain => 'dbz', name => 'customers',
+  description => 'customers, again', server => 'mesh_dbz');
+SELECT id, _op FROM dbz.customers ORDER BY id;
+DROP SCHEMA dbz CASCADE;
 
 -- JSON: the unknown op stops a query with on_error 'error'
 CREATE FOREIGN TABLE orders (id int, name text, birth date, kday date, lunch time,

@@ -39,11 +39,11 @@ mesh_dbz_encoding(const char *name)
 		{"io.debezium.time.MicroTime", MESH_DBZ_TIME_US},
 		{"io.debezium.time.NanoTime", MESH_DBZ_TIME_NS},
 		{"io.debezium.time.Timestamp", MESH_DBZ_TIMESTAMP_MS},
-		{"org.apache.kafka.connect.data.Timestamp", MESH_DBZ_TIMESTAMP_MS},
+		{"org.apache.kafka.connect.data.Timestamp", MESH_DBZ_INSTANT_MS},
 		{"io.debezium.time.MicroTimestamp", MESH_DBZ_TIMESTAMP_US},
 		{"io.debezium.time.NanoTimestamp", MESH_DBZ_TIMESTAMP_NS},
-		{"io.debezium.time.ZonedTimestamp", MESH_DBZ_ZONED},
-		{"io.debezium.time.ZonedTime", MESH_DBZ_ZONED},
+		{"io.debezium.time.ZonedTimestamp", MESH_DBZ_ZONED_TIMESTAMP},
+		{"io.debezium.time.ZonedTime", MESH_DBZ_ZONED_TIME},
 		{"org.apache.kafka.connect.data.Decimal", MESH_DBZ_DECIMAL},
 		{"io.debezium.data.VariableScaleDecimal", MESH_DBZ_VARIABLE_DECIMAL},
 	};
@@ -193,6 +193,35 @@ mesh_dbz_fields(const MeshJson *schema, bool avro, MeshDbzFields *out,
 	return true;
 }
 
+const char *
+mesh_dbz_pg_type(MeshDbzEncoding encoding)
+{
+	switch (encoding)
+	{
+		case MESH_DBZ_NONE:
+			return NULL;
+		case MESH_DBZ_DATE:
+			return "date";
+		case MESH_DBZ_TIME_MS:
+		case MESH_DBZ_TIME_US:
+		case MESH_DBZ_TIME_NS:
+			return "time";
+		case MESH_DBZ_TIMESTAMP_MS:
+		case MESH_DBZ_TIMESTAMP_US:
+		case MESH_DBZ_TIMESTAMP_NS:
+			return "timestamp";
+		case MESH_DBZ_INSTANT_MS:
+		case MESH_DBZ_ZONED_TIMESTAMP:
+			return "timestamptz";
+		case MESH_DBZ_ZONED_TIME:
+			return "timetz";
+		case MESH_DBZ_DECIMAL:
+		case MESH_DBZ_VARIABLE_DECIMAL:
+			return "numeric";
+	}
+	return NULL;
+}
+
 const MeshDbzField *
 mesh_dbz_field(const MeshDbzFields *fields, const char *name)
 {
@@ -317,7 +346,8 @@ mesh_dbz_value_text(const MeshJson *value, const MeshDbzField *field,
 	int64_t		us;
 	bool		bc;
 
-	if (field == NULL || field->encoding == MESH_DBZ_NONE || field->encoding == MESH_DBZ_ZONED)
+	if (field == NULL || field->encoding == MESH_DBZ_NONE ||
+		field->encoding == MESH_DBZ_ZONED_TIMESTAMP || field->encoding == MESH_DBZ_ZONED_TIME)
 		return -1;
 	if (field->encoding == MESH_DBZ_DECIMAL)
 		return value->type == MJ_STRING ? decimal_text(value, field->scale, out, errbuf, errlen) : -1;
@@ -361,9 +391,10 @@ mesh_dbz_value_text(const MeshJson *value, const MeshDbzField *field,
 			append_time(out, us);
 			return 1;
 		case MESH_DBZ_TIMESTAMP_MS:
+		case MESH_DBZ_INSTANT_MS:
 		case MESH_DBZ_TIMESTAMP_US:
 		case MESH_DBZ_TIMESTAMP_NS:
-			if (field->encoding == MESH_DBZ_TIMESTAMP_MS)
+			if (field->encoding == MESH_DBZ_TIMESTAMP_MS || field->encoding == MESH_DBZ_INSTANT_MS)
 			{
 				if (!mesh_timestamp_in_range(v, 1000))
 					break;

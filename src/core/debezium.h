@@ -21,10 +21,12 @@ typedef enum MeshDbzEncoding
 	MESH_DBZ_TIME_MS,			/* int: ms since midnight */
 	MESH_DBZ_TIME_US,			/* long: µs since midnight */
 	MESH_DBZ_TIME_NS,			/* long: ns since midnight */
-	MESH_DBZ_TIMESTAMP_MS,		/* long: ms since 1970 */
+	MESH_DBZ_TIMESTAMP_MS,		/* long: ms since 1970 (local: no zone) */
+	MESH_DBZ_INSTANT_MS,		/* long: ms since 1970 UTC (Connect's Timestamp) */
 	MESH_DBZ_TIMESTAMP_US,
 	MESH_DBZ_TIMESTAMP_NS,
-	MESH_DBZ_ZONED,				/* string: ISO 8601 with zone (as is) */
+	MESH_DBZ_ZONED_TIMESTAMP,	/* string: ISO 8601 with zone (as is) */
+	MESH_DBZ_ZONED_TIME,		/* string: a time with zone (as is) */
 	MESH_DBZ_DECIMAL,			/* bytes: unscaled two's complement; scale */
 	MESH_DBZ_VARIABLE_DECIMAL	/* struct {scale int, value bytes} */
 } MeshDbzEncoding;
@@ -53,6 +55,12 @@ extern MeshDbzEncoding mesh_dbz_encoding(const char *semantic_name);
  */
 extern bool mesh_dbz_fields(const MeshJson *schema, bool avro, MeshDbzFields *out,
 							char *errbuf, size_t errlen);
+
+/*
+ * The PostgreSQL type a field so encoded reads as ("date", "numeric",
+ * ...), or NULL for MESH_DBZ_NONE.
+ */
+extern const char *mesh_dbz_pg_type(MeshDbzEncoding encoding);
 
 /* The field called name, or NULL (not encoded). */
 extern const MeshDbzField *mesh_dbz_field(const MeshDbzFields *fields, const char *name);

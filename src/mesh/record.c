@@ -291,7 +291,7 @@ mesh_parse_catalog_record(const char *key, const char *value, size_t len,
 /* Keys this version of mesh_fdw writes; a record's others are carried on. */
 static const char *const known_keys[] = {
 	"format", "domain", "name", "topic", "owner", "description", "sla",
-	"quality", "tags", "mode", "key_format", "value_format", "schemas",
+	"quality", "tags", "mode", "key_format", "value_format", "envelope", "schemas",
 	"inputs", "version", "published_at", "published_by", NULL
 };
 
@@ -352,6 +352,9 @@ mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 	json_string_member(&buf, "mode", p->mode);
 	json_string_member(&buf, "key_format", p->key_format);
 	json_string_member(&buf, "value_format", p->value_format);
+	/* written only when there is one: records without it read as 'none' */
+	json_string_member(&buf, "envelope",
+					   p->envelope && strcmp(p->envelope, "none") != 0 ? p->envelope : NULL);
 	json_key(&buf, "schemas");
 	appendStringInfoChar(&buf, '[');
 	foreach(lc, p->schemas)

@@ -64,7 +64,7 @@ test_values(void)
 	EXPECT("1767225600123", MESH_DBZ_TIMESTAMP_MS, 0, "2026-01-01 00:00:00.123000+00");
 	EXPECT("-1", MESH_DBZ_TIMESTAMP_US, 0, "1969-12-31 23:59:59.999999+00");
 	EXPECT("-1", MESH_DBZ_TIMESTAMP_NS, 0, "1969-12-31 23:59:59.999999+00");
-	EXPECT("\"2026-01-01T12:00:00Z\"", MESH_DBZ_ZONED, 0, "AS IS");
+	EXPECT("\"2026-01-01T12:00:00Z\"", MESH_DBZ_ZONED_TIMESTAMP, 0, "AS IS");
 	EXPECT("\"BNI=\"", MESH_DBZ_DECIMAL, 2, "12.34");
 	EXPECT("\"\\\\xfb2e\"", MESH_DBZ_DECIMAL, 2, "-12.34");
 	EXPECT("12.34", MESH_DBZ_DECIMAL, 2, "AS IS");
@@ -73,6 +73,10 @@ test_values(void)
 	EXPECT("{\"value\":\"MDk=\"}", MESH_DBZ_VARIABLE_DECIMAL, 0,
 		   "ERR: a Debezium variable-scale decimal has no \"scale\"");
 	EXPECT("7", MESH_DBZ_NONE, 0, "AS IS");
+	CHECK(strcmp(mesh_dbz_pg_type(mesh_dbz_encoding("io.debezium.time.MicroTimestamp")), "timestamp") == 0 &&
+		  strcmp(mesh_dbz_pg_type(mesh_dbz_encoding("org.apache.kafka.connect.data.Timestamp")), "timestamptz") == 0 &&
+		  mesh_dbz_pg_type(mesh_dbz_encoding("io.debezium.data.Json")) == NULL,
+		  "PostgreSQL types of the encodings");
 }
 
 static void
