@@ -353,8 +353,8 @@ mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 	json_string_member(&buf, "key_format", p->key_format);
 	json_string_member(&buf, "value_format", p->value_format);
 	/* written only when there is one: records without it read as 'none' */
-	json_string_member(&buf, "envelope",
-					   p->envelope && strcmp(p->envelope, "none") != 0 ? p->envelope : NULL);
+	if (p->envelope && strcmp(p->envelope, "none") != 0)
+		json_string_member(&buf, "envelope", p->envelope);
 	json_key(&buf, "schemas");
 	appendStringInfoChar(&buf, '[');
 	foreach(lc, p->schemas)
