@@ -117,6 +117,12 @@ mesh_insert_begin(Relation rel)
 	MeshInsert *ins = palloc0(sizeof(MeshInsert));
 	MeshTable  *table = mesh_table_load(RelationGetRelid(rel), ERROR);
 
+	if (table->debezium)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot insert into foreign table \"%s\": it reads Debezium change events",
+						table->relname),
+				 errdetail("A table with envelope 'debezium' reads what a Debezium connector writes; mesh_fdw does not write change events.")));
 	ins->table = table;
 	ins->conn = table->conn;
 	ins->tupdesc = RelationGetDescr(rel);

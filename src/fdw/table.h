@@ -57,6 +57,7 @@ typedef struct MeshTable
 	MeshOnError on_error;
 	bool		transactional;
 	char	   *bookmark;		/* option "bookmark", or NULL */
+	bool		debezium;		/* envelope 'debezium': change events */
 	int			natts;			/* columns[attnum - 1] */
 	MeshColumn *columns;
 	MeshAvroType *reader_schema;	/* the product's current schema, or NULL */

@@ -17,6 +17,7 @@
 #include "core/avro_decode.h"
 #include "core/avro_schema.h"
 #include "core/core.h"
+#include "core/debezium.h"
 #include "core/json.h"
 #include "kafka/client.h"
 #include "mesh/catalog.h"
@@ -122,6 +123,36 @@ column_name(const char *field)
 	return pnstrdup(field, pg_mbcliplen(field, strlen(field), NAMEDATALEN - 1));
 }
 
+/*
+ * envelope 'debezium': the change events' `after` record (its columns),
+ * and in *dbz the encodings of its fields, from the schema's definition.
+ * A schema that is not that of a change event is an ERROR.
+ */
+static MeshAvroType *
+debezium_after(MeshProduct *product, const char *definition, MeshAvroType *envelope,
+			   MeshDbzFields *dbz)
+{
+	char		errbuf[256];
+	MeshJson   *json = mesh_json_parse(definition, strlen(definition), 0, errbuf, sizeof(errbuf));
+	int			i;
+
+	if (json != NULL && mesh_dbz_fields(json, true, dbz, errbuf, sizeof(errbuf)))
+		for (i = 0; i < envelope->nfields; i++)
+			if (strcmp(envelope->fields[i].name, "after") == 0)
+			{
+				MeshAvroType *after = (MeshAvroType *) mesh_avro_nonnull_branch(envelope->fields[i].type);
+
+				if (after->kind == AVRO_RECORD)
+					return after;
+			}
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+			 errmsg("data product \"%s\" has envelope 'debezium', but its schema is not that of a change event",
+					product->qualified_name),
+			 errdetail("%s", json ? errbuf : "The schema is not JSON.")));
+	return NULL;
+}
+
 /* The CREATE FOREIGN TABLE statement of one product. */
 static char *
 table_ddl(ForeignServer *server, MeshProduct *product)
@@ -129,6 +160,8 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 	StringInfoData buf;
 	MeshProductSchema *schema = mesh_product_current_schema(product);
 	MeshAvroType *record = NULL;
+	MeshDbzFields dbz = {0};
+	bool		debezium = product->envelope && strcmp(product->envelope, "debezium") == 0;
 	List	   *names = NIL;
 	static const char *const metadata[][2] = {
 		{"_partition", "integer"}, {"_offset", "bigint"},
@@ -144,6 +177,8 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 									 MESH_AVRO_LAX_DEFAULTS, errbuf, sizeof(errbuf));
 		if (record && record->kind != AVRO_RECORD)
 			record = NULL;
+		if (record && debezium)
+			record = debezium_after(product, schema->definition, record, &dbz);
 	}
 
 	initStringInfo(&buf);
@@ -163,13 +198,17 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 			char	   *dflt;
 			char	   *name = column_name(f->name);
 
+			const MeshDbzField *encoded = mesh_dbz_field(&dbz, f->name);
+
 			appendStringInfo(&buf, "%s\n  %s %s", names ? "," : "",
-							 quote_identifier(name), mesh_avro_pg_type(f->type, &nullable));
+							 quote_identifier(name),
+							 encoded ? mesh_dbz_pg_type(encoded->encoding) :
+							 mesh_avro_pg_type(f->type, &nullable));
 			/* say so where the name alone would not: truncated, or a metadata name */
 			if (strcmp(name, f->name) != 0 ||
 				mesh_metadata_column_kind(name) != MESH_COLUMN_FIELD)
 				appendStringInfo(&buf, " OPTIONS (field %s)", quote_literal_cstr(f->name));
-			if ((dflt = default_literal(f->type, f->default_value)) != NULL)
+			if (!encoded && (dflt = default_literal(f->type, f->default_value)) != NULL)
 				appendStringInfo(&buf, " DEFAULT %s", dflt);
 			names = lappend(names, name);
 		}
@@ -190,6 +229,8 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 						 metadata[i][1] ? metadata[i][1] : key_type(product->key_format));
 		names = lappend(names, (char *) name);
 	}
+	if (debezium)
+		appendStringInfoString(&buf, ",\n  _op text,\n  _ts_ms bigint");
 	appendStringInfo(&buf, "\n) SERVER %s OPTIONS (product %s)",
 					 quote_identifier(server->servername),
 					 quote_literal_cstr(product->qualified_name));
