@@ -87,6 +87,43 @@ length_keyword(const MeshJson *obj, const char *key, int64_t *value,
 	return true;
 }
 
+/* *member: the keyword's value (NULL: absent); false when of another type */
+static bool
+typed_member(const MeshJson *obj, const char *key, MeshJsonType type, const char *what,
+			 const MeshJson **member, char *errbuf, size_t errlen)
+{
+	*member = mesh_json_get(obj, key);
+	if (*member != NULL && (*member)->type != type)
+	{
+		snprintf(errbuf, errlen, "\"%s\" must be %s", key, what);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * exclusiveMinimum/exclusiveMaximum: a number of its own (draft 6 on), or
+ * draft 4's boolean that makes minimum/maximum exclusive
+ */
+static bool
+exclusive_keyword(const MeshJson *obj, const char *key, bool *has_bound, double *bound,
+				  bool *has_exclusive, double *exclusive, char *errbuf, size_t errlen)
+{
+	const MeshJson *v = mesh_json_get(obj, key);
+
+	if (v == NULL)
+		return true;
+	if (v->type != MJ_BOOL)
+		return number_keyword(obj, key, has_exclusive, exclusive, errbuf, errlen);
+	if (v->boolean && *has_bound)
+	{
+		*has_bound = false;
+		*has_exclusive = true;
+		*exclusive = *bound;
+	}
+	return true;
+}
+
 static MeshJsonSchema *
 compile(const MeshJson *json, int depth, char *errbuf, size_t errlen)
 {
@@ -136,13 +173,10 @@ compile(const MeshJson *json, int depth, char *errbuf, size_t errlen)
 	}
 	s->format = mesh_json_get_string(json, "format");
 
-	if ((v = mesh_json_get(json, "properties")) != NULL)
+	if (!typed_member(json, "properties", MJ_OBJECT, "an object", &v, errbuf, errlen))
+		return NULL;
+	if (v != NULL)
 	{
-		if (v->type != MJ_OBJECT)
-		{
-			snprintf(errbuf, errlen, "\"properties\" must be an object");
-			return NULL;
-		}
 		s->nproperties = v->count;
 		s->names = mesh_alloc(sizeof(char *) * (v->count + 1));
 		s->properties = mesh_alloc(sizeof(MeshJsonSchema *) * (v->count + 1));
@@ -153,13 +187,10 @@ compile(const MeshJson *json, int depth, char *errbuf, size_t errlen)
 				return NULL;
 		}
 	}
-	if ((v = mesh_json_get(json, "required")) != NULL)
+	if (!typed_member(json, "required", MJ_ARRAY, "an array of strings", &v, errbuf, errlen))
+		return NULL;
+	if (v != NULL)
 	{
-		if (v->type != MJ_ARRAY)
-		{
-			snprintf(errbuf, errlen, "\"required\" must be an array of strings");
-			return NULL;
-		}
 		s->nrequired = v->count;
 		s->required = mesh_alloc(sizeof(char *) * (v->count + 1));
 		for (i = 0; i < v->count; i++)
@@ -175,15 +206,10 @@ compile(const MeshJson *json, int depth, char *errbuf, size_t errlen)
 	if ((v = mesh_json_get(json, "items")) != NULL && v->type != MJ_ARRAY &&
 		(s->items = compile(v, depth + 1, errbuf, errlen)) == NULL)
 		return NULL;
-	if ((v = mesh_json_get(json, "enum")) != NULL)
-	{
-		if (v->type != MJ_ARRAY)
-		{
-			snprintf(errbuf, errlen, "\"enum\" must be an array");
-			return NULL;
-		}
+	if (!typed_member(json, "enum", MJ_ARRAY, "an array", &v, errbuf, errlen))
+		return NULL;
+	if (v != NULL)
 		s->enumeration = v;
-	}
 	if (!number_keyword(json, "minimum", &s->has_minimum, &s->minimum, errbuf, errlen) ||
 		!number_keyword(json, "maximum", &s->has_maximum, &s->maximum, errbuf, errlen) ||
 		!number_keyword(json, "multipleOf", &s->has_multiple, &s->multiple, errbuf, errlen) ||
@@ -196,36 +222,11 @@ compile(const MeshJson *json, int depth, char *errbuf, size_t errlen)
 		return NULL;
 	}
 	/* exclusive bounds: a number (draft 6 on), or draft 4's boolean */
-	if ((v = mesh_json_get(json, "exclusiveMinimum")) != NULL)
-	{
-		if (v->type == MJ_BOOL)
-		{
-			if (v->boolean && s->has_minimum)
-			{
-				s->has_minimum = false;
-				s->has_xminimum = true;
-				s->xminimum = s->minimum;
-			}
-		}
-		else if (!number_keyword(json, "exclusiveMinimum", &s->has_xminimum, &s->xminimum,
-								 errbuf, errlen))
-			return NULL;
-	}
-	if ((v = mesh_json_get(json, "exclusiveMaximum")) != NULL)
-	{
-		if (v->type == MJ_BOOL)
-		{
-			if (v->boolean && s->has_maximum)
-			{
-				s->has_maximum = false;
-				s->has_xmaximum = true;
-				s->xmaximum = s->maximum;
-			}
-		}
-		else if (!number_keyword(json, "exclusiveMaximum", &s->has_xmaximum, &s->xmaximum,
-								 errbuf, errlen))
-			return NULL;
-	}
+	if (!exclusive_keyword(json, "exclusiveMinimum", &s->has_minimum, &s->minimum,
+						   &s->has_xminimum, &s->xminimum, errbuf, errlen) ||
+		!exclusive_keyword(json, "exclusiveMaximum", &s->has_maximum, &s->maximum,
+						   &s->has_xmaximum, &s->xmaximum, errbuf, errlen))
+		return NULL;
 	return s;
 }
 
