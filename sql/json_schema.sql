@@ -9,6 +9,7 @@
 \getenv registry MESH_SCHEMA_REGISTRY
 \! scripts/peer delete-topic regress_js_catalog regress_js_orders regress_js_plain
 \! scripts/peer delete-subject regress_js_orders-value
+\! scripts/peer delete-subject regress_js_plain-value
 \! scripts/peer create-topic regress_js_orders --partitions 1
 \! scripts/peer create-topic regress_js_plain --partitions 1
 CREATE SERVER mesh_js FOREIGN DATA WRAPPER mesh_fdw
@@ -93,6 +94,11 @@ CREATE FOREIGN TABLE plain (id bigint, item text, _raw bytea) SERVER mesh_js
 INSERT INTO plain (id, item) VALUES (2, 'also plain');
 SELECT id, item, get_byte(_raw, 0) = ascii('{') AS unframed FROM plain ORDER BY id;
 \! scripts/peer consume regress_js_plain --value-format json --fields offset,value
+-- an Avro value in Confluent framing on a JSON table is a bad message
+\! printf '%s\n' '{"key": "y", "value": {"id": 3, "item": "avro"}}' | scripts/peer produce regress_js_plain --value-format avro-confluent --schema test/data/dead-letters.avsc
+ALTER FOREIGN TABLE plain OPTIONS (ADD on_error 'null');
+ALTER FOREIGN TABLE plain ADD COLUMN _error text;
+SELECT id, item, regexp_replace(_error, 'id \d+', 'id N') AS _error FROM plain ORDER BY id;
 
 -- a framed value on a table of a server without a schema registry
 CREATE SERVER mesh_js_noreg FOREIGN DATA WRAPPER mesh_fdw
@@ -107,3 +113,4 @@ DROP SERVER mesh_js CASCADE;
 DROP SERVER mesh_js_noreg CASCADE;
 \! scripts/peer delete-topic regress_js_catalog regress_js_orders regress_js_plain
 \! scripts/peer delete-subject regress_js_orders-value
+\! scripts/peer delete-subject regress_js_plain-value

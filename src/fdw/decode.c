@@ -479,7 +479,7 @@ json_schema_for(MeshDecoder *d, const uint8_t *data, char *reason, size_t reason
 									"not in the schema registry" :
 									"the server has no schema_registry");
 		else if (type == NULL || strcmp(type, "JSON") != 0)
-			entry->error = psprintf("schema id %d is a %s schema, not a JSON Schema",
+			entry->error = psprintf("schema id %d is not a JSON Schema (schemaType %s)",
 									id, type ? type : "AVRO");
 		else if ((entry->schema = mesh_json_schema_compile(text, strlen(text),
 														   errbuf, sizeof(errbuf))) == NULL)
