@@ -18,23 +18,23 @@ CREATE SERVER mesh_js FOREIGN DATA WRAPPER mesh_fdw
 -- 0, 1: good values, written by JSONSerializer (which registers the schema
 -- under regress_js_orders-value, schemaType JSON)
 \! scripts/peer produce regress_js_orders --value-format json-schema --schema test/data/json-schema-order.json --input test/data/json-schema-good.jsonl
--- 2-13: values that break the schema, one keyword each (the serializer
+-- 2-14: values that break the schema, one keyword each (the serializer
 -- told not to check them)
 \! scripts/peer produce regress_js_orders --value-format json-schema --schema test/data/json-schema-order.json --no-validate --input test/data/json-schema-bad.jsonl
--- 14: plain JSON on the same topic (no framing: nothing to check against);
--- 15: a schema id the registry does not know
+-- 15: plain JSON on the same topic (no framing: nothing to check against);
+-- 16: a schema id the registry does not know
 \! printf '%s\n' '{"key": "p", "value": {"id": -1, "item": "unframed one", "status": "any"}}' | scripts/peer produce regress_js_orders --value-format json
 \! printf '007ffffff07b7d\n' | scripts/peer produce-raw regress_js_orders --hex
--- the JSONDeserializer refuses the same messages (2-13), and 14 and 15,
+-- the JSONDeserializer refuses the same messages (2-14), and 15 and 16,
 -- which are not framed or not by a known id
 \! scripts/peer consume regress_js_orders --value-format json-schema --fields offset,value | sed -E 's/\{"\$hex".*\}\}$/"refused"}/'
 
 -- a table on the topic: framed values read value for value
 CREATE FOREIGN TABLE orders (id bigint, item text, price float8, qty int,
   status text, paid boolean, day date, at timestamptz, ref uuid, tags jsonb,
-  extra jsonb, _key text, _offset bigint, _error text, _raw bytea)
+  extra jsonb, sku text, _key text, _offset bigint, _error text, _raw bytea)
   SERVER mesh_js OPTIONS (topic 'regress_js_orders', value_format 'json', on_error 'null');
-SELECT _offset, _key, id, item, price, qty, status, paid, day, at, ref, tags, extra
+SELECT _offset, _key, id, item, price, qty, status, paid, day, at, ref, tags, extra, sku
   FROM orders WHERE _error IS NULL ORDER BY _offset;
 -- the violations, each a bad message whose reason names the property
 SELECT _offset, _key, regexp_replace(_error, 'id \d+', 'id N') AS _error,
@@ -66,10 +66,10 @@ SELECT _offset, _key, id, item, price, qty, status, paid, day, at, ref, tags, ex
 
 -- INSERT: checked against the schema, written in Confluent framing with
 -- the registry's id; a NULL property that may not be null is left out
-INSERT INTO js.orders (_key, id, item, price, qty, status, paid, day, at, ref, tags, extra)
+INSERT INTO js.orders (_key, id, item, price, qty, status, paid, day, at, ref, tags, extra, sku)
   VALUES ('q', 20, 'kiwi', 2.5, 5, 'paid', true, '2026-12-02', '2026-12-02 11:00+00',
-          'b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '["a"]', '{"note": "yo"}'),
-         ('r', 21, 'lime', NULL, NULL, 'new', NULL, NULL, NULL, NULL, NULL, NULL);
+          'b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '["a"]', '{"note": "yo"}', 'XY-987'),
+         ('r', 21, 'lime', NULL, NULL, 'new', NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 -- a row that breaks the schema is an ERROR naming the property
 INSERT INTO js.orders (_key, id, item, status) VALUES ('s', 0, 'fig', 'new');
 INSERT INTO js.orders (_key, id, item, status) VALUES ('s', 22, 'fig', 'lost');
@@ -79,12 +79,13 @@ INSERT INTO js.orders (_key, id, item, status) VALUES ('s', 22, 'a very long nam
 INSERT INTO js.orders (_key, id, item, status, price) VALUES ('s', 22, 'fig', 'new', 0);
 INSERT INTO js.orders (_key, id, item, status, extra) VALUES ('s', 22, 'fig', 'new', '{"note": 5}');
 INSERT INTO js.orders (_key, id, item, status, tags) VALUES ('s', 22, 'fig', 'new', '"x"');
+INSERT INTO js.orders (_key, id, item, status, sku) VALUES ('s', 22, 'fig', 'new', 'ab-123');
 -- none of them was written; the two good rows read back here ...
-SELECT _offset, _key, id, item, price, qty, status, paid, day, at, ref, tags, extra
-  FROM js.orders WHERE _offset > 15 ORDER BY _offset;
+SELECT _offset, _key, id, item, price, qty, status, paid, day, at, ref, tags, extra, sku
+  FROM js.orders WHERE _offset > 16 ORDER BY _offset;
 -- ... and through the JSONDeserializer (which checks them against the
 -- registry's schema by the id they carry)
-\! scripts/peer consume regress_js_orders --value-format json-schema --fields offset,key,value | sed -n '17,$p'
+\! scripts/peer consume regress_js_orders --value-format json-schema --fields offset,key,value | sed -n '18,$p'
 
 -- plain JSON keeps working: a topic with no subject in the registry is
 -- read as before, and INSERT writes plain JSON (no framing)
@@ -106,7 +107,7 @@ CREATE SERVER mesh_js_noreg FOREIGN DATA WRAPPER mesh_fdw
 CREATE FOREIGN TABLE orders_noreg (id bigint, _offset bigint, _error text) SERVER mesh_js_noreg
   OPTIONS (topic 'regress_js_orders', value_format 'json', on_error 'null');
 SELECT _offset, id, regexp_replace(_error, 'id \d+', 'id N') AS _error
-  FROM orders_noreg WHERE _offset IN (0, 14) ORDER BY _offset;
+  FROM orders_noreg WHERE _offset IN (0, 15) ORDER BY _offset;
 
 DROP SCHEMA js CASCADE;
 DROP SERVER mesh_js CASCADE;

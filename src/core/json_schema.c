@@ -8,9 +8,10 @@
  * (checked recursively in objects), items (one schema), minimum, maximum,
  * exclusiveMinimum and exclusiveMaximum (draft 4's booleans beside
  * minimum/maximum, and the later numbers), multipleOf, minLength and
- * maxLength (in code points), and format (for IMPORT's types only).
- * Every other keyword ($ref, pattern, oneOf, additionalProperties, ...)
- * is ignored: a value is never refused for it.
+ * maxLength (in code points), pattern (through the caller's matcher:
+ * the server's is PostgreSQL's regular expressions, src/mesh/json_pattern.c),
+ * and format (for IMPORT's types only).  Every other keyword ($ref, oneOf,
+ * additionalProperties, ...) is ignored: a value is never refused for it.
  *
  * Like the rest of the core: no throw; a bad schema or a violation is
  * false/NULL plus a message.
@@ -210,6 +211,10 @@ compile(const MeshJson *json, int depth, char *errbuf, size_t errlen)
 		return NULL;
 	if (v != NULL)
 		s->enumeration = v;
+	if (!typed_member(json, "pattern", MJ_STRING, "a string", &v, errbuf, errlen))
+		return NULL;
+	if (v != NULL)
+		s->pattern = v->string;
 	if (!number_keyword(json, "minimum", &s->has_minimum, &s->minimum, errbuf, errlen) ||
 		!number_keyword(json, "maximum", &s->has_maximum, &s->maximum, errbuf, errlen) ||
 		!number_keyword(json, "multipleOf", &s->has_multiple, &s->multiple, errbuf, errlen) ||
@@ -353,8 +358,8 @@ fail(char *errbuf, size_t errlen, const char *path, const char *fmt, ...)
 }
 
 static bool
-check(const MeshJsonSchema *s, const MeshJson *v, const char *path, int depth,
-	  char *errbuf, size_t errlen)
+check(const MeshJsonSchema *s, const MeshJson *v, const MeshJsonPatterns *patterns,
+	  const char *path, int depth, char *errbuf, size_t errlen)
 {
 	int			i;
 
@@ -478,6 +483,13 @@ check(const MeshJsonSchema *s, const MeshJson *v, const char *path, int depth,
 			return false;
 		}
 	}
+	if (v->type == MJ_STRING && s->pattern != NULL && patterns != NULL &&
+		patterns->match(patterns->arg, s->pattern, v->string, v->string_len) == 0)
+	{
+		fail(errbuf, errlen, path, "\"%.64s\" does not match the pattern \"%.64s\"",
+			 v->string, s->pattern);
+		return false;
+	}
 	if (v->type == MJ_OBJECT)
 	{
 		char		sub[256];
@@ -496,7 +508,7 @@ check(const MeshJsonSchema *s, const MeshJson *v, const char *path, int depth,
 			if (member == NULL)
 				continue;
 			snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", s->names[i]);
-			if (!check(s->properties[i], member, sub, depth + 1, errbuf, errlen))
+			if (!check(s->properties[i], member, patterns, sub, depth + 1, errbuf, errlen))
 				return false;
 		}
 	}
@@ -507,7 +519,7 @@ check(const MeshJsonSchema *s, const MeshJson *v, const char *path, int depth,
 		for (i = 0; i < v->count; i++)
 		{
 			snprintf(sub, sizeof(sub), "%s[%d]", path, i);
-			if (!check(s->items, v->items[i], sub, depth + 1, errbuf, errlen))
+			if (!check(s->items, v->items[i], patterns, sub, depth + 1, errbuf, errlen))
 				return false;
 		}
 	}
@@ -516,7 +528,7 @@ check(const MeshJsonSchema *s, const MeshJson *v, const char *path, int depth,
 
 bool
 mesh_json_schema_check(const MeshJsonSchema *schema, const MeshJson *value,
-					   char *errbuf, size_t errlen)
+					   const MeshJsonPatterns *patterns, char *errbuf, size_t errlen)
 {
-	return check(schema, value, "", 0, errbuf, errlen);
+	return check(schema, value, patterns, "", 0, errbuf, errlen);
 }

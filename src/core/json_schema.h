@@ -26,8 +26,9 @@ typedef struct MeshJsonSchema MeshJsonSchema;
  * One schema (or subschema).  Only the keywords mesh_fdw checks are kept:
  * type, required, enum, properties (recursively), items, minimum,
  * maximum, exclusiveMinimum, exclusiveMaximum (draft 4's booleans and the
- * later numbers), multipleOf, minLength, maxLength; format is kept for
- * IMPORT's column types.  Other keywords are ignored.
+ * later numbers), multipleOf, minLength, maxLength, pattern (checked by a
+ * matcher the caller gives: regular expressions are not the core's); format
+ * is kept for IMPORT's column types.  Other keywords are ignored.
  */
 struct MeshJsonSchema
 {
@@ -52,7 +53,18 @@ struct MeshJsonSchema
 				multiple;
 	int64_t		min_length;		/* in code points; -1: none */
 	int64_t		max_length;
+	const char *pattern;		/* a regular expression, or NULL */
 };
+
+/*
+ * Matches a string against a "pattern": 1 when it matches, 0 when not, -1
+ * when the pattern cannot be used (then it is not checked).
+ */
+typedef struct MeshJsonPatterns
+{
+	int			(*match) (void *arg, const char *pattern, const char *s, size_t len);
+	void	   *arg;
+} MeshJsonPatterns;
 
 /*
  * Compile JSON Schema text.  NULL and errbuf on anything that is not a
@@ -63,9 +75,11 @@ extern MeshJsonSchema *mesh_json_schema_compile(const char *text, size_t len,
 
 /*
  * Check a value.  False and errbuf ("property \"age\": 200 is greater
- * than the maximum 150") on the first violation found.
+ * than the maximum 150") on the first violation found.  patterns NULL:
+ * "pattern" is not checked.
  */
 extern bool mesh_json_schema_check(const MeshJsonSchema *schema, const MeshJson *value,
+								   const MeshJsonPatterns *patterns,
 								   char *errbuf, size_t errlen);
 
 /* the subschema of a top-level property, or NULL */

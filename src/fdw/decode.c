@@ -37,6 +37,7 @@
 #include "kafka/registry.h"
 #include "mesh/catalog.h"
 #include "mesh/convert.h"
+#include "mesh/json_pattern.h"
 #include "mesh/product.h"
 
 #include "catalog/pg_type.h"
@@ -90,6 +91,7 @@ struct MeshDecoder
 	MeshAvroValue key_value;
 	/* JSON values in Confluent framing: JSON Schemas by registry id */
 	HTAB	   *json_schemas;
+	MeshJsonPatterns *json_patterns;	/* their "pattern"s, compiled */
 };
 
 /* A JSON Schema by its registry id, compiled, or why there is none. */
@@ -460,8 +462,12 @@ json_schema_for(MeshDecoder *d, const uint8_t *data, char *reason, size_t reason
 		HASHCTL		ctl = {.keysize = sizeof(int),.entrysize = sizeof(JsonSchemaEntry),
 		.hcxt = d->cxt};
 
+		MemoryContext old = MemoryContextSwitchTo(d->cxt);
+
 		d->json_schemas = hash_create("mesh_fdw JSON Schemas", 8, &ctl,
 									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		d->json_patterns = mesh_json_patterns_create();
+		MemoryContextSwitchTo(old);
 	}
 	entry = hash_search(d->json_schemas, &id, HASH_ENTER, &found);
 	if (!found)
@@ -565,7 +571,8 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 					*bad = true;
 					return;
 				}
-				if (schema != NULL && !mesh_json_schema_check(schema, json, reason, sizeof(reason)))
+				if (schema != NULL && !mesh_json_schema_check(schema, json, d->json_patterns,
+																	  reason, sizeof(reason)))
 				{
 					/* the value breaks its schema: none of it is trusted */
 					snprintf(errbuf, errlen, "%s", reason);

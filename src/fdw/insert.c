@@ -21,6 +21,7 @@
 #include "kafka/client.h"
 #include "kafka/producer.h"
 #include "kafka/registry.h"
+#include "mesh/json_pattern.h"
 #include "mesh/catalog.h"
 #include "mesh/datum_avro.h"
 
@@ -51,6 +52,7 @@ struct MeshInsert
 	char		header[10];		/* the Avro framing, or JSON's Confluent one */
 	int			header_len;
 	MeshJsonSchema *json_schema;	/* JSON: the registry's JSON Schema, or NULL */
+	MeshJsonPatterns *json_patterns;
 	MeshBuf		buf;
 	MemoryContext rowcxt;
 	TupleDesc	tupdesc;
@@ -138,6 +140,7 @@ setup_json(MeshInsert *ins)
 				 errmsg("cannot INSERT into foreign table \"%s\": subject \"%s\" has no usable JSON Schema",
 						table->relname, reg.subject),
 				 errdetail_internal("%s", errbuf)));
+	ins->json_patterns = mesh_json_patterns_create();
 	ins->header[0] = 0x00;
 	ins->header[1] = (reg.id >> 24) & 0xff;
 	ins->header[2] = (reg.id >> 16) & 0xff;
@@ -410,7 +413,8 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 													 errbuf, sizeof(errbuf));
 
 				if (parsed == NULL ||
-					!mesh_json_schema_check(ins->json_schema, parsed, errbuf, sizeof(errbuf)))
+					!mesh_json_schema_check(ins->json_schema, parsed, ins->json_patterns,
+											errbuf, sizeof(errbuf)))
 				{
 					if (headers)
 						rd_kafka_headers_destroy(headers);

@@ -41,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	json = mesh_json_parse(value, value_len, 0, err, sizeof(err));
-	if (json != NULL && !mesh_json_schema_check(schema, json, err, sizeof(err)) &&
+	if (json != NULL && !mesh_json_schema_check(schema, json, NULL, err, sizeof(err)) &&
 		strncmp(err, "JSON Schema: ", 13) != 0)
 		die("a value refused without the prefix", err);
 	mesh_standalone_reset();

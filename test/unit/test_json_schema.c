@@ -27,7 +27,26 @@ static const char *order_schema =
 	"\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
 	"\"extra\":{\"type\":\"object\",\"properties\":{\"note\":{\"type\":\"boolean\"}}},"
 	"\"never\":false,"
-	"\"any\":{\"$ref\":\"#/definitions/x\",\"pattern\":\"^a\"}}}";
+	"\"code\":{\"type\":\"string\",\"pattern\":\"^AB\"},"
+	"\"any\":{\"$ref\":\"#/definitions/x\",\"pattern\":\"[a\"}}}";
+
+/*
+ * A stand-in for the server's regular expressions: "^abc" means the
+ * prefix abc; anything else cannot be used (-1: not checked).
+ */
+static int
+prefix_match(void *arg, const char *pattern, const char *s, size_t len)
+{
+	size_t		n = strlen(pattern) - 1;
+
+	(void) arg;
+
+	if (pattern[0] != '^')
+		return -1;
+	return len >= n && memcmp(s, pattern + 1, n) == 0;
+}
+
+static const MeshJsonPatterns prefixes = {.match = prefix_match};
 
 /* check value against the order schema; the reason, or "" when it fits */
 static const char *
@@ -40,7 +59,7 @@ verdict(const MeshJsonSchema *s, const char *value)
 	if (json == NULL)
 		die("test value", perr);
 	errbuf[0] = '\0';
-	if (mesh_json_schema_check(s, json, errbuf, sizeof(errbuf)))
+	if (mesh_json_schema_check(s, json, &prefixes, errbuf, sizeof(errbuf)))
 		return "";
 	return errbuf;
 }
@@ -59,7 +78,7 @@ test_check(void)
 	CHECK_MADE(s, "order schema", errbuf);
 	if (s == NULL)
 		return;
-	CHECK(s->nproperties == 11 && strcmp(s->names[2], "price") == 0, "properties in order");
+	CHECK(s->nproperties == 12 && strcmp(s->names[2], "price") == 0, "properties in order");
 	CHECK(s->properties[1]->types == (MJS_STRING | MJS_NULL), "a type array");
 
 	FITS(s, "{\"id\":1,\"status\":\"new\"}");
@@ -98,6 +117,9 @@ test_check(void)
 		   "JSON Schema: property \"tags[1]\": boolean is not of type string");
 	BREAKS(s, "{\"id\":1,\"status\":1,\"extra\":{\"note\":\"yes\"}}",
 		   "JSON Schema: property \"extra.note\": string is not of type boolean");
+	FITS(s, "{\"id\":1,\"status\":1,\"code\":\"ABC\"}");
+	BREAKS(s, "{\"id\":1,\"status\":1,\"code\":\"XABC\"}",
+		   "JSON Schema: property \"code\": \"XABC\" does not match the pattern \"^AB\"");
 	BREAKS(s, "{\"id\":1,\"status\":1,\"never\":1}",
 		   "JSON Schema: property \"never\": the value is not one of the enum's values");
 }
@@ -112,6 +134,7 @@ test_compile_errors(void)
 		{"{\"required\":[1]}", "invalid JSON Schema: \"required\" must be an array of strings"},
 		{"{\"enum\":1}", "invalid JSON Schema: \"enum\" must be an array"},
 		{"{\"minimum\":\"1\"}", "invalid JSON Schema: \"minimum\" must be a number"},
+		{"{\"pattern\":1}", "invalid JSON Schema: \"pattern\" must be a string"},
 		{"{\"maxLength\":-1}", "invalid JSON Schema: \"maxLength\" must be a non-negative integer"},
 		{"{\"multipleOf\":0}", "invalid JSON Schema: \"multipleOf\" must be greater than 0"},
 		{"{\"properties\":{\"a\":{\"items\":3}}}", "invalid JSON Schema: a schema must be a JSON object"},
