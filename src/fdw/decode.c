@@ -31,12 +31,14 @@
 #include "core/core.h"
 #include "core/debezium.h"
 #include "core/json.h"
+#include "core/json_schema.h"
 #include "core/text.h"
 #include "fdw/table.h"
 #include "kafka/reader.h"
 #include "kafka/registry.h"
 #include "mesh/catalog.h"
 #include "mesh/convert.h"
+#include "mesh/json_pattern.h"
 #include "mesh/product.h"
 
 #include "catalog/pg_type.h"
@@ -95,7 +97,18 @@ struct MeshDecoder
 	MeshAvroSlot dbz_slot;
 	MeshAvroTarget dbz_target;
 	MeshAvroValue dbz_value;
+	/* JSON values in Confluent framing: JSON Schemas by registry id */
+	HTAB	   *json_schemas;
+	MeshJsonPatterns *json_patterns;	/* their "pattern"s, compiled */
 };
+
+/* A JSON Schema by its registry id, compiled, or why there is none. */
+typedef struct JsonSchemaEntry
+{
+	int			id;
+	MeshJsonSchema *schema;
+	char	   *error;
+} JsonSchemaEntry;
 
 MeshDecoder *
 mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
@@ -474,6 +487,59 @@ decode_key(MeshDecoder *d, MeshColumn *col, const char *key, size_t keylen,
 		column_failed(col, isnull, bad, psprintf("key: %s", reason), errbuf, errlen);
 }
 
+/*
+ * The JSON Schema a Confluent-framed JSON value names (data[1..4], the
+ * registry id), fetched and compiled once per scan; NULL and reason when
+ * there is none.
+ */
+static const MeshJsonSchema *
+json_schema_for(MeshDecoder *d, const uint8_t *data, char *reason, size_t reasonlen)
+{
+	int			id = (int) (((uint32) data[1] << 24) | ((uint32) data[2] << 16) |
+							((uint32) data[3] << 8) | (uint32) data[4]);
+	JsonSchemaEntry *entry;
+	bool		found;
+
+	if (d->json_schemas == NULL)
+	{
+		HASHCTL		ctl = {.keysize = sizeof(int),.entrysize = sizeof(JsonSchemaEntry),
+		.hcxt = d->cxt};
+
+		MemoryContext old = MemoryContextSwitchTo(d->cxt);
+
+		d->json_schemas = hash_create("mesh_fdw JSON Schemas", 8, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		d->json_patterns = mesh_json_patterns_create();
+		MemoryContextSwitchTo(old);
+	}
+	entry = hash_search(d->json_schemas, &id, HASH_ENTER, &found);
+	if (!found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(d->cxt);
+		const char *type = NULL;
+		char	   *text = mesh_registry_schema_by_id_typed(d->table->conn, id, &type);
+		char		errbuf[256];
+
+		entry->schema = NULL;
+		entry->error = NULL;
+		if (text == NULL)
+			entry->error = psprintf("schema id %d: %s", id,
+									mesh_connection_options(d->table->conn)->schema_registry ?
+									"not in the schema registry" :
+									"the server has no schema_registry");
+		else if (type == NULL || strcmp(type, "JSON") != 0)
+			entry->error = psprintf("schema id %d is not a JSON Schema (schemaType %s)",
+									id, type ? type : "AVRO");
+		else if ((entry->schema = mesh_json_schema_compile(text, strlen(text),
+														   errbuf, sizeof(errbuf))) == NULL)
+			entry->error = psprintf("schema id %d: %s", id, errbuf);
+		MemoryContextSwitchTo(old);
+	}
+	if (entry->schema == NULL)
+		snprintf(reason, reasonlen, "%s", entry->error);
+	return entry->schema;
+}
+
 /* The value's fields, by the value format. */
 static void
 decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
@@ -507,14 +573,46 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 			}
 		case MESH_FORMAT_JSON:
 			{
-				MeshJson   *json = mesh_json_parse(data, len, 0, reason, sizeof(reason));
+				const MeshJsonSchema *schema = NULL;
+				MeshJson   *json;
 				int			hint = 0;
 
+				/*
+				 * Confluent framing (00 + 4-byte id + JSON text): no JSON
+				 * text starts with a 0 byte, so the two are told apart
+				 */
+				if (len >= 1 && data[0] == 0)
+				{
+					if (len < 5)
+					{
+						snprintf(errbuf, errlen, "a Confluent-framed value of %zu bytes is too short", len);
+						*bad = true;
+						return;
+					}
+					if ((schema = json_schema_for(d, (const uint8_t *) data, reason,
+												  sizeof(reason))) == NULL)
+					{
+						snprintf(errbuf, errlen, "%s", reason);
+						*bad = true;
+						return;
+					}
+					data += 5;
+					len -= 5;
+				}
+				json = mesh_json_parse(data, len, 0, reason, sizeof(reason));
 				if (json == NULL || json->type != MJ_OBJECT)
 				{
 					snprintf(errbuf, errlen, "%s",
 							 json == NULL ? psprintf("invalid JSON: %s", reason) :
 							 "the JSON value is not an object");
+					*bad = true;
+					return;
+				}
+				if (schema != NULL && !mesh_json_schema_check(schema, json, d->json_patterns,
+																	  reason, sizeof(reason)))
+				{
+					/* the value breaks its schema: none of it is trusted */
+					snprintf(errbuf, errlen, "%s", reason);
 					*bad = true;
 					return;
 				}

@@ -19,7 +19,9 @@
 #include "core/core.h"
 #include "core/debezium.h"
 #include "core/json.h"
+#include "core/json_schema.h"
 #include "kafka/client.h"
+#include "kafka/registry.h"
 #include "mesh/catalog.h"
 #include "mesh/product.h"
 #include "mesh/type_map.h"
@@ -153,15 +155,68 @@ debezium_after(MeshProduct *product, const char *definition, MeshAvroType *envel
 	return NULL;
 }
 
+/* The PostgreSQL type of a JSON Schema property (see the README's table). */
+static const char *
+json_schema_pg_type(const MeshJsonSchema *prop)
+{
+	unsigned	types = prop->types & ~MJS_NULL;
+
+	if (types == MJS_STRING)
+	{
+		if (prop->format && strcmp(prop->format, "date") == 0)
+			return "date";
+		if (prop->format && strcmp(prop->format, "date-time") == 0)
+			return "timestamptz";
+		if (prop->format && strcmp(prop->format, "uuid") == 0)
+			return "uuid";
+		return "text";
+	}
+	if (types == MJS_INTEGER)
+		return "bigint";
+	if (types == MJS_NUMBER || types == (MJS_NUMBER | MJS_INTEGER))
+		return "double precision";
+	if (types == MJS_BOOLEAN)
+		return "boolean";
+	return "jsonb";
+}
+
+/*
+ * A JSON product's JSON Schema: the latest version of the registry's
+ * subject <topic>-value when it is a JSON Schema (schemaType JSON); NULL
+ * when the server has no registry, the subject is missing or of another
+ * type, or its schema has no properties.
+ */
+static MeshJsonSchema *
+json_product_schema(MeshConnection *conn, MeshProduct *product)
+{
+	MeshRegistrySchema reg;
+	MeshJsonSchema *schema;
+	char		errbuf[256];
+
+	if (strcmp(product->value_format, "json") != 0 ||
+		mesh_connection_options(conn)->schema_registry == NULL ||
+		!mesh_registry_latest(conn, psprintf("%s-value", product->topic), &reg) ||
+		strcmp(reg.schema_type, "JSON") != 0)
+		return NULL;
+	schema = mesh_json_schema_compile(reg.schema, strlen(reg.schema), errbuf, sizeof(errbuf));
+	if (schema == NULL)
+		ereport(WARNING,
+				(errmsg("data product \"%s\": subject \"%s\" has no usable JSON Schema; its table gets no value columns",
+						product->qualified_name, reg.subject),
+				 errdetail_internal("%s", errbuf)));
+	return schema;
+}
+
 /* The CREATE FOREIGN TABLE statement of one product. */
 static char *
-table_ddl(ForeignServer *server, MeshProduct *product)
+table_ddl(ForeignServer *server, MeshConnection *conn, MeshProduct *product)
 {
 	StringInfoData buf;
 	MeshProductSchema *schema = mesh_product_current_schema(product);
 	MeshAvroType *record = NULL;
 	MeshDbzFields dbz = {0};
 	bool		debezium = product->envelope && strcmp(product->envelope, "debezium") == 0;
+	MeshJsonSchema *json_schema = NULL;
 	List	   *names = NIL;
 	static const char *const metadata[][2] = {
 		{"_partition", "integer"}, {"_offset", "bigint"},
@@ -180,6 +235,8 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 		if (record && debezium)
 			record = debezium_after(product, schema->definition, record, &dbz);
 	}
+	else
+		json_schema = json_product_schema(conn, product);
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "CREATE FOREIGN TABLE %s (", quote_identifier(product->name));
@@ -210,6 +267,22 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 				appendStringInfo(&buf, " OPTIONS (field %s)", quote_literal_cstr(f->name));
 			if (!encoded && (dflt = default_literal(f->type, f->default_value)) != NULL)
 				appendStringInfo(&buf, " DEFAULT %s", dflt);
+			names = lappend(names, name);
+		}
+	}
+	else if (json_schema)
+	{
+		for (i = 0; i < json_schema->nproperties; i++)
+		{
+			const char *field = json_schema->names[i];
+			char	   *name = column_name(field);
+
+			appendStringInfo(&buf, "%s\n  %s %s", names ? "," : "",
+							 quote_identifier(name),
+							 json_schema_pg_type(json_schema->properties[i]));
+			if (strcmp(name, field) != 0 ||
+				mesh_metadata_column_kind(name) != MESH_COLUMN_FIELD)
+				appendStringInfo(&buf, " OPTIONS (field %s)", quote_literal_cstr(field));
 			names = lappend(names, name);
 		}
 	}
@@ -260,7 +333,7 @@ mesh_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 			continue;
 		domain_exists = true;
 		if (wanted(stmt, product->name))
-			commands = lappend(commands, table_ddl(server, product));
+			commands = lappend(commands, table_ddl(server, conn, product));
 	}
 	if (!domain_exists)
 		ereport(ERROR,

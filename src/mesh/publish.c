@@ -429,7 +429,12 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 		MeshRegistrySchema reg;
 		char	   *subject = psprintf("%s-value", p.topic);
 
-		if (mesh_registry_latest(conn, subject, &reg))
+		/*
+		 * a JSON Schema there (schemaType JSON) stays in the registry:
+		 * `schemas` holds Avro only; IMPORT and INSERT of a JSON product
+		 * ask the registry for it
+		 */
+		if (mesh_registry_latest(conn, subject, &reg) && strcmp(reg.schema_type, "AVRO") == 0)
 		{
 			MeshAvroType *avro = mesh_validate_schema(p.qualified_name, reg.schema);
 
