@@ -9,10 +9,10 @@ OBJS = \
 	$(patsubst %.c,%.o,$(sort $(wildcard src/core/*.c src/kafka/*.c src/mesh/*.c src/fdw/*.c)))
 
 EXTENSION = mesh_fdw
-DATA = mesh_fdw--1.0.sql mesh_fdw--1.0--1.1.sql mesh_fdw--1.1--1.2.sql mesh_fdw--1.2--1.3.sql
+DATA = mesh_fdw--1.0.sql mesh_fdw--1.0--1.1.sql mesh_fdw--1.1--1.2.sql mesh_fdw--1.2--1.3.sql mesh_fdw--1.3--1.4.sql
 PGFILEDESC = "mesh_fdw - data mesh on Apache Kafka"
 
-REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error input_errors produce derive security tls bookmarks ownership catalog_acl continuous dead_letters protobuf
+REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error input_errors produce derive security tls bookmarks ownership catalog_acl continuous dead_letters debezium json_schema protobuf
 
 
 # -Wno-unused-parameter: FDW callbacks have fixed signatures

@@ -14,7 +14,10 @@ to or reading from it.
           [--key-format KFMT] [--key-schema FILE] [--key-subject S]
           [--transactional [--abort]] [--hold-open SECONDS] [--ready-file F]
           [--partitioner NAME] [--input FILE]  < JSON lines
-      FMT: avro-confluent, avro-single, json, text, bytes
+      FMT: avro-confluent, avro-single, json, json-schema, text, bytes
+      json-schema: confluent-kafka's JSONSerializer with the JSON Schema
+      --schema (registered under --subject, default TOPIC-value), which
+      checks each value against it unless --no-validate
       KFMT: text (default), bytes, json, avro-confluent
       A line: {"key": K, "value": V, "partition": N, "timestamp_ms": N,
                "headers": {"name": "text" | {"$hex": "..."} | null}}
@@ -34,7 +37,9 @@ to or reading from it.
           [--schema FILE ...] [--isolation read_committed|read_uncommitted]
           [--fields partition,offset,...] [--from-beginning]
       FMT: bytes (default), text, json, avro (by framing: Confluent or
-      single-object; avro-confluent and avro-single mean the same).
+      single-object; avro-confluent and avro-single mean the same),
+      json-schema (confluent-kafka's JSONDeserializer: the writer's JSON
+      Schema from the registry, each value checked against it).
       One JSON line a message, sorted by (partition, offset).
   peer.py acl PRINCIPAL --topic T... --operation OP... [--delete]
       allow a principal (User:NAME) operations on topics, or no longer
@@ -678,12 +683,25 @@ def json_text(v):
 class Encoder:
     """Turns a JSON input value into message bytes in one format."""
 
-    def __init__(self, fmt, schema_file, subject, role):
+    def __init__(self, fmt, schema_file, subject, role, validate=True):
         self.fmt = fmt
         self.role = role
         self.schema = None
         self.prefix = b""
-        if fmt in ("avro-confluent", "avro-single"):
+        self.json_serializer = None
+        if fmt == "json-schema":
+            from confluent_kafka.schema_registry.json_schema import JSONSerializer
+            from confluent_kafka.serialization import SerializationContext, MessageField
+            if not schema_file:
+                fail(f"--{'key-' if role == 'key' else ''}schema is needed for {fmt}")
+            text = load_schema_text(schema_file)
+            topic = subject.rsplit("-", 1)[0]
+            conf = {"auto.register.schemas": True, "validate": validate,
+                    "subject.name.strategy": lambda ctx, record_name: subject}
+            self.json_serializer = JSONSerializer(text, registry(), conf=conf)
+            self.json_context = SerializationContext(
+                topic, MessageField.KEY if role == "key" else MessageField.VALUE)
+        elif fmt in ("avro-confluent", "avro-single"):
             if not schema_file:
                 fail(f"--{'key-' if role == 'key' else ''}schema is needed for {fmt}")
             text = load_schema_text(schema_file)
@@ -700,6 +718,12 @@ class Encoder:
         if v is None:
             return None
         try:
+            if self.json_serializer is not None:
+                try:
+                    # plain Python values (no JsonNumber) for the serializer
+                    return self.json_serializer(json.loads(json_text(v)), self.json_context)
+                except Exception as e:
+                    raise ConvError(f"JSONSerializer: {e}")
             if self.schema is not None:
                 return self.prefix + self.schema.encode(v)
             if self.fmt == "json":
@@ -831,7 +855,8 @@ def cmd_produce(args):
         fail("--abort needs --transactional")
     p0 = producer(args)
     partitions = check_topic(p0, args.topic)
-    values = Encoder(args.value_format, args.schema, args.subject or f"{args.topic}-value", "value")
+    values = Encoder(args.value_format, args.schema, args.subject or f"{args.topic}-value", "value",
+                     validate=not args.no_validate)
     keys = Encoder(args.key_format, args.key_schema, args.key_subject or f"{args.topic}-key", "key")
     messages = []
     for n, line in read_lines(args.input):
@@ -904,11 +929,20 @@ def cmd_produce_protobuf(args):
 # ---------------------------------------------------------------- consume
 
 class Decoder:
-    def __init__(self, fmt, schema_files, role):
+    def __init__(self, fmt, schema_files, role, topic=None):
         self.fmt = fmt
         self.role = role
         self.by_fingerprint = {}
         self.by_id = {}
+        self.json_deserializer = None
+        if fmt == "json-schema":
+            from confluent_kafka.schema_registry.json_schema import JSONDeserializer
+            from confluent_kafka.serialization import SerializationContext, MessageField
+            # None: each message's writer schema, by the id it carries
+            self.json_deserializer = JSONDeserializer(None, schema_registry_client=registry())
+            self.json_context = SerializationContext(
+                topic, MessageField.KEY if role == "key" else MessageField.VALUE)
+            return
         for f in schema_files:
             s = AvroSchema(load_schema_text(f))
             self.by_fingerprint[s.fingerprint] = s
@@ -932,6 +966,9 @@ class Decoder:
                 return dumps(data.decode("utf-8"))
             if self.fmt == "json":
                 return json_text(parse_json(data.decode("utf-8")))
+            if self.json_deserializer is not None:
+                return json.dumps(self.json_deserializer(data, self.json_context),
+                                  ensure_ascii=False, separators=(",", ":"))
             # Avro, told by its framing
             if len(data) >= 5 and data[0] == 0:
                 return dumps(self.confluent(struct.unpack(">I", data[1:5])[0]).decode(data[5:]))
@@ -955,8 +992,8 @@ def cmd_consume(args):
     for f in fields:
         if f not in FIELDS:
             fail(f"unknown field {f}; fields are {','.join(FIELDS)}")
-    values = Decoder(args.value_format, args.schema, "value")
-    keys = Decoder(args.key_format, args.schema, "key")
+    values = Decoder(args.value_format, args.schema, "value", args.topic)
+    keys = Decoder(args.key_format, args.schema, "key", args.topic)
     c = Consumer({
         "bootstrap.servers": brokers(),
         "group.id": f"mesh-peer-{os.getpid()}",   # never joined nor committed
@@ -1399,8 +1436,11 @@ def main():
     pr = sub.add_parser("produce")
     pr.add_argument("topic")
     pr.add_argument("--value-format", required=True,
-                    choices=["avro-confluent", "avro-single", "json", "text", "bytes"])
+                    choices=["avro-confluent", "avro-single", "json", "json-schema", "text",
+                             "bytes"])
     pr.add_argument("--schema")
+    pr.add_argument("--no-validate", action="store_true",
+                    help="json-schema: do not check values against the schema (to write bad ones)")
     pr.add_argument("--subject", help="default TOPIC-value")
     pr.add_argument("--key-format", default="text",
                     choices=["text", "bytes", "json", "avro-confluent", "avro-single"])
@@ -1432,7 +1472,8 @@ def main():
     co = sub.add_parser("consume")
     co.add_argument("topic")
     co.add_argument("--value-format", default="bytes",
-                    choices=["avro", "avro-confluent", "avro-single", "json", "text", "bytes"])
+                    choices=["avro", "avro-confluent", "avro-single", "json", "json-schema", "text",
+                             "bytes"])
     co.add_argument("--key-format", default="text",
                     choices=["avro", "avro-confluent", "avro-single", "json", "text", "bytes"])
     co.add_argument("--schema", action="append", default=[],

@@ -25,6 +25,7 @@ const char *const mesh_value_formats[] = {"avro", "json", "text", "bytes", "prot
 const char *const mesh_key_formats[] = {"text", "bytes", "json", "avro", NULL};
 const char *const mesh_modes[] = {"stream", "table", NULL};
 const char *const mesh_on_error_modes[] = {"error", "skip", "null", NULL};
+const char *const mesh_envelopes[] = {"none", "debezium", NULL};
 
 #define BROKERS_HINT "Give one or more brokers as \"host:port\", separated by commas."
 
@@ -49,6 +50,7 @@ const MeshOptionSpec mesh_options[] = {
 	"Name a message of the Protobuf schema by its full name, \"package.Message\"."},
 	{"bookmark", MESH_OPT_TABLE, MESH_OPTION_NAME, NULL, 0, 0,
 	"A bookmark's name starts with a lowercase letter, then lowercase letters, digits and underscores, at most 63 of them."},
+	{"envelope", MESH_OPT_TABLE, MESH_OPTION_CHOICE, mesh_envelopes, 0, 0, NULL},
 	{"field", MESH_OPT_COLUMN, MESH_OPTION_NONEMPTY, NULL, 0, 0, NULL},
 	{NULL, 0, MESH_OPTION_NONEMPTY, NULL, 0, 0, NULL}
 };
@@ -463,6 +465,10 @@ mesh_metadata_column_kind(const char *name)
 		{"_headers", MESH_COLUMN_HEADERS},
 		{"_error", MESH_COLUMN_ERROR},
 		{"_raw", MESH_COLUMN_RAW},
+		{"_op", MESH_COLUMN_OP},
+		{"_before", MESH_COLUMN_BEFORE},
+		{"_source", MESH_COLUMN_SOURCE},
+		{"_ts_ms", MESH_COLUMN_TS_MS},
 	};
 	size_t		i;
 

@@ -56,6 +56,7 @@ extern const char *const mesh_value_formats[];	/* avro json text bytes */
 extern const char *const mesh_key_formats[];	/* text bytes json avro */
 extern const char *const mesh_modes[];	/* stream table */
 extern const char *const mesh_on_error_modes[]; /* error skip null */
+extern const char *const mesh_envelopes[];	/* none debezium */
 
 /* Options named "kafka.<property>" pass a librdkafka property. */
 #define MESH_KAFKA_PREFIX "kafka."
@@ -105,10 +106,19 @@ typedef enum MeshColumnKind
 	MESH_COLUMN_KEY,			/* _key */
 	MESH_COLUMN_HEADERS,		/* _headers */
 	MESH_COLUMN_ERROR,			/* _error: why the message is bad, or NULL */
-	MESH_COLUMN_RAW				/* _raw: the value's bytes */
+	MESH_COLUMN_RAW,			/* _raw: the value's bytes */
+	/* envelope 'debezium' only (elsewhere fields like any other) */
+	MESH_COLUMN_OP,				/* _op: c, u, d, r, t or m */
+	MESH_COLUMN_BEFORE,			/* _before: the row before the change */
+	MESH_COLUMN_SOURCE,			/* _source: where the change came from */
+	MESH_COLUMN_TS_MS			/* _ts_ms: when the connector saw it */
 } MeshColumnKind;
 
-/* MESH_COLUMN_PARTITION for "_partition" and so on; else MESH_COLUMN_FIELD. */
+/*
+ * MESH_COLUMN_PARTITION for "_partition" and so on; else MESH_COLUMN_FIELD.
+ * _op, _before, _source and _ts_ms are recognised too: a table without
+ * envelope 'debezium' reads them as fields.
+ */
 extern MeshColumnKind mesh_metadata_column_kind(const char *name);
 
 /*

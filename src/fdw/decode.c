@@ -34,7 +34,9 @@
 #include "core/avro_decode.h"
 #include "core/avro_schema.h"
 #include "core/core.h"
+#include "core/debezium.h"
 #include "core/json.h"
+#include "core/json_schema.h"
 #include "core/protobuf.h"
 #include "core/text.h"
 #include "fdw/table.h"
@@ -42,6 +44,7 @@
 #include "kafka/registry.h"
 #include "mesh/catalog.h"
 #include "mesh/convert.h"
+#include "mesh/json_pattern.h"
 #include "mesh/product.h"
 
 #include "catalog/pg_type.h"
@@ -78,6 +81,7 @@ typedef struct ProgramEntry
 	ProgramKey	key;
 	MeshAvroProgram *program;
 	char	   *error;
+	MeshDbzFields *dbz;			/* envelope 'debezium': after's encodings */
 } ProgramEntry;
 
 struct MeshDecoder
@@ -105,7 +109,24 @@ struct MeshDecoder
 	MeshAvroSlot key_slot;
 	MeshAvroTarget key_target;
 	MeshAvroValue key_value;
+	/* envelope 'debezium': Avro values whole, as JSON */
+	HTAB	   *dbz_programs;
+	ProgramEntry *dbz_last;
+	MeshAvroSlot dbz_slot;
+	MeshAvroTarget dbz_target;
+	MeshAvroValue dbz_value;
+	/* JSON values in Confluent framing: JSON Schemas by registry id */
+	HTAB	   *json_schemas;
+	MeshJsonPatterns *json_patterns;	/* their "pattern"s, compiled */
 };
+
+/* A JSON Schema by its registry id, compiled, or why there is none. */
+typedef struct JsonSchemaEntry
+{
+	int			id;
+	MeshJsonSchema *schema;
+	char	   *error;
+} JsonSchemaEntry;
 
 MeshDecoder *
 mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
@@ -146,7 +167,7 @@ mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
 
 		if (!d->convert[i])
 			continue;
-		if (kind == MESH_COLUMN_FIELD || kind == MESH_COLUMN_VALUE)
+		if (kind == MESH_COLUMN_FIELD || kind == MESH_COLUMN_VALUE || kind >= MESH_COLUMN_OP)
 			d->value_cols[d->nvalue++] = i;
 		else
 			d->metadata_cols[d->nmetadata++] = i;
@@ -165,6 +186,13 @@ mesh_decoder_create(MeshTable *table, Bitmapset *attrs_needed)
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	d->key_programs = hash_create("mesh_fdw Avro key programs", 16, &ctl,
 								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	d->dbz_programs = hash_create("mesh_fdw Debezium programs", 16, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	d->dbz_slot.name = "key";
+	d->dbz_slot.shape = MESH_SHAPE_JSON;
+	d->dbz_slot.needed = true;
+	d->dbz_target.nslots = 1;
+	d->dbz_target.slots = &d->dbz_slot;
 	d->key_slot.name = "key";
 	d->key_slot.shape = MESH_SHAPE_JSON;
 	for (i = 0; i < table->natts; i++)
@@ -240,6 +268,7 @@ compile_entry(MeshDecoder *d, ProgramEntry *entry, const MeshAvroTarget *target,
 
 	entry->program = NULL;
 	entry->error = NULL;
+	entry->dbz = NULL;
 	if (entry->key.framing == FRAMING_CONFLUENT)
 	{
 		snprintf(what, sizeof(what), "schema id " UINT64_FORMAT, entry->key.id);
@@ -261,6 +290,20 @@ compile_entry(MeshDecoder *d, ProgramEntry *entry, const MeshAvroTarget *target,
 		entry->error = psprintf("the writer schema (%s) is invalid: %s", what, parse_err);
 	else
 	{
+		if (target == &d->dbz_target)
+		{
+			MeshJson   *schema = mesh_json_parse(definition, strlen(definition), 0,
+												 parse_err, sizeof(parse_err));
+
+			entry->dbz = palloc0(sizeof(MeshDbzFields));
+			if (schema == NULL ||
+				!mesh_dbz_fields(schema, true, entry->dbz, parse_err, sizeof(parse_err)))
+			{
+				entry->error = psprintf("the writer schema (%s) cannot be read: %s", what, parse_err);
+				MemoryContextSwitchTo(oldcxt);
+				return;
+			}
+		}
 		if (whole_datum)
 			writer = wrap_in_record(writer);
 		entry->program = mesh_avro_compile(writer, target, parse_err, sizeof(parse_err));
@@ -336,6 +379,8 @@ program_for(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
 	}
 
 found:
+	if (programs == d->dbz_programs)
+		d->dbz_last = entry;
 	if (entry->program == NULL)
 		strlcpy(errbuf, entry->error, errlen);
 	return entry->program;
@@ -413,6 +458,25 @@ pb_program_for(MeshDecoder *d, const uint8_t *data, size_t len, size_t *header,
 	if (e->program == NULL)
 		strlcpy(errbuf, e->error, errlen);
 	return e->program;
+}
+
+/*
+ * Decode a framed Avro datum (data, len) with the program its framing
+ * names, into values; false with reason when it cannot be.
+ */
+static bool
+decode_framed(MeshDecoder *d, HTAB *programs, const MeshAvroTarget *target,
+			  bool whole_datum, const char *data, size_t len, MeshAvroValue *values,
+			  char *reason, size_t reasonlen)
+{
+	size_t		header;
+	MeshAvroProgram *program = program_for(d, programs, target, whole_datum,
+										   (const uint8_t *) data, len, &header,
+										   reason, reasonlen);
+
+	return program != NULL &&
+		mesh_avro_decode(program, (const uint8_t *) data + header, len - header,
+						 values, reason, reasonlen);
 }
 
 /* ------------------------------------------------------------------------
@@ -517,22 +581,67 @@ decode_key(MeshDecoder *d, MeshColumn *col, const char *key, size_t keylen,
 				break;
 			}
 		case MESH_FORMAT_AVRO:
-			{
-				size_t		header;
-				MeshAvroProgram *program = program_for(d, d->key_programs, &d->key_target, true,
-													   (const uint8_t *) key, keylen, &header,
-													   reason, sizeof(reason));
-
-				ok = program != NULL &&
-					mesh_avro_decode(program, (const uint8_t *) key + header, keylen - header,
-									 &d->key_value, reason, sizeof(reason)) &&
-					mesh_convert_avro(&d->key_value, &col->type, value, isnull,
-									  reason, sizeof(reason));
-				break;
-			}
+			ok = decode_framed(d, d->key_programs, &d->key_target, true, key, keylen,
+							   &d->key_value, reason, sizeof(reason)) &&
+				mesh_convert_avro(&d->key_value, &col->type, value, isnull,
+								  reason, sizeof(reason));
+			break;
 	}
 	if (!ok)
 		column_failed(col, isnull, bad, psprintf("key: %s", reason), errbuf, errlen);
+}
+
+/*
+ * The JSON Schema a Confluent-framed JSON value names (data[1..4], the
+ * registry id), fetched and compiled once per scan; NULL and reason when
+ * there is none.
+ */
+static const MeshJsonSchema *
+json_schema_for(MeshDecoder *d, const uint8_t *data, char *reason, size_t reasonlen)
+{
+	int			id = (int) (((uint32) data[1] << 24) | ((uint32) data[2] << 16) |
+							((uint32) data[3] << 8) | (uint32) data[4]);
+	JsonSchemaEntry *entry;
+	bool		found;
+
+	if (d->json_schemas == NULL)
+	{
+		HASHCTL		ctl = {.keysize = sizeof(int),.entrysize = sizeof(JsonSchemaEntry),
+		.hcxt = d->cxt};
+
+		MemoryContext old = MemoryContextSwitchTo(d->cxt);
+
+		d->json_schemas = hash_create("mesh_fdw JSON Schemas", 8, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		d->json_patterns = mesh_json_patterns_create();
+		MemoryContextSwitchTo(old);
+	}
+	entry = hash_search(d->json_schemas, &id, HASH_ENTER, &found);
+	if (!found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(d->cxt);
+		const char *type = NULL;
+		char	   *text = mesh_registry_schema_by_id_typed(d->table->conn, id, &type);
+		char		errbuf[256];
+
+		entry->schema = NULL;
+		entry->error = NULL;
+		if (text == NULL)
+			entry->error = psprintf("schema id %d: %s", id,
+									mesh_connection_options(d->table->conn)->schema_registry ?
+									"not in the schema registry" :
+									"the server has no schema_registry");
+		else if (type == NULL || strcmp(type, "JSON") != 0)
+			entry->error = psprintf("schema id %d is not a JSON Schema (schemaType %s)",
+									id, type ? type : "AVRO");
+		else if ((entry->schema = mesh_json_schema_compile(text, strlen(text),
+														   errbuf, sizeof(errbuf))) == NULL)
+			entry->error = psprintf("schema id %d: %s", id, errbuf);
+		MemoryContextSwitchTo(old);
+	}
+	if (entry->schema == NULL)
+		snprintf(reason, reasonlen, "%s", entry->error);
+	return entry->schema;
 }
 
 /* The value's fields, by the value format. */
@@ -549,21 +658,14 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 		case MESH_FORMAT_AVRO:
 		case MESH_FORMAT_PROTOBUF:
 			{
-				size_t		header = 0;
 				bool		ok;
 
 				if (table->value_format == MESH_FORMAT_AVRO)
-				{
-					MeshAvroProgram *program = program_for(d, d->programs, &d->target, false,
-														   (const uint8_t *) data, len, &header,
-														   reason, sizeof(reason));
-
-					ok = program != NULL &&
-						mesh_avro_decode(program, (const uint8_t *) data + header, len - header,
-										 d->avro_values, reason, sizeof(reason));
-				}
+					ok = decode_framed(d, d->programs, &d->target, false, data, len,
+									   d->avro_values, reason, sizeof(reason));
 				else
 				{
+					size_t		header = 0;
 					MeshPbProgram *program = pb_program_for(d, (const uint8_t *) data, len,
 															&header, reason, sizeof(reason));
 
@@ -590,14 +692,46 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 			}
 		case MESH_FORMAT_JSON:
 			{
-				MeshJson   *json = mesh_json_parse(data, len, 0, reason, sizeof(reason));
+				const MeshJsonSchema *schema = NULL;
+				MeshJson   *json;
 				int			hint = 0;
 
+				/*
+				 * Confluent framing (00 + 4-byte id + JSON text): no JSON
+				 * text starts with a 0 byte, so the two are told apart
+				 */
+				if (len >= 1 && data[0] == 0)
+				{
+					if (len < 5)
+					{
+						snprintf(errbuf, errlen, "a Confluent-framed value of %zu bytes is too short", len);
+						*bad = true;
+						return;
+					}
+					if ((schema = json_schema_for(d, (const uint8_t *) data, reason,
+												  sizeof(reason))) == NULL)
+					{
+						snprintf(errbuf, errlen, "%s", reason);
+						*bad = true;
+						return;
+					}
+					data += 5;
+					len -= 5;
+				}
+				json = mesh_json_parse(data, len, 0, reason, sizeof(reason));
 				if (json == NULL || json->type != MJ_OBJECT)
 				{
 					snprintf(errbuf, errlen, "%s",
 							 json == NULL ? psprintf("invalid JSON: %s", reason) :
 							 "the JSON value is not an object");
+					*bad = true;
+					return;
+				}
+				if (schema != NULL && !mesh_json_schema_check(schema, json, d->json_patterns,
+																	  reason, sizeof(reason)))
+				{
+					/* the value breaks its schema: none of it is trusted */
+					snprintf(errbuf, errlen, "%s", reason);
 					*bad = true;
 					return;
 				}
@@ -632,6 +766,168 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 					column_failed(col, &nulls[i], bad, reason, errbuf, errlen);
 			}
 			return;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Debezium change events (envelope 'debezium')
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * A change event's envelope (before, after, op, source, ts_ms) as JSON,
+ * with the encodings of after's fields in *fields: an Avro value decoded
+ * whole, or a JSON object, with Kafka Connect's embedded schema
+ * ({"schema": ..., "payload": ...}) or without.  NULL with errbuf when the
+ * value is not one; a payload of null gives a JSON null (a tombstone).
+ */
+static MeshJson *
+dbz_envelope(MeshDecoder *d, const char *data, size_t len,
+			 const MeshDbzFields **fields, char *errbuf, size_t errlen)
+{
+	char		reason[256];
+	MeshJson   *json;
+
+	*fields = NULL;
+	if (d->table->value_format == MESH_FORMAT_AVRO)
+	{
+		if (!decode_framed(d, d->dbz_programs, &d->dbz_target, true, data, len,
+						   &d->dbz_value, reason, sizeof(reason)))
+		{
+			snprintf(errbuf, errlen, "%s", reason);
+			return NULL;
+		}
+		*fields = d->dbz_last->dbz;
+		json = mesh_json_parse(d->dbz_value.data, d->dbz_value.len, 0, reason, sizeof(reason));
+	}
+	else
+	{
+		json = mesh_json_parse(data, len, 0, reason, sizeof(reason));
+		if (json != NULL && json->type == MJ_OBJECT && json->count == 2 &&
+			mesh_json_get(json, "schema") != NULL && mesh_json_get(json, "payload") != NULL)
+		{
+			MeshJson   *schema = mesh_json_get(json, "schema");
+			MeshDbzFields *f = palloc0(sizeof(MeshDbzFields));
+
+			if (schema->type == MJ_OBJECT &&
+				!mesh_dbz_fields(schema, false, f, reason, sizeof(reason)))
+			{
+				snprintf(errbuf, errlen, "%s", reason);
+				return NULL;
+			}
+			*fields = f;
+			json = mesh_json_get(json, "payload");
+		}
+	}
+	if (json == NULL)
+		snprintf(errbuf, errlen, "invalid JSON: %s", reason);
+	else if (json->type != MJ_OBJECT && json->type != MJ_NULL)
+	{
+		snprintf(errbuf, errlen, "the change event is not an object");
+		return NULL;
+	}
+	else if (json->type == MJ_OBJECT &&
+			 (mesh_json_get(json, "op") == NULL || mesh_json_get(json, "op")->type != MJ_STRING))
+	{
+		snprintf(errbuf, errlen, "the value is not a Debezium change event: it has no \"op\"");
+		return NULL;
+	}
+	else if (json->type == MJ_OBJECT &&
+			 (strlen(mesh_json_get_string(json, "op")) != 1 ||
+			  strchr("cudrtm", mesh_json_get_string(json, "op")[0]) == NULL))
+	{
+		snprintf(errbuf, errlen, "unknown Debezium operation \"%s\" (expected c, u, d, r, t or m)",
+				 mesh_json_get_string(json, "op"));
+		return NULL;
+	}
+	return json;
+}
+
+/*
+ * The operation of a change event (c, u, d, r, t, m), for table mode: 'd'
+ * also for a null payload, 0 when the value cannot be read (the scan
+ * reports it when the row is read).
+ */
+char
+mesh_decode_debezium_op(MeshDecoder *d, const char *data, size_t len)
+{
+	char		errbuf[256];
+	const MeshDbzFields *fields;
+	MeshJson   *env = dbz_envelope(d, data, len, &fields, errbuf, sizeof(errbuf));
+
+	if (env == NULL)
+		return 0;
+	if (env->type == MJ_NULL)
+		return 'd';
+	return mesh_json_get_string(env, "op")[0];
+}
+
+/* A JSON value into a column, or NULL for absent and null values. */
+static void
+dbz_json_column(MeshColumn *col, const MeshJson *v, bool as_json,
+				const MeshDbzField *field, Datum *value, bool *isnull,
+				bool *bad, char *errbuf, size_t errlen)
+{
+	char		reason[256];
+	MeshBuf		buf;
+	int			r = -1;
+
+	if (v == NULL || v->type == MJ_NULL)
+		return;
+	mesh_buf_init(&buf);
+	if (as_json)
+		mesh_json_write(&buf, v);
+	else
+		r = mesh_dbz_value_text(v, field, &buf, reason, sizeof(reason));
+	*isnull = false;
+	if (r == 0 ||
+		(r < 0 && !as_json && !mesh_convert_json(v, &col->type, value, isnull, reason, sizeof(reason))) ||
+		((r > 0 || as_json) && !mesh_convert_text(buf.data, buf.len, &col->type, value,
+												  reason, sizeof(reason))))
+		column_failed(col, isnull, bad, reason, errbuf, errlen);
+}
+
+/*
+ * The columns of a change event: after's fields (before's for a delete),
+ * and _op, _before, _source, _ts_ms.
+ */
+static void
+decode_debezium(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
+				size_t len, bool *bad, char *errbuf, size_t errlen)
+{
+	MeshTable  *table = d->table;
+	const MeshDbzFields *fields;
+	MeshJson   *env = dbz_envelope(d, data, len, &fields, errbuf, errlen);
+	const char *op;
+	MeshJson   *row;
+	int			i;
+
+	if (env == NULL)
+	{
+		*bad = true;
+		return;
+	}
+	if (env->type == MJ_NULL)
+		return;					/* a tombstone with a schema */
+	op = mesh_json_get_string(env, "op");
+	row = mesh_json_get(env, strcmp(op, "d") == 0 ? "before" : "after");
+	for (int k = 0; k < d->nvalue; k++)
+	{
+		MeshColumn *col = &table->columns[i = d->value_cols[k]];
+
+		if (col->kind >= MESH_COLUMN_OP)
+		{
+			/* _op, _before, _source, _ts_ms: members of the envelope */
+			static const char *const members[] = {"op", "before", "source", "ts_ms"};
+
+			dbz_json_column(col, mesh_json_get(env, members[col->kind - MESH_COLUMN_OP]),
+							col->kind == MESH_COLUMN_BEFORE || col->kind == MESH_COLUMN_SOURCE,
+							NULL, &values[i], &nulls[i], bad, errbuf, errlen);
+		}
+		else
+			dbz_json_column(col, mesh_json_get(row, col->field), false,
+							fields ? mesh_dbz_field(fields, col->field) : NULL,
+							&values[i], &nulls[i], bad, errbuf, errlen);
 	}
 }
 
@@ -708,7 +1004,9 @@ mesh_decode_parts(MeshDecoder *d, int32 partition, int64 offset,
 				break;		/* _error: below, once the message is judged */
 		}
 	}
-	if (!tombstone)
+	if (!tombstone && table->debezium)
+		decode_debezium(d, values, nulls, value, len, &bad, errbuf, errlen);
+	else if (!tombstone)
 		decode_value(d, values, nulls, value, len, &bad, errbuf, errlen);
 	if (bad && d->error_col >= 0)
 	{
@@ -732,7 +1030,7 @@ mesh_decode_message(MeshDecoder *d, const rd_kafka_message_t *msg,
 	 */
 	if (d->nmetadata == 0 && d->last != NULL && d->last->program != NULL &&
 		msg->payload != NULL && msg->len >= d->last_header_len &&
-		d->table->value_format == MESH_FORMAT_AVRO &&
+		d->table->value_format == MESH_FORMAT_AVRO && !d->table->debezium &&
 		memcmp(msg->payload, d->last_header, d->last_header_len) == 0)
 	{
 		char		reason[256];

@@ -31,6 +31,8 @@ extern bool mesh_decode_parts(MeshDecoder *decoder, int32 partition, int64 offse
 							  Datum headers, bool headers_null,
 							  Datum *values, bool *nulls,
 							  char *errbuf, size_t errlen);
+/* envelope 'debezium': a change event's op, 'd' for a null payload, 0 if unreadable */
+extern char mesh_decode_debezium_op(MeshDecoder *decoder, const char *value, size_t len);
 extern Datum mesh_headers_datum(const rd_kafka_message_t *msg, bool *isnull);
 
 #endif							/* MESH_FDW_DECODE_H */

@@ -15,11 +15,13 @@
 #include "core/avro_encode.h"
 #include "core/core.h"
 #include "core/json.h"
+#include "core/json_schema.h"
 #include "fdw/table.h"
 #include "kafka/admin.h"
 #include "kafka/client.h"
 #include "kafka/producer.h"
 #include "kafka/registry.h"
+#include "mesh/json_pattern.h"
 #include "mesh/catalog.h"
 #include "mesh/datum_avro.h"
 
@@ -47,8 +49,10 @@ struct MeshInsert
 	uint64		sent;
 	MeshAvroEncoder *encoder;
 	MeshAvroValue *values;		/* one per target slot */
-	char		header[10];		/* the Avro framing */
+	char		header[10];		/* the Avro framing, or JSON's Confluent one */
 	int			header_len;
+	MeshJsonSchema *json_schema;	/* JSON: the registry's JSON Schema, or NULL */
+	MeshJsonPatterns *json_patterns;
 	MeshBuf		buf;
 	MemoryContext rowcxt;
 	TupleDesc	tupdesc;
@@ -111,12 +115,64 @@ setup_avro(MeshInsert *ins)
 	}
 }
 
+/*
+ * A JSON table whose topic has a JSON Schema in the registry (the latest
+ * version of subject <topic>-value, schemaType JSON): rows are checked
+ * against it and written in Confluent framing with its id.  Without one,
+ * plain JSON as before.
+ */
+static void
+setup_json(MeshInsert *ins)
+{
+	MeshTable  *table = ins->table;
+	MeshRegistrySchema reg;
+	char		errbuf[256];
+
+	if (mesh_connection_options(table->conn)->schema_registry == NULL ||
+		!mesh_registry_latest(table->conn, psprintf("%s-value", table->topic), &reg) ||
+		strcmp(reg.schema_type, "JSON") != 0)
+		return;
+	ins->json_schema = mesh_json_schema_compile(reg.schema, strlen(reg.schema),
+												errbuf, sizeof(errbuf));
+	if (ins->json_schema == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("cannot INSERT into foreign table \"%s\": subject \"%s\" has no usable JSON Schema",
+						table->relname, reg.subject),
+				 errdetail_internal("%s", errbuf)));
+	ins->json_patterns = mesh_json_patterns_create();
+	ins->header[0] = 0x00;
+	ins->header[1] = (reg.id >> 24) & 0xff;
+	ins->header[2] = (reg.id >> 16) & 0xff;
+	ins->header[3] = (reg.id >> 8) & 0xff;
+	ins->header[4] = reg.id & 0xff;
+	ins->header_len = 5;
+}
+
+/* A NULL column is left out of the JSON when its property may not be null. */
+static bool
+json_null_allowed(MeshInsert *ins, const char *field)
+{
+	const MeshJsonSchema *prop;
+
+	if (ins->json_schema == NULL ||
+		(prop = mesh_json_schema_property(ins->json_schema, field)) == NULL)
+		return true;
+	return prop->types == 0 || (prop->types & MJS_NULL) != 0;
+}
+
 MeshInsert *
 mesh_insert_begin(Relation rel)
 {
 	MeshInsert *ins = palloc0(sizeof(MeshInsert));
 	MeshTable  *table = mesh_table_load(RelationGetRelid(rel), ERROR);
 
+	if (table->debezium)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot insert into foreign table \"%s\": it reads Debezium change events",
+						table->relname),
+				 errdetail("A table with envelope 'debezium' reads what a Debezium connector writes; mesh_fdw does not write change events.")));
 	ins->table = table;
 	ins->conn = table->conn;
 	ins->tupdesc = RelationGetDescr(rel);
@@ -135,6 +191,8 @@ mesh_insert_begin(Relation rel)
 				 errhint("Produce Protobuf messages with a Kafka client and its ProtobufSerializer.")));
 	if (table->value_format == MESH_FORMAT_AVRO)
 		setup_avro(ins);
+	else if (table->value_format == MESH_FORMAT_JSON)
+		setup_json(ins);
 	ins->producer = mesh_get_producer(ins->conn, table->transactional);
 	ins->mark = mesh_producer_mark(ins->producer);
 	mesh_buf_init(&ins->buf);
@@ -321,7 +379,8 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 					else
 						mesh_datum_to_avro(d, col->type.typid, v, ins->rowcxt);
 				}
-				else if (table->value_format == MESH_FORMAT_JSON)
+				else if (table->value_format == MESH_FORMAT_JSON &&
+						 (!isnull || json_null_allowed(ins, col->field)))
 				{
 					if (json.len > 1)
 						appendStringInfoChar(&json, ',');
@@ -359,6 +418,25 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 			appendStringInfoChar(&json, '}');
 			value = json.data;
 			len = json.len;
+			if (ins->json_schema != NULL)
+			{
+				char		errbuf[512];
+				MeshJson   *parsed = mesh_json_parse(json.data, json.len, 0,
+													 errbuf, sizeof(errbuf));
+
+				if (parsed == NULL ||
+					!mesh_json_schema_check(ins->json_schema, parsed, ins->json_patterns,
+											errbuf, sizeof(errbuf)))
+				{
+					if (headers)
+						rd_kafka_headers_destroy(headers);
+					refuse_row(ins, errbuf);
+				}
+				mesh_buf_append(&ins->buf, ins->header, ins->header_len);
+				mesh_buf_append(&ins->buf, json.data, json.len);
+				value = ins->buf.data;
+				len = ins->buf.len;
+			}
 			has_value = true;
 			break;
 		default:

@@ -19,6 +19,10 @@
  * sort spills to disk beyond work_mem, so no key is held in memory for
  * long.
  *
+ * With envelope 'debezium' the change event's op decides: a delete is a
+ * tombstone, a truncate removes every key whose latest value in its
+ * partition came before it, and messages ('m') are left out.
+ *
  * Cleanup must also happen when the query fails: a callback on the scan's
  * memory context ends the sort and frees the message being decoded (the
  * reader has its own).
@@ -107,6 +111,10 @@ struct MeshScan
 	bool		sorted;
 	bool		sort_exhausted;
 	bool		have_pending;	/* sortslot holds a row not yet used */
+	/* envelope 'debezium': per partition, the last truncate event */
+	int			ntruncates;
+	int64	   *truncate_offset;	/* -1: none */
+	int64	   *truncate_ts;
 
 	/* for EXPLAIN ANALYZE */
 	int64		messages_read;
@@ -499,6 +507,48 @@ next_stream_row(MeshScan *scan, Datum *values, bool *nulls)
 	}
 }
 
+/*
+ * Table mode, envelope 'debezium': true when the message goes nowhere (a
+ * truncate, noted for its partition, or a message 'm'); a delete sets
+ * *tombstone.
+ */
+static bool
+debezium_skips(MeshScan *scan, rd_kafka_message_t *msg, MemoryContext rowcxt,
+			   bool *tombstone)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+	char		op = mesh_decode_debezium_op(scan->decoder, msg->payload, msg->len);
+
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(rowcxt);
+	if (op == 'd')
+		*tombstone = true;
+	if (op == 't' && msg->partition >= 0)
+	{
+		if (msg->partition >= scan->ntruncates)
+		{
+			int			n = msg->partition + 1;
+			int			i;
+
+			scan->truncate_offset = scan->truncate_offset ?
+				repalloc(scan->truncate_offset, sizeof(int64) * n) :
+				MemoryContextAlloc(scan->cxt, sizeof(int64) * n);
+			scan->truncate_ts = scan->truncate_ts ?
+				repalloc(scan->truncate_ts, sizeof(int64) * n) :
+				MemoryContextAlloc(scan->cxt, sizeof(int64) * n);
+			for (i = scan->ntruncates; i < n; i++)
+				scan->truncate_offset[i] = -1;
+			scan->ntruncates = n;
+		}
+		if (msg->offset > scan->truncate_offset[msg->partition])
+		{
+			scan->truncate_offset[msg->partition] = msg->offset;
+			scan->truncate_ts[msg->partition] = rd_kafka_message_timestamp(msg, NULL);
+		}
+	}
+	return op == 't' || op == 'm';
+}
+
 /* Table mode: every message into the sort, ordered by key. */
 static void
 fill_sort(MeshScan *scan)
@@ -534,6 +584,12 @@ fill_sort(MeshScan *scan)
 
 		if (msg == NULL)
 			break;
+		if (scan->table->debezium && msg->payload != NULL &&
+			debezium_skips(scan, msg, rowcxt, &nulls[SORT_VALUE]))
+		{
+			rd_kafka_message_destroy(msg);
+			continue;
+		}
 		if (msg->key == NULL)
 		{
 			/* a message without a key is no row of a table */
@@ -552,7 +608,7 @@ fill_sort(MeshScan *scan)
 			values[SORT_PARTITION] = Int32GetDatum(msg->partition);
 			values[SORT_OFFSET] = Int64GetDatum(msg->offset);
 			values[SORT_TIMESTAMP] = Int64GetDatum(rd_kafka_message_timestamp(msg, NULL));
-			if (msg->payload == NULL)
+			if (msg->payload == NULL || nulls[SORT_VALUE])
 				nulls[SORT_VALUE] = true;
 			else
 			{
@@ -625,6 +681,7 @@ next_table_row(MeshScan *scan, Datum *values, bool *nulls)
 	for (;;)
 	{
 		HeapTuple	best = NULL;
+		bool		best_truncated = false;
 		Datum		key;
 		int64		best_ts = PG_INT64_MIN;
 		int32		current_partition = -1;
@@ -653,19 +710,25 @@ next_table_row(MeshScan *scan, Datum *values, bool *nulls)
 			if (partition != current_partition)
 			{
 				int64		ts = DatumGetInt64(s->tts_values[SORT_TIMESTAMP]);
+				bool		truncated = partition < scan->ntruncates &&
+					DatumGetInt64(s->tts_values[SORT_OFFSET]) < scan->truncate_offset[partition];
 
+				/* a truncate after the latest value there: gone, at its time */
+				if (truncated)
+					ts = scan->truncate_ts[partition];
 				current_partition = partition;
 				if (best == NULL || ts > best_ts)
 				{
 					best = ExecCopySlotHeapTuple(s);
 					best_ts = ts;
+					best_truncated = truncated;
 				}
 			}
 		} while (sort_next(scan));
 
 		heap_deform_tuple(best, scan->sortdesc, row, rownull);
-		if (rownull[SORT_VALUE])
-			continue;			/* a tombstone: the key is gone */
+		if (rownull[SORT_VALUE] || best_truncated)
+			continue;			/* a tombstone (or truncate): the key is gone */
 		if (scan->limit >= 0 && scan->returned >= scan->limit)
 			return false;
 

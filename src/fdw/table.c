@@ -155,6 +155,7 @@ mesh_table_load(Oid relid, int elevel)
 	char	   *mode;
 	char	   *on_error;
 	char	   *transactional;
+	char	   *envelope;
 	Relation	rel;
 	TupleDesc	tupdesc;
 	int			nslots = 0;
@@ -180,6 +181,7 @@ mesh_table_load(Oid relid, int elevel)
 	transactional = table_option(ft->options, "transactional");
 	table->bookmark = table_option(ft->options, "bookmark");
 	table->message = table_option(ft->options, "message");
+	envelope = table_option(ft->options, "envelope");
 
 	if (table->product)
 	{
@@ -206,6 +208,8 @@ mesh_table_load(Oid relid, int elevel)
 			key_format = product->key_format;
 		if (mode == NULL)
 			mode = product->mode;
+		if (envelope == NULL)
+			envelope = product->envelope;
 		table->product_schemas = list_copy(product->schemas);
 		table->protobuf_schema = product->protobuf_schema ?
 			pstrdup(product->protobuf_schema) : NULL;
@@ -233,6 +237,15 @@ mesh_table_load(Oid relid, int elevel)
 				 errdetail("A bookmark reads each message once; mode 'table' reads every key's latest value, from the whole topic."),
 				 errhint("Read the product in mode 'stream' (OPTIONS (ADD mode 'stream')) to use bookmark '%s'.",
 						 table->bookmark)));
+	table->debezium = option_choice(table, "envelope", envelope ? envelope : "none",
+									mesh_envelopes) == 1;
+	if (table->debezium && table->value_format != MESH_FORMAT_AVRO &&
+		table->value_format != MESH_FORMAT_JSON)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+				 errmsg("foreign table \"%s\" with envelope 'debezium' must have value_format 'avro' or 'json'",
+						table->relname),
+				 errdetail("Debezium change events are Avro records or JSON objects.")));
 	table->on_error = (MeshOnError) option_choice(table, "on_error", on_error ? on_error : "error",
 												 mesh_on_error_modes);
 	table->transactional = transactional ? parse_bool(transactional, &table->transactional) && table->transactional :
@@ -265,6 +278,9 @@ mesh_table_load(Oid relid, int elevel)
 		if (col->kind != MESH_COLUMN_FIELD && table->value_format == MESH_FORMAT_AVRO &&
 			reader_field(table->reader_schema, col->name) != NULL)
 			col->kind = MESH_COLUMN_FIELD;
+		/* _op, _before, _source and _ts_ms are fields without the envelope */
+		if (!table->debezium && col->kind >= MESH_COLUMN_OP)
+			col->kind = MESH_COLUMN_FIELD;
 		if (col->field == NULL)
 			col->field = col->name;
 		mesh_column_type_init(&col->type, attr->atttypid, attr->atttypmod);
@@ -283,7 +299,7 @@ mesh_table_load(Oid relid, int elevel)
 			slot->shape = mesh_column_avro_shape(&col->type);
 			slot->needed = true;
 		}
-		if (table->value_format == MESH_FORMAT_AVRO)
+		if (table->value_format == MESH_FORMAT_AVRO && !table->debezium)
 		{
 			const MeshAvroField *rf = reader_field(table->reader_schema, col->field);
 			MeshAvroSlot *slot = &table->target.slots[nslots];

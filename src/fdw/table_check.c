@@ -123,6 +123,13 @@ metadata_type(MeshColumnKind kind)
 			return TEXTOID;
 		case MESH_COLUMN_RAW:
 			return BYTEAOID;
+		case MESH_COLUMN_OP:
+			return TEXTOID;
+		case MESH_COLUMN_BEFORE:
+		case MESH_COLUMN_SOURCE:
+			return JSONBOID;
+		case MESH_COLUMN_TS_MS:
+			return INT8OID;
 		default:
 			return InvalidOid;
 	}
@@ -156,6 +163,40 @@ check_protobuf_field(MeshTable *table, MeshColumn *col)
 			 errmsg("column \"%s\" of foreign table \"%s\" names no field of message %s",
 					col->name, table->relname, file->messages[m].fullname),
 			 errhint("Name the field with the column option \"field\", or see mesh.data_product_fields.")));
+}
+
+/*
+ * envelope 'debezium': a column is a field of the change event's `after`
+ * record (when the product has an Avro schema).  Its type is not checked
+ * against the field's: Debezium encodes dates, times and decimals as
+ * numbers and bytes, which the scan converts (README).
+ */
+static void
+check_debezium_field(MeshTable *table, MeshColumn *col)
+{
+	const MeshAvroType *record = table->reader_schema;
+	const MeshAvroType *after = NULL;
+	int			i;
+
+	if (table->value_format != MESH_FORMAT_AVRO || record == NULL || record->kind != AVRO_RECORD)
+		return;
+	for (i = 0; i < record->nfields; i++)
+		if (strcmp(record->fields[i].name, "after") == 0)
+			after = mesh_avro_nonnull_branch(record->fields[i].type);
+	if (after == NULL || after->kind != AVRO_RECORD)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("foreign table \"%s\" has envelope 'debezium', but the schema of %s is not that of a change event",
+						table->relname, mesh_table_describe(table)),
+				 errdetail("A change event's schema is a record with a field \"after\" that is a record.")));
+	for (i = 0; i < after->nfields; i++)
+		if (strcmp(after->fields[i].name, col->field) == 0)
+			return;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+			 errmsg("column \"%s\" of foreign table \"%s\" names no field of the change events' \"after\" record of %s",
+					col->name, table->relname, mesh_table_describe(table)),
+			 errhint("Name the field with the column option \"field\".")));
 }
 
 /*
@@ -213,6 +254,10 @@ check_foreign_table(Oid relid)
 			case MESH_COLUMN_HEADERS:
 			case MESH_COLUMN_ERROR:
 			case MESH_COLUMN_RAW:
+			case MESH_COLUMN_OP:
+			case MESH_COLUMN_BEFORE:
+			case MESH_COLUMN_SOURCE:
+			case MESH_COLUMN_TS_MS:
 				if (typid != metadata_type(col->kind))
 					goto bad_metadata;
 				break;
@@ -232,7 +277,9 @@ check_foreign_table(Oid relid)
 									   col->name)));
 				break;
 			case MESH_COLUMN_FIELD:
-				if (table->value_format == MESH_FORMAT_AVRO && table->reader_schema != NULL)
+				if (table->debezium)
+					check_debezium_field(table, col);
+				else if (table->value_format == MESH_FORMAT_AVRO && table->reader_schema != NULL)
 				{
 					MeshAvroSlot *slot = &table->target.slots[col->slot];
 
@@ -270,6 +317,8 @@ bad_metadata:
 						col->name, table->relname, format_type_be(typid)),
 				 col->kind == MESH_COLUMN_ERROR || col->kind == MESH_COLUMN_RAW ?
 				 errhint("_error is text and _raw bytea.") :
+				 col->kind >= MESH_COLUMN_OP ?
+				 errhint("_op is text, _before and _source jsonb, and _ts_ms bigint.") :
 				 errhint("_partition is integer, _offset bigint, _timestamp timestamptz, _headers jsonb, and _key text, bytea or jsonb by key_format.")));
 	}
 }

@@ -48,6 +48,7 @@ typedef struct SchemaCacheEntry
 {
 	SchemaCacheKey key;
 	char	   *schema;
+	char	   *schema_type;
 } SchemaCacheEntry;
 
 static HTAB *schema_cache = NULL;
@@ -310,6 +311,8 @@ mesh_registry_latest(MeshConnection *conn, const char *subject,
 				 errmsg("schema registry of server \"%s\" sent no schema for subject \"%s\"",
 						conn->opts.servername, subject)));
 	result->schema = pstrdup(mesh_json_get_string(json, "schema"));
+	result->schema_type = pstrdup(mesh_json_get_string(json, "schemaType") ?
+								  mesh_json_get_string(json, "schemaType") : "AVRO");
 	return true;
 }
 
@@ -318,6 +321,12 @@ mesh_registry_latest(MeshConnection *conn, const char *subject,
  */
 char *
 mesh_registry_schema_by_id(MeshConnection *conn, int id)
+{
+	return mesh_registry_schema_by_id_typed(conn, id, NULL);
+}
+
+char *
+mesh_registry_schema_by_id_typed(MeshConnection *conn, int id, const char **schema_type)
 {
 	SchemaCacheKey key;
 	SchemaCacheEntry *entry;
@@ -339,7 +348,11 @@ mesh_registry_schema_by_id(MeshConnection *conn, int id)
 	key.id = id;
 	entry = hash_search(schema_cache, &key, HASH_FIND, NULL);
 	if (entry)
+	{
+		if (schema_type)
+			*schema_type = entry->schema_type;
 		return entry->schema;
+	}
 
 	if (conn->opts.schema_registry == NULL)
 		return NULL;
@@ -351,6 +364,11 @@ mesh_registry_schema_by_id(MeshConnection *conn, int id)
 
 	entry = hash_search(schema_cache, &key, HASH_ENTER, &found);
 	entry->schema = MemoryContextStrdup(TopMemoryContext, schema);
+	entry->schema_type = MemoryContextStrdup(TopMemoryContext,
+											 mesh_json_get_string(json, "schemaType") ?
+											 mesh_json_get_string(json, "schemaType") : "AVRO");
+	if (schema_type)
+		*schema_type = entry->schema_type;
 	return entry->schema;
 }
 

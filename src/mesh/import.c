@@ -17,8 +17,11 @@
 #include "core/avro_decode.h"
 #include "core/avro_schema.h"
 #include "core/core.h"
+#include "core/debezium.h"
 #include "core/json.h"
+#include "core/json_schema.h"
 #include "kafka/client.h"
+#include "kafka/registry.h"
 #include "mesh/catalog.h"
 #include "mesh/product.h"
 #include "mesh/type_map.h"
@@ -122,15 +125,100 @@ column_name(const char *field)
 	return pnstrdup(field, pg_mbcliplen(field, strlen(field), NAMEDATALEN - 1));
 }
 
+/*
+ * envelope 'debezium': the change events' `after` record (its columns),
+ * and in *dbz the encodings of its fields, from the schema's definition.
+ * A schema that is not that of a change event is an ERROR.
+ */
+static MeshAvroType *
+debezium_after(MeshProduct *product, const char *definition, MeshAvroType *envelope,
+			   MeshDbzFields *dbz)
+{
+	char		errbuf[256];
+	MeshJson   *json = mesh_json_parse(definition, strlen(definition), 0, errbuf, sizeof(errbuf));
+	int			i;
+
+	if (json != NULL && mesh_dbz_fields(json, true, dbz, errbuf, sizeof(errbuf)))
+		for (i = 0; i < envelope->nfields; i++)
+			if (strcmp(envelope->fields[i].name, "after") == 0)
+			{
+				MeshAvroType *after = (MeshAvroType *) mesh_avro_nonnull_branch(envelope->fields[i].type);
+
+				if (after->kind == AVRO_RECORD)
+					return after;
+			}
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+			 errmsg("data product \"%s\" has envelope 'debezium', but its schema is not that of a change event",
+					product->qualified_name),
+			 errdetail("%s", json ? errbuf : "The schema is not JSON.")));
+	return NULL;
+}
+
+/* The PostgreSQL type of a JSON Schema property (see the README's table). */
+static const char *
+json_schema_pg_type(const MeshJsonSchema *prop)
+{
+	unsigned	types = prop->types & ~MJS_NULL;
+
+	if (types == MJS_STRING)
+	{
+		if (prop->format && strcmp(prop->format, "date") == 0)
+			return "date";
+		if (prop->format && strcmp(prop->format, "date-time") == 0)
+			return "timestamptz";
+		if (prop->format && strcmp(prop->format, "uuid") == 0)
+			return "uuid";
+		return "text";
+	}
+	if (types == MJS_INTEGER)
+		return "bigint";
+	if (types == MJS_NUMBER || types == (MJS_NUMBER | MJS_INTEGER))
+		return "double precision";
+	if (types == MJS_BOOLEAN)
+		return "boolean";
+	return "jsonb";
+}
+
+/*
+ * A JSON product's JSON Schema: the latest version of the registry's
+ * subject <topic>-value when it is a JSON Schema (schemaType JSON); NULL
+ * when the server has no registry, the subject is missing or of another
+ * type, or its schema has no properties.
+ */
+static MeshJsonSchema *
+json_product_schema(MeshConnection *conn, MeshProduct *product)
+{
+	MeshRegistrySchema reg;
+	MeshJsonSchema *schema;
+	char		errbuf[256];
+
+	if (strcmp(product->value_format, "json") != 0 ||
+		mesh_connection_options(conn)->schema_registry == NULL ||
+		!mesh_registry_latest(conn, psprintf("%s-value", product->topic), &reg) ||
+		strcmp(reg.schema_type, "JSON") != 0)
+		return NULL;
+	schema = mesh_json_schema_compile(reg.schema, strlen(reg.schema), errbuf, sizeof(errbuf));
+	if (schema == NULL)
+		ereport(WARNING,
+				(errmsg("data product \"%s\": subject \"%s\" has no usable JSON Schema; its table gets no value columns",
+						product->qualified_name, reg.subject),
+				 errdetail_internal("%s", errbuf)));
+	return schema;
+}
+
 /* The CREATE FOREIGN TABLE statement of one product. */
 static char *
-table_ddl(ForeignServer *server, MeshProduct *product)
+table_ddl(ForeignServer *server, MeshConnection *conn, MeshProduct *product)
 {
 	StringInfoData buf;
 	MeshProductSchema *schema = mesh_product_current_schema(product);
 	MeshAvroType *record = NULL;
 	MeshPbFile *pb;
 	char		errbuf[256];
+	MeshDbzFields dbz = {0};
+	bool		debezium = product->envelope && strcmp(product->envelope, "debezium") == 0;
+	MeshJsonSchema *json_schema = NULL;
 	List	   *names = NIL;
 	static const char *const metadata[][2] = {
 		{"_partition", "integer"}, {"_offset", "bigint"},
@@ -144,7 +232,11 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 									 MESH_AVRO_LAX_DEFAULTS, errbuf, sizeof(errbuf));
 		if (record && record->kind != AVRO_RECORD)
 			record = NULL;
+		if (record && debezium)
+			record = debezium_after(product, schema->definition, record, &dbz);
 	}
+	else
+		json_schema = json_product_schema(conn, product);
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "CREATE FOREIGN TABLE %s (", quote_identifier(product->name));
@@ -183,14 +275,34 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 			char	   *dflt;
 			char	   *name = column_name(f->name);
 
+			const MeshDbzField *encoded = mesh_dbz_field(&dbz, f->name);
+
 			appendStringInfo(&buf, "%s\n  %s %s", names ? "," : "",
-							 quote_identifier(name), mesh_avro_pg_type(f->type, &nullable));
+							 quote_identifier(name),
+							 encoded ? mesh_dbz_pg_type(encoded->encoding) :
+							 mesh_avro_pg_type(f->type, &nullable));
 			/* say so where the name alone would not: truncated, or a metadata name */
 			if (strcmp(name, f->name) != 0 ||
 				mesh_metadata_column_kind(name) != MESH_COLUMN_FIELD)
 				appendStringInfo(&buf, " OPTIONS (field %s)", quote_literal_cstr(f->name));
-			if ((dflt = default_literal(f->type, f->default_value)) != NULL)
+			if (!encoded && (dflt = default_literal(f->type, f->default_value)) != NULL)
 				appendStringInfo(&buf, " DEFAULT %s", dflt);
+			names = lappend(names, name);
+		}
+	}
+	else if (json_schema)
+	{
+		for (i = 0; i < json_schema->nproperties; i++)
+		{
+			const char *field = json_schema->names[i];
+			char	   *name = column_name(field);
+
+			appendStringInfo(&buf, "%s\n  %s %s", names ? "," : "",
+							 quote_identifier(name),
+							 json_schema_pg_type(json_schema->properties[i]));
+			if (strcmp(name, field) != 0 ||
+				mesh_metadata_column_kind(name) != MESH_COLUMN_FIELD)
+				appendStringInfo(&buf, " OPTIONS (field %s)", quote_literal_cstr(field));
 			names = lappend(names, name);
 		}
 	}
@@ -210,6 +322,8 @@ table_ddl(ForeignServer *server, MeshProduct *product)
 						 metadata[i][1] ? metadata[i][1] : key_type(product->key_format));
 		names = lappend(names, (char *) name);
 	}
+	if (debezium)
+		appendStringInfoString(&buf, ",\n  _op text,\n  _ts_ms bigint");
 	appendStringInfo(&buf, "\n) SERVER %s OPTIONS (product %s)",
 					 quote_identifier(server->servername),
 					 quote_literal_cstr(product->qualified_name));
@@ -239,7 +353,7 @@ mesh_import_foreign_schema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 			continue;
 		domain_exists = true;
 		if (wanted(stmt, product->name))
-			commands = lappend(commands, table_ddl(server, product));
+			commands = lappend(commands, table_ddl(server, conn, product));
 	}
 	if (!domain_exists)
 		ereport(ERROR,

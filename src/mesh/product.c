@@ -71,6 +71,7 @@ mesh_product_copy(const MeshProduct *p)
 	c->mode = copy_string(p->mode);
 	c->key_format = copy_string(p->key_format);
 	c->value_format = copy_string(p->value_format);
+	c->envelope = copy_string(p->envelope);
 	c->inputs = copy_string_list(p->inputs);
 	c->published_at = copy_string(p->published_at);
 	c->published_by = copy_string(p->published_by);

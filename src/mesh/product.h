@@ -38,6 +38,7 @@ typedef struct MeshProduct
 	char	   *mode;			/* stream | table */
 	char	   *key_format;
 	char	   *value_format;
+	char	   *envelope;		/* none | debezium (key "envelope") */
 	List	   *schemas;		/* of MeshProductSchema *, newest last */
 	List	   *inputs;			/* of char *, qualified names */
 	int			version;

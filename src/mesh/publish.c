@@ -19,6 +19,8 @@
 
 #include "core/avro_compat.h"
 #include "core/avro_schema.h"
+#include "core/debezium.h"
+#include "core/json.h"
 #include "core/options.h"
 #include "core/protobuf.h"
 #include "kafka/admin.h"
@@ -351,9 +353,44 @@ protobuf_schema(MeshConnection *conn, MeshProduct *p, bool schema_given)
 }
 
 /*
+ * envelope 'debezium': the values are change events, Avro or JSON; an
+ * Avro schema is that of a change event (a record with "after" and "op").
+ */
+static void
+check_envelope(const MeshProduct *p)
+{
+	MeshProductSchema *current;
+	MeshJson   *json;
+	MeshDbzFields fields;
+	char		errbuf[256];
+
+	if (strcmp(p->envelope, "debezium") != 0)
+		return;
+	if (strcmp(p->value_format, "avro") != 0 && strcmp(p->value_format, "json") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("data product \"%s\" with envelope 'debezium' must have value_format 'avro' or 'json', not '%s'",
+						p->qualified_name, p->value_format),
+				 errdetail("Debezium change events are Avro records or JSON objects.")));
+	if (p->schemas == NIL)
+		return;
+	current = llast(p->schemas);
+	json = mesh_json_parse(current->definition, strlen(current->definition), 0,
+						   errbuf, sizeof(errbuf));
+	if (json == NULL || !mesh_dbz_fields(json, true, &fields, errbuf, sizeof(errbuf)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the schema of data product \"%s\" is not that of a Debezium change event",
+						p->qualified_name),
+				 errdetail("%s", errbuf),
+				 errhint("Give the schema of the connector's value: a record with fields \"before\", \"after\", \"source\", \"op\" and \"ts_ms\".")));
+}
+
+/*
  * mesh.publish_data_product(domain, name, topic, owner, description, sla,
  *   quality, schema, value_format, key_format, mode, tags, partitions,
- *   server) returns the product's new version.
+ *   server, envelope) returns the product's new version.  (The function
+ *   of extension versions before 1.4 has no envelope.)
  *
  * Arguments left NULL keep the values of the product's previous record.
  */
@@ -396,6 +433,11 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	MERGE(key_format, 9, "text");
 	MERGE(mode, 10, "stream");
 #undef MERGE
+	p.envelope = PG_NARGS() > 14 ? mesh_text_arg(fcinfo, 14) : NULL;
+	if (p.envelope == NULL && prev)
+		p.envelope = prev->envelope;
+	if (p.envelope == NULL)
+		p.envelope = "none";
 	p.tags = !PG_ARGISNULL(11) ? mesh_text_array_arg(fcinfo, 11) :
 		prev ? prev->tags : NIL;
 	p.inputs = prev ? prev->inputs : NIL;
@@ -408,6 +450,7 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	mesh_check_choice("value_format", p.value_format, mesh_value_formats);
 	mesh_check_choice("key_format", p.key_format, mesh_key_formats);
 	mesh_check_choice("mode", p.mode, mesh_modes);
+	mesh_check_choice("envelope", p.envelope, mesh_envelopes);
 
 	/* the schema: given, else the registry's latest for <topic>-value */
 	current = p.schemas ? llast(p.schemas) : NULL;
@@ -426,7 +469,12 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 		MeshRegistrySchema reg;
 		char	   *subject = psprintf("%s-value", p.topic);
 
-		if (mesh_registry_latest(conn, subject, &reg))
+		/*
+		 * a JSON Schema there (schemaType JSON) stays in the registry:
+		 * `schemas` holds Avro only; IMPORT and INSERT of a JSON product
+		 * ask the registry for it
+		 */
+		if (mesh_registry_latest(conn, subject, &reg) && strcmp(reg.schema_type, "AVRO") == 0)
 		{
 			MeshAvroType *avro = mesh_validate_schema(p.qualified_name, reg.schema);
 
@@ -452,6 +500,8 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 				 mesh_connection_options(conn)->schema_registry
 				 ? errhint("Pass schema => '<Avro schema JSON>', or register subject \"%s-value\" in the schema registry.", p.topic)
 				 : errhint("Pass schema => '<Avro schema JSON>'.")));
+
+	check_envelope(&p);
 
 	/* the topic: not another's, and it exists or partitions says to create it */
 	check_topic_free(conn, catalog, &p);

@@ -208,6 +208,7 @@ mesh_parse_catalog_record(const char *key, const char *value, size_t len,
 		!get_string(json, "mode", false, &p->mode, errbuf, errlen) ||
 		!get_string(json, "key_format", false, &p->key_format, errbuf, errlen) ||
 		!get_string(json, "value_format", false, &p->value_format, errbuf, errlen) ||
+		!get_string(json, "envelope", false, &p->envelope, errbuf, errlen) ||
 		!get_string(json, "published_at", false, &p->published_at, errbuf, errlen) ||
 		!get_string(json, "published_by", false, &p->published_by, errbuf, errlen) ||
 		!get_string_list(json, "tags", &p->tags, errbuf, errlen) ||
@@ -244,6 +245,13 @@ mesh_parse_catalog_record(const char *key, const char *value, size_t len,
 		p->key_format = pstrdup("text");
 	if (p->value_format == NULL)
 		p->value_format = pstrdup("avro");
+	if (p->envelope == NULL)
+		p->envelope = pstrdup("none");
+	if (mesh_choice_index(mesh_envelopes, p->envelope) < 0)
+	{
+		snprintf(errbuf, errlen, "unknown envelope \"%s\"", p->envelope);
+		return NULL;
+	}
 	if (mesh_choice_index(mesh_modes, p->mode) < 0 ||
 		mesh_choice_index(mesh_key_formats, p->key_format) < 0 ||
 		mesh_choice_index(mesh_value_formats, p->value_format) < 0)
@@ -297,7 +305,7 @@ mesh_parse_catalog_record(const char *key, const char *value, size_t len,
 /* Keys this version of mesh_fdw writes; a record's others are carried on. */
 static const char *const known_keys[] = {
 	"format", "domain", "name", "topic", "owner", "description", "sla",
-	"quality", "tags", "mode", "key_format", "value_format", "schemas",
+	"quality", "tags", "mode", "key_format", "value_format", "envelope", "schemas",
 	"inputs", "version", "published_at", "published_by", "protobuf", NULL
 };
 
@@ -358,6 +366,9 @@ mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 	json_string_member(&buf, "mode", p->mode);
 	json_string_member(&buf, "key_format", p->key_format);
 	json_string_member(&buf, "value_format", p->value_format);
+	/* written only when there is one: records without it read as 'none' */
+	if (p->envelope && strcmp(p->envelope, "none") != 0)
+		json_string_member(&buf, "envelope", p->envelope);
 	json_key(&buf, "schemas");
 	appendStringInfoChar(&buf, '[');
 	foreach(lc, p->schemas)

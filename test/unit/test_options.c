@@ -47,7 +47,7 @@ test_table(void)
 		  mesh_option_find("schema_registry_password", MESH_OPT_SERVER) == NULL,
 		  "registry password only on a user mapping");
 	mesh_option_names(MESH_OPT_TABLE, &names);
-	CHECK(strcmp(names.data, "product, topic, value_format, key_format, mode, on_error, transactional, message, bookmark") == 0,
+	CHECK(strcmp(names.data, "product, topic, value_format, key_format, mode, on_error, transactional, message, bookmark, envelope") == 0,
 		  "table options in order: %s", names.data);
 }
 
