@@ -470,17 +470,25 @@ find_product(const char *servername, const char *qualified_name, int *id,
 	return found;
 }
 
+void
+mesh_continuous_execute(const char *sql, int nargs, Oid *types, Datum *values,
+						const char *nulls)
+{
+	MeshAsTableOwner owner;
+
+	mesh_as_table_owner_begin(&owner, mesh_require_extension_table("continuous_product", "1.3"));
+	SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+	mesh_as_table_owner_end(&owner);
+}
+
 static void
 update_product(int id, const char *sql)
 {
-	MeshAsTableOwner owner;
 	Oid			types[1] = {INT4OID};
 	Datum		values[1];
 
 	values[0] = Int32GetDatum(id);
-	mesh_as_table_owner_begin(&owner, mesh_require_extension_table("continuous_product", "1.3"));
-	SPI_execute_with_args(sql, 1, types, values, NULL, false, 0);
-	mesh_as_table_owner_end(&owner);
+	mesh_continuous_execute(sql, 1, types, values, NULL);
 }
 
 int
@@ -691,18 +699,15 @@ mesh_resume_data_product(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(2))
 		skip_to(fcinfo, qualified_name, PG_GETARG_JSONB_P(2));
 	{
-		MeshAsTableOwner owner;
 		Oid			types[2] = {INT4OID, TEXTOID};
 		Datum		values[2];
 
 		/* a row restored from a dump elsewhere comes home, paused, to be resumed here */
 		values[0] = Int32GetDatum(id);
 		values[1] = CStringGetTextDatum(mesh_continuous_home());
-		mesh_as_table_owner_begin(&owner, mesh_require_extension_table("continuous_product", "1.3"));
-		SPI_execute_with_args("UPDATE mesh.continuous_product SET state = 'running', last_error = NULL, "
-							  "error_partition = NULL, error_offset = NULL, restarts = 0, home = $2 "
-							  "WHERE id = $1", 2, types, values, NULL, false, 0);
-		mesh_as_table_owner_end(&owner);
+		mesh_continuous_execute("UPDATE mesh.continuous_product SET state = 'running', last_error = NULL, "
+								"error_partition = NULL, error_offset = NULL, restarts = 0, home = $2 "
+								"WHERE id = $1", 2, types, values, NULL);
 	}
 	start_at_commit(id, qualified_name);
 	PG_RETURN_VOID();

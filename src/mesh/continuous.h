@@ -68,6 +68,10 @@ extern void mesh_continuous_create(ForeignServer *server, const char *qualified_
  */
 extern void mesh_continuous_forget(const char *servername, const char *qualified_name);
 
+/* Run sql on mesh.continuous_product as the table's owner (SPI's arguments). */
+extern void mesh_continuous_execute(const char *sql, int nargs, Oid *types,
+									Datum *values, const char *nulls);
+
 /* The consumer group and transactional.id of a product. */
 extern char *mesh_continuous_group(const char *qualified_name);
 

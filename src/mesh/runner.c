@@ -196,15 +196,6 @@ still_mine(Runner *r)
 	return mine;
 }
 
-static void
-update_row(Runner *r, const char *sql, int nargs, Oid *types, Datum *values, const char *nulls)
-{
-	MeshAsTableOwner owner;
-
-	mesh_as_table_owner_begin(&owner, mesh_require_extension_table("continuous_product", "1.3"));
-	SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
-	mesh_as_table_owner_end(&owner);
-}
 
 /* A windowed product: its open windows, read back from the state topic. */
 static void
@@ -243,11 +234,15 @@ restore_windows(Runner *r)
 	mesh_reader_close(reader);
 }
 
-/* Where the product stands: the group's committed offsets. */
+/*
+ * The input's partitions, as its metadata says now: positions of partitions
+ * added since start at their beginning (-1).
+ */
 static void
-position(Runner *r)
+input_partitions(Runner *r)
 {
 	int			n = 0;
+	int			p;
 	MemoryContext oldcxt;
 
 	if (!mesh_topic_exists(r->conn, r->input_topic, &n))
@@ -255,17 +250,41 @@ position(Runner *r)
 				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
 				 errmsg("the input topic \"%s\" of continuous data product \"%s\" does not exist on server \"%s\"",
 						r->input_topic, r->qualified_name, r->server)));
+	if (r->pos != NULL && n == r->n)
+		return;
+	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	if (r->pos == NULL)
+	{
+		r->pos = palloc(sizeof(int64) * Max(n, 1));
+		r->end = palloc(sizeof(int64) * Max(n, 1));
+		r->n = 0;
+	}
+	else
+	{
+		r->pos = repalloc(r->pos, sizeof(int64) * Max(n, 1));
+		r->end = repalloc(r->end, sizeof(int64) * Max(n, 1));
+	}
+	for (p = r->n; p < n; p++)
+		r->pos[p] = -1;
+	r->n = n;
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * Where the product stands, for r->n partitions: the group's committed
+ * offsets (and a windowed product's open windows).
+ */
+static void
+position(Runner *r)
+{
+	MemoryContext oldcxt;
+
 	/*
 	 * Fence an earlier runner first (init_transactions, which also ends its
 	 * open transaction): offsets read before that could still move.
 	 */
 	(void) mesh_get_producer(r->conn, true);
-	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
-	r->n = n;
-	r->pos = palloc(sizeof(int64) * Max(n, 1));
-	r->end = palloc(sizeof(int64) * Max(n, 1));
-	MemoryContextSwitchTo(oldcxt);
-	mesh_group_committed(r->conn, r->group, r->input_topic, n, r->pos, true, ERROR);
+	mesh_group_committed(r->conn, r->group, r->input_topic, r->n, r->pos, true, ERROR);
 	if (r->window_spec)
 	{
 		oldcxt = MemoryContextSwitchTo(TopMemoryContext);
@@ -377,7 +396,7 @@ run_batch(Runner *r, bool salvage)
 	MeshReader *reader;
 	int64	   *low;
 	int64	   *high;
-	int			n = 0;
+	int			n;
 	int			p;
 	bool		any = false;
 	Portal		portal;
@@ -400,29 +419,15 @@ run_batch(Runner *r, bool salvage)
 		MemoryContextSwitchTo(oldcxt);
 	}
 	r->conn = mesh_get_connection(r->fserver, r->mapping);
+	if (!salvage)
+		input_partitions(r);
+	n = r->n;
 	if (!r->positioned)
 		position(r);
 	if (r->plan == NULL)
 		prepare(r);
 
 	/* the batch: from the positions to the ends, MAX_BATCH at most */
-	if (!mesh_topic_exists(r->conn, r->input_topic, &n))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
-				 errmsg("the input topic \"%s\" of continuous data product \"%s\" does not exist on server \"%s\"",
-						r->input_topic, r->qualified_name, r->server)));
-	if (n != r->n)
-	{
-		/* partitions were added: they start at their beginning */
-		MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
-
-		r->pos = repalloc(r->pos, sizeof(int64) * Max(n, 1));
-		r->end = repalloc(r->end, sizeof(int64) * Max(n, 1));
-		for (p = r->n; p < n; p++)
-			r->pos[p] = -1;
-		r->n = n;
-		MemoryContextSwitchTo(oldcxt);
-	}
 	if (salvage)
 	{
 		for (p = 0; p < n; p++)
@@ -534,12 +539,12 @@ ranges_set:
 		values[4] = TimestampTzGetDatum(mesh_kafka_timestamp(r->batch.max_timestamp_ms));
 		nulls[4] = r->batch.max_timestamp_ms < 0 ? 'n' : ' ';
 		values[5] = Int64GetDatum(messages);
-		update_row(r, "UPDATE mesh.continuous_product SET rows_in = rows_in + $2, "
-				   "rows_out = rows_out + $3, late_messages = late_messages + $4, "
-				   "last_input_time = COALESCE($5, last_input_time), last_commit = now(), "
-				   "restarts = 0, last_error = CASE WHEN restarts > 0 THEN NULL ELSE last_error END "
-				   "WHERE id = $1",
-				   6, types, values, nulls);
+		mesh_continuous_execute("UPDATE mesh.continuous_product SET rows_in = rows_in + $2, "
+								"rows_out = rows_out + $3, late_messages = late_messages + $4, "
+								"last_input_time = COALESCE($5, last_input_time), last_commit = now(), "
+								"restarts = 0, last_error = CASE WHEN restarts > 0 THEN NULL ELSE last_error END "
+								"WHERE id = $1",
+								6, types, values, nulls);
 	}
 	return true;
 }
@@ -561,9 +566,9 @@ record_failure(Runner *r, const char *state, const char *error, int32 partition,
 		nulls[3] = nulls[4] = 'n';
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
-	update_row(r, "UPDATE mesh.continuous_product SET state = $2, last_error = $3, "
-			   "error_partition = $4, error_offset = $5, restarts = restarts + 1 WHERE id = $1",
-			   5, types, values, nulls);
+	mesh_continuous_execute("UPDATE mesh.continuous_product SET state = $2, last_error = $3, "
+							"error_partition = $4, error_offset = $5, restarts = restarts + 1 WHERE id = $1",
+							5, types, values, nulls);
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 }
@@ -584,6 +589,25 @@ transient(int sqlerrcode)
 		sqlerrcode == ERRCODE_FDW_OUT_OF_MEMORY;
 }
 
+/* A batch in a transaction of its own (loopcxt is reset after it). */
+static bool
+batch_transaction(Runner *r, MemoryContext loopcxt, bool salvage)
+{
+	bool		did;
+
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	MemoryContextSwitchTo(loopcxt);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	did = run_batch(r, salvage);
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	MemoryContextReset(loopcxt);
+	return did;
+}
+
 /*
  * The query failed on message (partition, offset): commit what came
  * before it in its partition as a batch of its own.
@@ -597,15 +621,7 @@ salvage(Runner *r, MemoryContext loopcxt, int32 partition, int64 offset)
 		r->end[p] = p == partition ? offset : r->pos[p];
 	PG_TRY();
 	{
-		StartTransactionCommand();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		MemoryContextSwitchTo(loopcxt);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		(void) run_batch(r, true);
-		SPI_finish();
-		PopActiveSnapshot();
-		CommitTransactionCommand();
+		(void) batch_transaction(r, loopcxt, true);
 	}
 	PG_CATCH();
 	{
@@ -679,16 +695,7 @@ run_until_failure(Runner *r, MemoryContext loopcxt)
 			bool		did;
 
 			CHECK_FOR_INTERRUPTS();
-			StartTransactionCommand();
-			PushActiveSnapshot(GetTransactionSnapshot());
-			MemoryContextSwitchTo(loopcxt);
-			if (SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "SPI_connect failed");
-			did = run_batch(r, false);
-			SPI_finish();
-			PopActiveSnapshot();
-			CommitTransactionCommand();
-			MemoryContextReset(loopcxt);
+			did = batch_transaction(r, loopcxt, false);
 			if (did)
 			{
 				int			p;

@@ -24,6 +24,7 @@
 
 #include "core/buf.h"
 #include "core/json.h"
+#include "mesh/derived_output.h"
 #include "pg_compat.h"
 
 #include "access/htup_details.h"
@@ -471,11 +472,7 @@ mesh_windows_output_desc(MeshWindows *w)
 static char *
 datum_text(Oid type, Datum d)
 {
-	Oid			out;
-	bool		varlena;
-
-	getTypeOutputInfo(type, &out, &varlena);
-	return OidOutputFunctionCall(out, d);
+	return OidOutputFunctionCall(mesh_type_output(type), d);
 }
 
 static Datum
