@@ -43,6 +43,7 @@ typedef struct MeshPbField
 	int			enumeration;	/* PB_ENUM: index in file->enums */
 	MeshPbWellKnown wkt;		/* PB_MESSAGE of a well-known type */
 	MeshPbType	wrapped_type;	/* PB_WKT_WRAPPER */
+	bool		required;		/* proto2 required */
 } MeshPbField;
 
 typedef struct MeshPbMessage
@@ -107,10 +108,32 @@ mesh_pb_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
  */
 extern MeshPbFile *mesh_pb_parse(const char *text, size_t len,
 								 char *errbuf, size_t errlen);
-extern MeshPbFile *mesh_pb_parse_proto(const char *text, size_t len,
-									   char *errbuf, size_t errlen);
-extern MeshPbFile *mesh_pb_parse_descriptor(const uint8_t *data, size_t len,
-											char *errbuf, size_t errlen);
+
+/*
+ * A file a schema imports, as the registry's references resolve it: the
+ * name its import statement (or descriptor dependency) gives, and its
+ * schema, text or base64 like the schema's.
+ */
+typedef struct MeshPbImport
+{
+	const char *name;
+	const char *text;
+	size_t		len;
+} MeshPbImport;
+
+#define MESH_PB_MAX_IMPORT_DEPTH 32
+
+/*
+ * The same with the files its imports name, imported ones' imports too
+ * (all in one array: import names are file paths, unique in a schema's
+ * closure).  The imported files' types resolve by their full names and
+ * scoping; only the schema's own messages are in top (message indexes
+ * count those).  An import missing from imports is an error, but for the
+ * well-known types' files; a cycle is too.
+ */
+extern MeshPbFile *mesh_pb_parse_imports(const char *text, size_t len,
+										 const MeshPbImport *imports, int nimports,
+										 char *errbuf, size_t errlen);
 /* The message of this full name (with or without the package), or -1. */
 extern int	mesh_pb_message_by_name(const MeshPbFile *file, const char *name);
 /* The message a framing's index list names, or -1. */
@@ -122,6 +145,18 @@ extern int	mesh_pb_message_indexes(const MeshPbFile *file, int message,
 extern const MeshPbField *mesh_pb_field_by_number(const MeshPbFile *file,
 												  const MeshPbMessage *msg,
 												  int32_t number);
+
+/* A field's type as a .proto declares it: "repeated int32", "map<string, Item>"... */
+extern void mesh_pb_describe_type(const MeshPbFile *file, const MeshPbField *field,
+								  char *buf, size_t len);
+
+/*
+ * Whether a new schema reads the data an old one wrote, by Confluent's
+ * BACKWARD rules for Protobuf (core/protobuf_compat.c): the number of
+ * incompatibilities, described in errbuf ("; " between them).
+ */
+extern int	mesh_pb_check_backward(const MeshPbFile *new, const MeshPbFile *old,
+								   char *errbuf, size_t errlen);
 
 /*
  * After Confluent's magic byte and schema id: the message-index list

@@ -5,8 +5,9 @@
  *		  into one model (core/protobuf.h)
  *
  * The .proto parser takes what a schema registry holds: syntax, package,
- * imports (only the well-known types resolve: Timestamp, Duration and the
- * wrappers are built in), options (skipped), messages with nested messages
+ * imports (resolved to the texts the caller gives, the schema's registry
+ * references; Timestamp, Duration and the wrappers are built in), options
+ * (skipped), messages with nested messages
  * and enums, fields with labels, map<,>, oneof, reserved and extensions
  * (skipped), enums, services and extends (skipped).  Every read is bounded
  * by the text's length; nesting is bounded by MESH_PB_MAX_DEPTH.
@@ -27,6 +28,12 @@ typedef struct Builder
 	char	   *errbuf;
 	size_t		errlen;
 	bool		failed;
+	bool		proto3;			/* of the file being read */
+	bool		importing;		/* reading an import: its messages are not top */
+	int			import_depth;
+	const MeshPbImport *imports;
+	int			nimports;
+	char	   *import_state;	/* per import: 0 unread, 1 being read, 2 read */
 } Builder;
 
 static void
@@ -83,7 +90,7 @@ add_message(Builder *b, const char *fullname, int parent)
 	memset(&f->messages[m], 0, sizeof(MeshPbMessage));
 	f->messages[m].fullname = fullname;
 	f->nmessages++;
-	if (parent < 0)
+	if (parent < 0 && !b->importing)
 	{
 		f->top = grow(f->top, f->ntop, sizeof(int));
 		f->top[f->ntop++] = m;
@@ -585,6 +592,7 @@ field_type(Lexer *lx, MeshPbField *field)
 
 static void parse_message(Lexer *lx, const char *scope, int parent, int depth);
 static void parse_enum(Lexer *lx, const char *scope);
+static void load_import(Builder *b, const char *name, size_t len);
 
 /* name = number [options]; after the label and type */
 static void
@@ -676,7 +684,7 @@ parse_field(Lexer *lx, int m, int oneof, int depth)
 {
 	Builder    *b = lx->b;
 	MeshPbField *field;
-	bool		proto3 = b->file->proto3;
+	bool		proto3 = b->proto3;
 	bool		repeated = false,
 				optional = false,
 				required = false;
@@ -697,6 +705,7 @@ parse_field(Lexer *lx, int m, int oneof, int depth)
 	field = add_field(b, m);
 	field->repeated = repeated;
 	field->oneof = oneof;
+	field->required = required;
 	field->presence = !repeated && (optional || required || !proto3 || oneof >= 0);
 	if (!field_type(lx, field))
 		return;
@@ -759,7 +768,7 @@ parse_message(Lexer *lx, const char *scope, int parent, int depth)
 		else if (is(lx, "oneof"))
 			parse_oneof(lx, m, noneofs++, depth);
 		else if (is(lx, "map"))
-			parse_map_field(lx, m, b->file->proto3, depth);
+			parse_map_field(lx, m, b->proto3, depth);
 		else if (is(lx, "option") || is(lx, "reserved") || is(lx, "extensions") ||
 				 is(lx, "extend"))
 			skip_statement(lx);
@@ -814,22 +823,42 @@ parse_enum(Lexer *lx, const char *scope)
 		fail(b, "enum %s has no values", b->file->enums[e].fullname);
 }
 
-MeshPbFile *
-mesh_pb_parse_proto(const char *text, size_t len, char *errbuf, size_t errlen)
+/* import [public|weak] "name"; */
+static void
+parse_import(Lexer *lx)
 {
-	Builder		b = {0};
-	Lexer		lx = {0};
+	const char *name;
+	size_t		len;
 
-	b.file = mesh_alloc(sizeof(MeshPbFile));
-	b.file->package = "";
-	b.errbuf = errbuf;
-	b.errlen = errlen;
-	lx.b = &b;
+	next(lx);					/* import */
+	if (is(lx, "public") || is(lx, "weak"))
+		next(lx);
+	if (lx->kind != T_STRING)
+	{
+		unexpected(lx, "a file name");
+		return;
+	}
+	name = lx->tok;
+	len = lx->toklen;
+	next(lx);
+	if (expect(lx, ";"))
+		load_import(lx->b, name, len);
+}
+
+/* One .proto text into b: the schema's own or one it imports. */
+static void
+proto_into(Builder *b, const char *text, size_t len)
+{
+	Lexer		lx = {0};
+	const char *package = "";
+
+	lx.b = b;
 	lx.s = text;
 	lx.len = len;
 	lx.line = 1;
+	b->proto3 = false;
 	next(&lx);
-	while (!b.failed && lx.kind != T_END)
+	while (!b->failed && lx.kind != T_END)
 	{
 		if (is(&lx, "syntax"))
 		{
@@ -842,7 +871,7 @@ mesh_pb_parse_proto(const char *text, size_t len, char *errbuf, size_t errlen)
 				break;
 			}
 			if (lx.toklen == 6 && memcmp(lx.tok, "proto3", 6) == 0)
-				b.file->proto3 = true;
+				b->proto3 = true;
 			else if (!(lx.toklen == 6 && memcmp(lx.tok, "proto2", 6) == 0))
 			{
 				unexpected(&lx, "\"proto2\" or \"proto3\"");
@@ -852,28 +881,32 @@ mesh_pb_parse_proto(const char *text, size_t len, char *errbuf, size_t errlen)
 			expect(&lx, ";");
 		}
 		else if (is(&lx, "edition"))
-			fail(&b, "line %d: editions are not supported (only syntax proto2 and proto3)", lx.line);
+			fail(b, "line %d: editions are not supported (only syntax proto2 and proto3)", lx.line);
 		else if (is(&lx, "package"))
 		{
 			next(&lx);
-			b.file->package = take_ident(&lx, "a package name");
+			if ((package = take_ident(&lx, "a package name")) == NULL)
+				package = "";
 			expect(&lx, ";");
 		}
 		else if (is(&lx, "message"))
-			parse_message(&lx, b.file->package ? b.file->package : "", -1, 0);
+			parse_message(&lx, package, -1, 0);
 		else if (is(&lx, "enum"))
-			parse_enum(&lx, b.file->package ? b.file->package : "");
-		else if (is(&lx, "import") || is(&lx, "option") || is(&lx, "service") ||
-				 is(&lx, "extend"))
+			parse_enum(&lx, package);
+		else if (is(&lx, "import"))
+			parse_import(&lx);
+		else if (is(&lx, "option") || is(&lx, "service") || is(&lx, "extend"))
 			skip_statement(&lx);
 		else if (is(&lx, ";"))
 			next(&lx);
 		else
 			unexpected(&lx, "syntax, package, import, option, message, enum or service");
 	}
-	if (b.failed)
-		return NULL;
-	return finish(&b);
+	if (!b->importing)
+	{
+		b->file->package = package;
+		b->file->proto3 = b->proto3;
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -1023,6 +1056,7 @@ desc_field(Builder *b, Reader r, int m, bool proto3)
 	if ((field->type == PB_MESSAGE || field->type == PB_ENUM) && field->type_name == NULL)
 		return false;
 	field->repeated = label == 3;
+	field->required = label == 2;
 	if (proto3_optional)
 		field->oneof = -1;		/* its oneof is synthetic: not a real one */
 	field->presence = !field->repeated &&
@@ -1062,7 +1096,7 @@ desc_message(Builder *b, Reader r, const char *scope, int parent, int depth)
 	{
 		if (!rd_field(&r, &n, &wt, &v, &span))
 			return false;
-		if (n == 2 && wt == 2 && !desc_field(b, span, m, b->file->proto3))
+		if (n == 2 && wt == 2 && !desc_field(b, span, m, b->proto3))
 			return false;
 		if (n == 3 && wt == 2 && !desc_message(b, span, fullname, m, depth + 1))
 			return false;
@@ -1087,46 +1121,48 @@ desc_message(Builder *b, Reader r, const char *scope, int parent, int depth)
 	return true;
 }
 
-MeshPbFile *
-mesh_pb_parse_descriptor(const uint8_t *data, size_t len, char *errbuf, size_t errlen)
+/* One FileDescriptorProto into b: the schema's own or one it imports. */
+static void
+descriptor_into(Builder *b, const uint8_t *data, size_t len)
 {
-	Builder		b = {0};
 	Reader		r = {data, data + len};
 	uint32_t	n;
 	int			wt;
 	uint64_t	v;
 	Reader		span;
 	bool		ok = true;
+	const char *package = "";
+	bool		proto3 = false;
 
-	b.file = mesh_alloc(sizeof(MeshPbFile));
-	b.file->package = "";
-	b.errbuf = errbuf;
-	b.errlen = errlen;
-	/* package and syntax first: names and presence depend on them */
-	while (r.p < r.end && ok)
+	/* package, syntax and imports first: names and presence depend on them */
+	while (r.p < r.end && ok && !b->failed)
 	{
 		ok = rd_field(&r, &n, &wt, &v, &span);
 		if (ok && n == 2 && wt == 2)
-			b.file->package = span_str(&span);
+			package = span_str(&span);
+		else if (ok && n == 3 && wt == 2)
+			load_import(b, (const char *) span.p, (size_t) (span.end - span.p));
 		else if (ok && n == 12 && wt == 2)
-			b.file->proto3 = span.end - span.p == 6 && memcmp(span.p, "proto3", 6) == 0;
+			proto3 = span.end - span.p == 6 && memcmp(span.p, "proto3", 6) == 0;
 	}
+	b->proto3 = proto3;
 	r.p = data;
-	while (r.p < r.end && ok)
+	while (r.p < r.end && ok && !b->failed)
 	{
 		ok = rd_field(&r, &n, &wt, &v, &span);
 		if (ok && n == 4 && wt == 2)
-			ok = desc_message(&b, span, b.file->package, -1, 0);
+			ok = desc_message(b, span, package, -1, 0);
 		else if (ok && n == 5 && wt == 2)
-			ok = desc_enum(&b, span, b.file->package);
+			ok = desc_enum(b, span, package);
 	}
 	if (!ok)
-	{
-		fail(&b, "the FileDescriptorProto is malformed (near byte %zu)",
+		fail(b, "the FileDescriptorProto is malformed (near byte %zu)",
 			 (size_t) (r.p - data));
-		return NULL;
+	if (!b->importing)
+	{
+		b->file->package = package;
+		b->file->proto3 = proto3;
 	}
-	return finish(&b);
 }
 
 /* ------------------------------------------------------------------------
@@ -1150,21 +1186,24 @@ base64_value(char c)
 	return -1;
 }
 
-MeshPbFile *
-mesh_pb_parse(const char *text, size_t len, char *errbuf, size_t errlen)
+/* A schema as the registry holds it, base64 or text, into b. */
+static void
+schema_into(Builder *b, const char *text, size_t len)
 {
 	bool		base64 = len > 0;
 	uint8_t    *bytes;
 	size_t		n = 0;
 	uint32_t	acc = 0;
 	int			bits = 0;
-	MeshPbFile *file;
 
 	for (size_t i = 0; i < len && base64; i++)
 		base64 = base64_value(text[i]) >= 0 || text[i] == '=' || text[i] == '\n' ||
 			text[i] == '\r' || text[i] == ' ';
 	if (!base64)
-		return mesh_pb_parse_proto(text, len, errbuf, errlen);
+	{
+		proto_into(b, text, len);
+		return;
+	}
 	bytes = mesh_alloc(len / 4 * 3 + 4);
 	for (size_t i = 0; i < len; i++)
 	{
@@ -1180,10 +1219,86 @@ mesh_pb_parse(const char *text, size_t len, char *errbuf, size_t errlen)
 			bytes[n++] = (uint8_t) (acc >> bits);
 		}
 	}
-	file = mesh_pb_parse_descriptor(bytes, n, errbuf, errlen);
+	descriptor_into(b, bytes, n);
 	/* names point into copies, not into bytes */
 	mesh_free(bytes);
-	return file;
+}
+
+/*
+ * An import: the caller's text of that name, read once however often it
+ * is imported; without one, the well-known types' files are left to the
+ * built-in types (Confluent's serializers register no references for
+ * them), any other is an error.
+ */
+static void
+load_import(Builder *b, const char *name, size_t len)
+{
+	bool		importing = b->importing;
+	bool		proto3 = b->proto3;
+	int			i;
+
+	for (i = 0; i < b->nimports; i++)
+		if (strlen(b->imports[i].name) == len && memcmp(b->imports[i].name, name, len) == 0)
+			break;
+	if (i == b->nimports)
+	{
+		if (!(len > 16 && memcmp(name, "google/protobuf/", 16) == 0))
+			fail(b, "import \"%.*s\" is not among the schema's references",
+				 (int) (len < 256 ? len : 256), name);
+		return;
+	}
+	if (b->import_state[i] == 2)
+		return;
+	if (b->import_state[i] == 1)
+	{
+		fail(b, "import \"%s\" imports itself (an import cycle)", b->imports[i].name);
+		return;
+	}
+	if (b->import_depth >= MESH_PB_MAX_IMPORT_DEPTH)
+	{
+		fail(b, "imports nest deeper than %d", MESH_PB_MAX_IMPORT_DEPTH);
+		return;
+	}
+	b->import_state[i] = 1;
+	b->importing = true;
+	b->import_depth++;
+	schema_into(b, b->imports[i].text, b->imports[i].len);
+	b->import_depth--;
+	b->importing = importing;
+	b->proto3 = proto3;
+	b->import_state[i] = 2;
+	if (b->failed && b->import_depth == 0)
+	{
+		/* say which file: line numbers are that file's */
+		char	   *inner = mesh_strndup(b->errbuf, strlen(b->errbuf));
+
+		snprintf(b->errbuf, b->errlen, "in import \"%s\": %s", b->imports[i].name, inner);
+		mesh_free(inner);
+	}
+}
+
+MeshPbFile *
+mesh_pb_parse_imports(const char *text, size_t len, const MeshPbImport *imports,
+					  int nimports, char *errbuf, size_t errlen)
+{
+	Builder		b = {0};
+
+	b.file = mesh_alloc(sizeof(MeshPbFile));
+	b.file->package = "";
+	b.errbuf = errbuf;
+	b.errlen = errlen;
+	b.imports = imports;
+	b.nimports = nimports;
+	b.import_state = mesh_alloc((size_t) nimports + 1);
+	schema_into(&b, text, len);
+	mesh_free(b.import_state);
+	return b.failed ? NULL : finish(&b);
+}
+
+MeshPbFile *
+mesh_pb_parse(const char *text, size_t len, char *errbuf, size_t errlen)
+{
+	return mesh_pb_parse_imports(text, len, NULL, 0, errbuf, errlen);
 }
 
 /* ------------------------------------------------------------------------

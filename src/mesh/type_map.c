@@ -256,40 +256,14 @@ mesh_pb_pg_type(const MeshPbFile *file, const MeshPbField *field)
 	return scalar;
 }
 
-static const char *const pb_type_names[] = {
-	NULL, "double", "float", "int64", "uint64", "int32", "fixed64", "fixed32",
-	"bool", "string", "group", "message", "bytes", "uint32", "enum", "sfixed32",
-	"sfixed64", "sint32", "sint64"
-};
-
 /* A field's type as a .proto declares it: "repeated int32", "map<string, int64>", ... */
 char *
 mesh_pb_type_label(const MeshPbFile *file, const MeshPbField *field)
 {
-	const char *name;
+	char		buf[512];
 
-	if (field->type == PB_MESSAGE && field->message >= 0 &&
-		file->messages[field->message].map_entry)
-	{
-		const MeshPbMessage *entry = &file->messages[field->message];
-		const MeshPbField *k = mesh_pb_field_by_number(file, entry, 1);
-		const MeshPbField *v = mesh_pb_field_by_number(file, entry, 2);
-
-		if (k && v)
-			return psprintf("map<%s, %s>", mesh_pb_type_label(file, k),
-							mesh_pb_type_label(file, v));
-	}
-	if (field->type == PB_MESSAGE && field->message >= 0)
-		name = file->messages[field->message].fullname;
-	else if (field->type == PB_ENUM && field->enumeration >= 0)
-		name = file->enums[field->enumeration].fullname;
-	else if (field->type == PB_MESSAGE)
-		name = field->type_name[0] == '.' ? field->type_name + 1 : field->type_name;
-	else
-		name = pb_type_names[field->type];
-	return psprintf("%s%s", field->repeated ? "repeated " :
-					file->proto3 && field->presence && field->oneof < 0 &&
-					field->type != PB_MESSAGE ? "optional " : "", name);
+	mesh_pb_describe_type(file, field, buf, sizeof(buf));
+	return pstrdup(buf);
 }
 
 /* Whether a field's column can be NULL (presence, messages; not repeated). */
