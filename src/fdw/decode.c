@@ -46,6 +46,7 @@
 #include "mesh/convert.h"
 #include "mesh/json_pattern.h"
 #include "mesh/product.h"
+#include "mesh/protobuf_refs.h"
 
 #include "catalog/pg_type.h"
 #include "utils/hsearch.h"
@@ -401,7 +402,8 @@ pb_compile_entry(MeshDecoder *d, PbEntry *e)
 
 	if (definition == NULL)
 		e->error = psprintf("schema id %d is not in the schema registry", e->id);
-	else if ((file = mesh_pb_parse(definition, strlen(definition), err, sizeof(err))) == NULL)
+	else if ((file = mesh_pb_parse_registered(d->table->conn, e->id, definition,
+											  err, sizeof(err))) == NULL)
 		e->error = psprintf("the writer schema (schema id %d) is not a Protobuf schema mesh_fdw can read: %s",
 							e->id, err);
 	else if ((m = mesh_pb_message_by_indexes(file, e->indexes, e->nindexes)) < 0)

@@ -25,6 +25,7 @@
 #include "mesh/catalog.h"
 #include "mesh/convert.h"
 #include "mesh/product.h"
+#include "mesh/protobuf_refs.h"
 #include "mesh/type_map.h"
 
 #include "access/table.h"
@@ -213,6 +214,8 @@ mesh_table_load(Oid relid, int elevel)
 		table->product_schemas = list_copy(product->schemas);
 		table->protobuf_schema = product->protobuf_schema ?
 			pstrdup(product->protobuf_schema) : NULL;
+		table->protobuf_references =
+			mesh_registry_references_copy(product->protobuf_references);
 		current = mesh_product_current_schema(product);
 		if (current)
 		{

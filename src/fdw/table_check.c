@@ -21,6 +21,7 @@
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "fmgr.h"
+#include "mesh/protobuf_refs.h"
 #include "mesh/type_map.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -143,8 +144,9 @@ static void
 check_protobuf_field(MeshTable *table, MeshColumn *col)
 {
 	char		errbuf[256];
-	MeshPbFile *file = mesh_pb_parse(table->protobuf_schema, strlen(table->protobuf_schema),
-									 errbuf, sizeof(errbuf));
+	MeshPbFile *file = mesh_pb_parse_references(table->protobuf_schema,
+												table->protobuf_references,
+												errbuf, sizeof(errbuf));
 	int			m;
 
 	if (file == NULL)

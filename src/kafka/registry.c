@@ -7,8 +7,8 @@
  * cancel is honoured at once, and are bounded by the server's
  * connect_timeout_ms.  Only http and https are spoken, also across
  * redirects; responses are size-limited and parsed by the portable JSON
- * parser.  Schemas fetched by id never change, so they are cached for the
- * life of the backend.
+ * parser.  Schemas fetched by id, and the versions of subjects references
+ * name, never change, so they are cached for the life of the backend.
  *
  *-------------------------------------------------------------------------
  */
@@ -49,9 +49,22 @@ typedef struct SchemaCacheEntry
 	SchemaCacheKey key;
 	char	   *schema;
 	char	   *schema_type;
+	List	   *references;		/* in TopMemoryContext */
 } SchemaCacheEntry;
 
+/* A subject's version, by "<server oid>/<version>/<subject>". */
+#define VERSION_KEY_LEN 512
+
+typedef struct VersionCacheEntry
+{
+	char		key[VERSION_KEY_LEN];
+	char	   *schema;
+	int			version;		/* the one "latest" was */
+	List	   *references;
+} VersionCacheEntry;
+
 static HTAB *schema_cache = NULL;
+static HTAB *version_cache = NULL;
 static bool curl_ready = false;
 
 static size_t
@@ -284,6 +297,55 @@ subject_path(const char *subject, const char *rest)
 	return path;
 }
 
+/* An answer's "references", as declared; NULL when none. */
+static List *
+parse_references(MeshConnection *conn, const MeshJson *json)
+{
+	MeshJson   *refs = mesh_json_get(json, "references");
+	List	   *result = NIL;
+
+	for (int i = 0; refs && refs->type == MJ_ARRAY && i < refs->count; i++)
+	{
+		MeshJson   *r = refs->items[i];
+		MeshJson   *version = mesh_json_get(r, "version");
+		MeshRegistryReference *ref = palloc0(sizeof(MeshRegistryReference));
+
+		if (r->type != MJ_OBJECT || mesh_json_get_string(r, "name") == NULL ||
+			mesh_json_get_string(r, "subject") == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("the schema registry of server \"%s\" sent a reference without a name or a subject",
+							conn->opts.servername)));
+		ref->name = pstrdup(mesh_json_get_string(r, "name"));
+		ref->subject = pstrdup(mesh_json_get_string(r, "subject"));
+		/* -1 (or none) is the latest */
+		ref->version = version && version->type == MJ_NUMBER && version->is_integer ?
+			(int) version->integer : -1;
+		result = lappend(result, ref);
+	}
+	return result;
+}
+
+List *
+mesh_registry_references_copy(List *references)
+{
+	List	   *copy = NIL;
+	ListCell   *lc;
+
+	foreach(lc, references)
+	{
+		MeshRegistryReference *r = lfirst(lc);
+		MeshRegistryReference *c = palloc(sizeof(MeshRegistryReference));
+
+		c->name = pstrdup(r->name);
+		c->subject = pstrdup(r->subject);
+		c->version = r->version;
+		c->schema = r->schema ? pstrdup(r->schema) : NULL;
+		copy = lappend(copy, c);
+	}
+	return copy;
+}
+
 /*
  * The latest schema registered under subject.  False when the subject does
  * not exist (HTTP 404); other failures are ERRORs.
@@ -313,6 +375,7 @@ mesh_registry_latest(MeshConnection *conn, const char *subject,
 	result->schema = pstrdup(mesh_json_get_string(json, "schema"));
 	result->schema_type = pstrdup(mesh_json_get_string(json, "schemaType") ?
 								  mesh_json_get_string(json, "schemaType") : "AVRO");
+	result->references = parse_references(conn, json);
 	return true;
 }
 
@@ -334,6 +397,8 @@ mesh_registry_schema_by_id_typed(MeshConnection *conn, int id, const char **sche
 	char	   *path;
 	MeshJson   *json;
 	const char *schema;
+	List	   *references;
+	MemoryContext oldcxt;
 
 	if (schema_cache == NULL)
 	{
@@ -362,14 +427,132 @@ mesh_registry_schema_by_id_typed(MeshConnection *conn, int id, const char **sche
 	if (schema == NULL)
 		return NULL;
 
+	references = parse_references(conn, json);
 	entry = hash_search(schema_cache, &key, HASH_ENTER, &found);
 	entry->schema = MemoryContextStrdup(TopMemoryContext, schema);
 	entry->schema_type = MemoryContextStrdup(TopMemoryContext,
 											 mesh_json_get_string(json, "schemaType") ?
 											 mesh_json_get_string(json, "schemaType") : "AVRO");
+	oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	entry->references = mesh_registry_references_copy(references);
+	MemoryContextSwitchTo(oldcxt);
 	if (schema_type)
 		*schema_type = entry->schema_type;
 	return entry->schema;
+}
+
+List *
+mesh_registry_references_by_id(MeshConnection *conn, int id)
+{
+	SchemaCacheKey key;
+	SchemaCacheEntry *entry;
+
+	if (mesh_registry_schema_by_id(conn, id) == NULL)
+		return NIL;
+	memset(&key, 0, sizeof(key));
+	key.serverid = conn->serverid;
+	key.id = id;
+	entry = hash_search(schema_cache, &key, HASH_FIND, NULL);
+	return entry ? entry->references : NIL;
+}
+
+/* A subject's version as a reference names it: its schema and references. */
+static VersionCacheEntry *
+subject_version(MeshConnection *conn, const MeshRegistryReference *ref, const char *by)
+{
+	char		key[VERSION_KEY_LEN];
+	VersionCacheEntry *entry;
+	MeshJson   *json;
+	const char *schema;
+	MeshJson   *v;
+	bool		cacheable;
+	MemoryContext oldcxt;
+
+	if (version_cache == NULL)
+	{
+		HASHCTL		ctl = {.keysize = VERSION_KEY_LEN,
+		.entrysize = sizeof(VersionCacheEntry)};
+
+		version_cache = hash_create("mesh_fdw registry subject versions", 64, &ctl,
+									HASH_ELEM | HASH_STRINGS);
+	}
+	/* "latest" changes; a subject too long for the key is not kept */
+	cacheable = snprintf(key, sizeof(key), "%u/%d/%s", conn->serverid, ref->version,
+						 ref->subject) < VERSION_KEY_LEN && ref->version > 0;
+	if (cacheable && (entry = hash_search(version_cache, key, HASH_FIND, NULL)) != NULL)
+		return entry;
+
+	json = registry_json(conn, subject_path(ref->subject, ref->version > 0 ?
+											psprintf("/versions/%d", ref->version) :
+											"/versions/latest"),
+						 NULL, true);
+	if (json == NULL || (schema = mesh_json_get_string(json, "schema")) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("schema registry of server \"%s\" has no version %s of subject \"%s\"",
+						conn->opts.servername,
+						ref->version > 0 ? psprintf("%d", ref->version) : "(latest)",
+						ref->subject),
+				 errdetail("%s references it as \"%s\".", by, ref->name),
+				 errhint("Register the referenced schema under subject \"%s\", or register the referencing schema again with references the registry holds.",
+						 ref->subject)));
+	oldcxt = MemoryContextSwitchTo(cacheable ? TopMemoryContext : CurrentMemoryContext);
+	entry = cacheable ? hash_search(version_cache, key, HASH_ENTER, NULL) :
+		palloc0(sizeof(VersionCacheEntry));
+	entry->schema = pstrdup(schema);
+	entry->version = (v = mesh_json_get(json, "version")) != NULL && v->type == MJ_NUMBER &&
+		v->is_integer ? (int) v->integer : ref->version;
+	entry->references = mesh_registry_references_copy(parse_references(conn, json));
+	MemoryContextSwitchTo(oldcxt);
+	return entry;
+}
+
+static void
+resolve_into(MeshConnection *conn, List *references, const char *by, int depth,
+			 List **result)
+{
+	ListCell   *lc;
+
+	if (depth > MESH_REGISTRY_MAX_REFERENCE_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("schema references of server \"%s\" nest deeper than %d",
+						conn->opts.servername, MESH_REGISTRY_MAX_REFERENCE_DEPTH),
+				 errdetail("%s is one of them.", by)));
+	foreach(lc, references)
+	{
+		MeshRegistryReference *ref = lfirst(lc);
+		MeshRegistryReference *resolved;
+		VersionCacheEntry *entry;
+		ListCell   *seen;
+		bool		known = false;
+
+		/* each name once: ends cycles, and diamonds ask once */
+		foreach(seen, *result)
+			known |= strcmp(((MeshRegistryReference *) lfirst(seen))->name, ref->name) == 0;
+		if (known)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		entry = subject_version(conn, ref, by);
+		resolved = palloc(sizeof(MeshRegistryReference));
+		resolved->name = pstrdup(ref->name);
+		resolved->subject = pstrdup(ref->subject);
+		resolved->version = entry->version;
+		resolved->schema = pstrdup(entry->schema);
+		*result = lappend(*result, resolved);
+		resolve_into(conn, entry->references,
+					 psprintf("subject \"%s\" version %d", ref->subject, entry->version),
+					 depth + 1, result);
+	}
+}
+
+List *
+mesh_registry_resolve_references(MeshConnection *conn, List *references)
+{
+	List	   *result = NIL;
+
+	resolve_into(conn, references, "the schema", 1, &result);
+	return result;
 }
 
 /*

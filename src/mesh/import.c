@@ -24,6 +24,7 @@
 #include "kafka/registry.h"
 #include "mesh/catalog.h"
 #include "mesh/product.h"
+#include "mesh/protobuf_refs.h"
 #include "mesh/type_map.h"
 
 #include "access/table.h"
@@ -247,8 +248,9 @@ table_ddl(ForeignServer *server, MeshConnection *conn, MeshProduct *product)
 		names = lappend(names, "value");
 	}
 	else if (product->protobuf_schema &&
-			 (pb = mesh_pb_parse(product->protobuf_schema, strlen(product->protobuf_schema),
-								 errbuf, sizeof(errbuf))) != NULL)
+			 (pb = mesh_pb_parse_references(product->protobuf_schema,
+											 product->protobuf_references,
+											 errbuf, sizeof(errbuf))) != NULL)
 	{
 		/* the first message, as the framing's index 0 names it */
 		const MeshPbMessage *msg = &pb->messages[pb->top[0]];

@@ -10,6 +10,8 @@
 
 #include "mesh/product.h"
 
+#include "kafka/registry.h"
+
 uint64
 mesh_schema_fingerprint(const MeshAvroType *schema)
 {
@@ -78,6 +80,7 @@ mesh_product_copy(const MeshProduct *p)
 	c->descriptor = copy_string(p->descriptor);
 	c->protobuf_schema = copy_string(p->protobuf_schema);
 	c->protobuf_subject = copy_string(p->protobuf_subject);
+	c->protobuf_references = mesh_registry_references_copy(p->protobuf_references);
 	c->schemas = NIL;
 	foreach(lc, p->schemas)
 	{

@@ -50,6 +50,7 @@ typedef struct MeshProduct
 	char	   *protobuf_subject;
 	int			protobuf_version;
 	int			protobuf_id;
+	List	   *protobuf_references;	/* of MeshRegistryReference *, resolved */
 } MeshProduct;
 
 /* A deep copy of a product in the current memory context. */

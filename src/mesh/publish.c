@@ -33,6 +33,7 @@
 #include "mesh/continuous.h"
 #include "mesh/ownership.h"
 #include "mesh/product.h"
+#include "mesh/protobuf_refs.h"
 #include "mesh/record.h"
 #include "mesh/servers.h"
 
@@ -316,15 +317,44 @@ mesh_current_publisher(void)
 }
 
 /*
- * A Protobuf product's schema: the registry's latest of <topic>-value,
- * checked to parse, kept in the record's "protobuf" key.
+ * A Protobuf product's new schema must read what its previous one wrote
+ * (Confluent's BACKWARD rules for Protobuf, core/protobuf_compat.c).
  */
 static void
-protobuf_schema(MeshConnection *conn, MeshProduct *p, bool schema_given)
+check_protobuf_backward(const MeshProduct *p, const MeshPbFile *file, const MeshProduct *prev)
+{
+	char		errbuf[1024];
+	MeshPbFile *old;
+
+	if (prev == NULL || prev->protobuf_schema == NULL || prev->protobuf_id == p->protobuf_id)
+		return;
+	old = mesh_pb_parse_references(prev->protobuf_schema, prev->protobuf_references,
+								   errbuf, sizeof(errbuf));
+	if (old != NULL && mesh_pb_check_backward(file, old, errbuf, sizeof(errbuf)) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the new Protobuf schema of data product \"%s\" (subject \"%s\" version %d) cannot read data written with its schema version %d",
+						p->qualified_name, p->protobuf_subject, p->protobuf_version,
+						prev->protobuf_version),
+				 errdetail("%s.", errbuf),
+				 errhint("Register a compatible schema under subject \"%s\" (keep field numbers and their wire types, and the messages), or publish a new product.",
+						 p->protobuf_subject)));
+}
+
+/*
+ * A Protobuf product's schema: the registry's latest of <topic>-value,
+ * with the schemas its references name, checked to parse and to read what
+ * the previous one wrote, kept in the record's "protobuf" key.
+ */
+static void
+protobuf_schema(MeshConnection *conn, MeshProduct *p, bool schema_given,
+				const MeshProduct *prev)
 {
 	MeshRegistrySchema reg;
 	char	   *subject = psprintf("%s-value", p->topic);
-	char		errbuf[256];
+	char		errbuf[512];
+	List	   *references;
+	MeshPbFile *file;
 
 	if (schema_given)
 		ereport(ERROR,
@@ -341,15 +371,21 @@ protobuf_schema(MeshConnection *conn, MeshProduct *p, bool schema_given)
 						p->qualified_name),
 				 errhint("Register it under subject \"%s\" (a producer's ProtobufSerializer does).",
 						 subject)));
-	if (mesh_pb_parse(reg.schema, strlen(reg.schema), errbuf, sizeof(errbuf)) == NULL)
+	references = mesh_registry_resolve_references(conn, reg.references);
+	file = mesh_pb_parse_references(reg.schema, references, errbuf, sizeof(errbuf));
+	if (file == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("subject \"%s\" does not hold a Protobuf schema mesh_fdw reads: %s",
-						subject, errbuf)));
+						subject, errbuf),
+				 strstr(errbuf, "not among the schema's references") ?
+				 errhint("Register the imported file under a subject of its own, and the schema again with a reference {\"name\", \"subject\", \"version\"} to it (a ProtobufSerializer with auto.register.schemas does).") : 0));
 	p->protobuf_schema = reg.schema;
 	p->protobuf_subject = reg.subject;
 	p->protobuf_version = reg.version;
 	p->protobuf_id = reg.id;
+	p->protobuf_references = references;
+	check_protobuf_backward(p, file, prev);
 }
 
 /*
@@ -455,7 +491,7 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	/* the schema: given, else the registry's latest for <topic>-value */
 	current = p.schemas ? llast(p.schemas) : NULL;
 	if (strcmp(p.value_format, "protobuf") == 0)
-		protobuf_schema(conn, &p, schema_arg != NULL);
+		protobuf_schema(conn, &p, schema_arg != NULL, prev);
 	else if (schema_arg != NULL)
 	{
 		MeshAvroType *avro = mesh_validate_schema(p.qualified_name, schema_arg);

@@ -15,6 +15,8 @@
 
 #include "mesh/record.h"
 
+#include "kafka/registry.h"
+
 #include "lib/stringinfo.h"
 #include "utils/json.h"
 
@@ -111,6 +113,39 @@ get_int(const MeshJson *obj, const char *key, bool required, int *out,
 		return false;
 	}
 	*out = (int) v->integer;
+	return true;
+}
+
+/* "references" of the "protobuf" key: [{name, subject, version, schema}] */
+static bool
+get_references(const MeshJson *obj, List **out, char *errbuf, size_t errlen)
+{
+	MeshJson   *v = mesh_json_get(obj, "references");
+
+	*out = NIL;
+	if (v == NULL || v->type == MJ_NULL)
+		return true;
+	if (v->type != MJ_ARRAY)
+	{
+		snprintf(errbuf, errlen, "field \"references\" is not an array");
+		return false;
+	}
+	for (int i = 0; i < v->count; i++)
+	{
+		MeshRegistryReference *r = palloc0(sizeof(MeshRegistryReference));
+
+		if (v->items[i]->type != MJ_OBJECT)
+		{
+			snprintf(errbuf, errlen, "references[%d] is not an object", i);
+			return false;
+		}
+		if (!get_string(v->items[i], "name", true, &r->name, errbuf, errlen) ||
+			!get_string(v->items[i], "subject", true, &r->subject, errbuf, errlen) ||
+			!get_int(v->items[i], "version", false, &r->version, errbuf, errlen) ||
+			!get_string(v->items[i], "schema", true, &r->schema, errbuf, errlen))
+			return false;
+		*out = lappend(*out, r);
+	}
 	return true;
 }
 
@@ -285,7 +320,8 @@ mesh_parse_catalog_record(const char *key, const char *value, size_t len,
 		if (!get_string(v, "schema", true, &p->protobuf_schema, errbuf, errlen) ||
 			!get_string(v, "subject", false, &p->protobuf_subject, errbuf, errlen) ||
 			!get_int(v, "version", false, &p->protobuf_version, errbuf, errlen) ||
-			!get_int(v, "id", false, &p->protobuf_id, errbuf, errlen))
+			!get_int(v, "id", false, &p->protobuf_id, errbuf, errlen) ||
+			!get_references(v, &p->protobuf_references, errbuf, errlen))
 			return NULL;
 	}
 	else if (v != NULL && v->type != MJ_NULL)
@@ -404,6 +440,24 @@ mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 		appendStringInfo(&buf, ",\"version\":%d,\"id\":%d,\"schema\":",
 						 p->protobuf_version, p->protobuf_id);
 		escape_json(&buf, p->protobuf_schema);
+		if (p->protobuf_references != NIL)
+		{
+			/* resolved: readers of the catalog need no registry */
+			appendStringInfoString(&buf, ",\"references\":[");
+			foreach(lc, p->protobuf_references)
+			{
+				MeshRegistryReference *r = lfirst(lc);
+
+				appendStringInfoString(&buf, foreach_current_index(lc) > 0 ? ",{\"name\":" : "{\"name\":");
+				escape_json(&buf, r->name);
+				appendStringInfoString(&buf, ",\"subject\":");
+				escape_json(&buf, r->subject);
+				appendStringInfo(&buf, ",\"version\":%d,\"schema\":", r->version);
+				escape_json(&buf, r->schema ? r->schema : "");
+				appendStringInfoChar(&buf, '}');
+			}
+			appendStringInfoChar(&buf, ']');
+		}
 		appendStringInfoChar(&buf, '}');
 	}
 

@@ -17,6 +17,7 @@
 #include "kafka/reader.h"
 #include "mesh/catalog.h"
 #include "mesh/product.h"
+#include "mesh/protobuf_refs.h"
 #include "mesh/servers.h"
 #include "mesh/type_map.h"
 
@@ -317,8 +318,8 @@ static void
 protobuf_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshProduct *p)
 {
 	char		errbuf[256];
-	MeshPbFile *file = mesh_pb_parse(p->protobuf_schema, strlen(p->protobuf_schema),
-									 errbuf, sizeof(errbuf));
+	MeshPbFile *file = mesh_pb_parse_references(p->protobuf_schema, p->protobuf_references,
+												errbuf, sizeof(errbuf));
 	const MeshPbMessage *msg;
 
 	if (file == NULL)
