@@ -12,7 +12,7 @@ EXTENSION = mesh_fdw
 DATA = mesh_fdw--1.0.sql mesh_fdw--1.0--1.1.sql mesh_fdw--1.1--1.2.sql mesh_fdw--1.2--1.3.sql mesh_fdw--1.3--1.4.sql
 PGFILEDESC = "mesh_fdw - data mesh on Apache Kafka"
 
-REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error input_errors produce derive security tls bookmarks ownership catalog_acl continuous dead_letters debezium json_schema protobuf
+REGRESS = setup options topics catalog import types evolution pushdown table_mode on_error input_errors produce derive security tls bookmarks ownership catalog_acl continuous dead_letters debezium json_schema protobuf protobuf_references
 
 
 # -Wno-unused-parameter: FDW callbacks have fixed signatures

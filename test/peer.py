@@ -27,10 +27,16 @@ to or reading from it.
       Protobuf with classes protoc (grpcio-tools) makes of FILE.  serializer:
       confluent-kafka's ProtobufSerializer (registers the base64
       FileDescriptorProto); text: FILE's text registered through the
-      registry's REST API, and the framing (magic 0, schema id, message
-      indexes) written here.  A line: {"key": K, "value": V} (V in
+      registry's REST API (the files it imports from its folder first,
+      each under its file name, and FILE with references to them), and the
+      framing (magic 0, schema id, message indexes) written here.  Both
+      compile FILE's imports from its folder too.  A line: {"key": K, "value": V} (V in
       Protobuf's JSON mapping) or {"key": K, "payload_hex": H} (text only:
       H after the framing, for bad messages).
+  peer.py register-protobuf SUBJECT --proto FILE
+      FILE's text registered under SUBJECT as produce-protobuf --register
+      text does (imports from its folder first, with references); no
+      protoc, so FILE may import what its folder lacks.
   peer.py produce-raw TOPIC --hex [--partition N]  < lines "VALUE_HEX" or
           "KEY_HEX<TAB>VALUE_HEX" ("-" for null, an empty field for empty)
   peer.py consume TOPIC [--value-format FMT] [--key-format KFMT]
@@ -926,6 +932,11 @@ def cmd_produce_protobuf(args):
     peer_protobuf.produce(args, sys.modules[__name__])
 
 
+def cmd_register_protobuf(args):
+    import peer_protobuf
+    peer_protobuf.register(args, sys.modules[__name__])
+
+
 # ---------------------------------------------------------------- consume
 
 class Decoder:
@@ -1463,6 +1474,10 @@ def main():
     pp.add_argument("--subject", help="default TOPIC-value")
     pp.add_argument("--input", help="default stdin")
 
+    rp = sub.add_parser("register-protobuf")
+    rp.add_argument("subject")
+    rp.add_argument("--proto", required=True)
+
     rr = sub.add_parser("produce-raw")
     rr.add_argument("topic")
     rr.add_argument("--hex", action="store_true", required=True)
@@ -1565,6 +1580,7 @@ def main():
         "produce": cmd_produce,
         "produce-raw": cmd_produce_raw,
         "produce-protobuf": cmd_produce_protobuf,
+        "register-protobuf": cmd_register_protobuf,
         "consume": cmd_consume,
         "produce-seq": cmd_produce_seq,
         "produce-timed": cmd_produce_timed,

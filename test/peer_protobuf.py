@@ -4,12 +4,57 @@ ProtobufSerializer or framed here after registering the .proto text
 through the registry's REST API."""
 import json
 import os
+import re
 import sys
 
 
 
+def local_imports(folder, name):
+    """The files name imports from folder (the well-known types are not
+    there), theirs too, each once, imported ones first."""
+    found = []
+
+    def visit(n):
+        with open(os.path.join(folder, n), encoding="utf-8") as f:
+            text = f.read()
+        for dep in re.findall(r'^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"\s*;', text, re.M):
+            if dep not in found and os.path.exists(os.path.join(folder, dep)):
+                visit(dep)
+                found.append(dep)
+    visit(name)
+    return found
+
+
+def register_text(peer, folder, name, subject):
+    """Register a .proto file's text under subject through the REST API,
+    with a reference to each file it imports from folder (registered
+    first, under its file name); its id and version."""
+    import urllib.parse
+    import urllib.request
+    with open(os.path.join(folder, name), encoding="utf-8") as f:
+        text = f.read()
+    refs = []
+    for dep in re.findall(r'^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"\s*;', text, re.M):
+        if os.path.exists(os.path.join(folder, dep)):
+            refs.append({"name": dep, "subject": dep,
+                         "version": register_text(peer, folder, dep, dep)[1]})
+    body = json.dumps({"schemaType": "PROTOBUF", "schema": text, "references": refs}).encode()
+    path = f"{peer.registry_url()}/subjects/{urllib.parse.quote(subject, safe='')}"
+    headers = {"Content-Type": "application/vnd.schemaregistry.v1+json"}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(path + "/versions", data=body,
+                                                           headers=headers)) as r:
+            sid = json.load(r)["id"]
+        # the version of this text (a text registered before keeps its own)
+        with urllib.request.urlopen(urllib.request.Request(path, data=body, headers=headers)) as r:
+            return sid, json.load(r)["version"]
+    except Exception as e:
+        peer.fail(f"registering {name} under {subject}: {e}")
+
+
 def protobuf_classes(proto_path, peer):
-    """The module protoc (grpcio-tools) generates for a .proto file."""
+    """The module protoc (grpcio-tools) generates for a .proto file (and
+    those of the files it imports from its folder)."""
     import importlib
     import importlib.resources
     import tempfile
@@ -18,7 +63,7 @@ def protobuf_classes(proto_path, peer):
     include = str(importlib.resources.files("grpc_tools") / "_proto")
     folder, name = os.path.split(os.path.abspath(proto_path))
     if protoc.main(["protoc", f"-I{folder}", f"-I{include}", f"--python_out={out}",
-                    name]) != 0:
+                    name] + local_imports(folder, name)) != 0:
         peer.fail(f"protoc failed on {proto_path}")
     sys.path.insert(0, out)
     return importlib.import_module(name[:-len(".proto")].replace("-", "_") + "_pb2")
@@ -50,17 +95,7 @@ def produce(args, peer):
         encode = lambda m: ser(m, ctx)
         framing = None
     else:
-        import urllib.request
-        with open(args.proto, encoding="utf-8") as f:
-            text = f.read()
-        body = json.dumps({"schemaType": "PROTOBUF", "schema": text}).encode()
-        req = urllib.request.Request(f"{peer.registry_url()}/subjects/{subject}/versions", data=body,
-                                     headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
-        try:
-            with urllib.request.urlopen(req) as r:
-                sid = json.load(r)["id"]
-        except Exception as e:
-            peer.fail(f"registering {args.proto} under {subject}: {e}")
+        sid = register_text(peer, *os.path.split(os.path.abspath(args.proto)), subject)[0]
         # message indexes: the path of the message among the file's messages
         path = []
         d = pool_msg
@@ -89,3 +124,9 @@ def produce(args, peer):
             peer.fail(f"line {n}: {e}")
         messages.append((key, encode(m), None, None, None))
     peer.send_all(p, args.topic, messages)
+
+
+def register(args, peer):
+    """peer.py register-protobuf (see peer.py's docstring)."""
+    sid, version = register_text(peer, *os.path.split(os.path.abspath(args.proto)), args.subject)
+    print(f"registered {args.subject} version {version}")

@@ -978,6 +978,14 @@ mesh_pb_compile(const MeshPbFile *file, int message, const MeshAvroTarget *targe
 		for (int k = 0; k < msg->nfields; k++)
 			if (strcmp(msg->fields[k].name, target->slots[i].name) == 0)
 				prog->slot_field[i] = k;
+		/*
+		 * Allocated now, in the program's memory context: growing them
+		 * later reallocates there, where a first allocation while decoding
+		 * would land in the caller's per-row context, freed under them.
+		 */
+		mesh_buf_init(&prog->arena[i]);
+		if (prog->slot_field[i] >= 0 && msg->fields[prog->slot_field[i]].repeated)
+			prog->items[i] = mesh_grow_array(NULL, &prog->itemcap[i], 1, sizeof(MeshAvroValue));
 	}
 	return prog;
 }

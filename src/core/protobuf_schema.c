@@ -90,10 +90,13 @@ add_message(Builder *b, const char *fullname, int parent)
 	memset(&f->messages[m], 0, sizeof(MeshPbMessage));
 	f->messages[m].fullname = fullname;
 	f->nmessages++;
-	if (parent < 0 && !b->importing)
+	if (parent < 0)
 	{
-		f->top = grow(f->top, f->ntop, sizeof(int));
-		f->top[f->ntop++] = m;
+		if (!b->importing)
+		{
+			f->top = grow(f->top, f->ntop, sizeof(int));
+			f->top[f->ntop++] = m;
+		}
 	}
 	else
 	{

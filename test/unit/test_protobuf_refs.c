@@ -126,7 +126,7 @@ test_imports(void)
 		  "decode with imported types: %s", err);
 	if (prog == NULL)
 		return;
-	CHECK(values[0].data && strncmp(values[0].data,
+	CHECK(values[0].data && values[0].len > 0 && strncmp(values[0].data,
 									"{\"currency\":\"EUR\",\"cents\":250,\"unit\":{\"name\":\"kg\"}}",
 									values[0].len) == 0, "imported message: %.*s",
 		  (int) values[0].len, values[0].data);
