@@ -10,7 +10,10 @@
  * a slot per field in three ways (as JSON, in its natural shape, not
  * needed) and decodes the message.  Beyond not crashing under ASan and
  * UBSan: a JSON rendering must parse, and the message-index list reader
- * and the index path of every message must agree with the lookups.
+ * and the index path of every message must agree with the lookups.  A
+ * schema is also read as the import of another, and compared for
+ * backward compatibility with itself (none of its names repeated: then it
+ * must be compatible) and with the default schema, both ways.
  *
  *-------------------------------------------------------------------------
  */
@@ -101,6 +104,36 @@ try_message(const MeshPbFile *file, int m, const uint8_t *msg, size_t len)
 	}
 }
 
+/* protoc refuses a name defined twice; this parser does not look */
+static bool
+unique_names(const MeshPbFile *file)
+{
+	for (int i = 0; i < file->nmessages; i++)
+		for (int j = 0; j < i; j++)
+			if (strcmp(file->messages[i].fullname, file->messages[j].fullname) == 0)
+				return false;
+	return true;
+}
+
+static void
+try_imports_and_compat(const char *schema, size_t len, const MeshPbFile *file)
+{
+	static const char importer[] =
+		"syntax = \"proto3\"; import \"dep.proto\"; message I { int32 a = 1; }";
+	MeshPbImport dep = {"dep.proto", schema, len};
+	char		err[1024];
+	MeshPbFile *outer = mesh_pb_parse_imports(importer, strlen(importer), &dep, 1,
+											  err, sizeof(err));
+	MeshPbFile *def = mesh_pb_parse(default_schema, strlen(default_schema), err, sizeof(err));
+
+	if (outer != NULL && (outer->ntop != 1 || strcmp(outer->messages[outer->top[0]].fullname, "I") != 0))
+		die("an import's messages count as top-level", "");
+	if (unique_names(file) && mesh_pb_check_backward(file, file, err, sizeof(err)) != 0)
+		die("a schema is not compatible with itself", err);
+	mesh_pb_check_backward(file, def, err, sizeof(err));
+	mesh_pb_check_backward(def, file, err, sizeof(err));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -127,6 +160,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (file != NULL)
 		for (int m = 0; m < file->nmessages && m < 16; m++)
 			try_message(file, m, copy, len);
+	if (file != NULL && nul)
+		try_imports_and_compat(schema, schema_len, file);
 	free(copy);
 	mesh_standalone_reset();
 	return 0;
