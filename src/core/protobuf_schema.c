@@ -1254,7 +1254,7 @@ load_import(Builder *b, const char *name, size_t len)
 		return;
 	if (b->import_state[i] == 1)
 	{
-		fail(b, "import \"%s\" imports itself (an import cycle)", b->imports[i].name);
+		fail(b, "import \"%s\" is part of an import cycle", b->imports[i].name);
 		return;
 	}
 	if (b->import_depth >= MESH_PB_MAX_IMPORT_DEPTH)

@@ -513,12 +513,12 @@ resolve_into(MeshConnection *conn, List *references, const char *by, int depth,
 {
 	ListCell   *lc;
 
-	if (depth > MESH_REGISTRY_MAX_REFERENCE_DEPTH)
+	if (references != NIL && depth > MESH_REGISTRY_MAX_REFERENCE_DEPTH)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("schema references of server \"%s\" nest deeper than %d",
+				 errmsg("schema references in the registry of server \"%s\" nest deeper than %d",
 						conn->opts.servername, MESH_REGISTRY_MAX_REFERENCE_DEPTH),
-				 errdetail("%s is one of them.", by)));
+				 errdetail("%s references schemas %d levels down.", by, depth)));
 	foreach(lc, references)
 	{
 		MeshRegistryReference *ref = lfirst(lc);
@@ -541,7 +541,7 @@ resolve_into(MeshConnection *conn, List *references, const char *by, int depth,
 		resolved->schema = pstrdup(entry->schema);
 		*result = lappend(*result, resolved);
 		resolve_into(conn, entry->references,
-					 psprintf("subject \"%s\" version %d", ref->subject, entry->version),
+					 psprintf("Subject \"%s\" version %d", ref->subject, entry->version),
 					 depth + 1, result);
 	}
 }
@@ -551,7 +551,7 @@ mesh_registry_resolve_references(MeshConnection *conn, List *references)
 {
 	List	   *result = NIL;
 
-	resolve_into(conn, references, "the schema", 1, &result);
+	resolve_into(conn, references, "The schema", 1, &result);
 	return result;
 }
 

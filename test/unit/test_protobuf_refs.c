@@ -192,9 +192,9 @@ test_import_errors(void)
 	expect_refs_error(order_proto, imports, 0, "import \"common.proto\" is not among the schema's references");
 	expect_refs_error(order_proto, imports, 1, "import \"units.proto\" is not among");
 	expect_refs_error("syntax = \"proto3\"; import \"a.proto\"; message M { a.A a = 1; }",
-					  cycle, 2, "cycle");
+					  cycle, 2, "import cycle");
 	expect_refs_error("syntax = \"proto3\"; import \"self.proto\"; message M { int32 a = 1; }",
-					  self, 1, "cycle");
+					  self, 1, "import cycle");
 	expect_refs_error(order_proto, broken, 1, "in import \"common.proto\": line 3");
 	expect_refs_error("syntax = \"proto3\"; import \"common.proto\"; message M { Money m = 1; }",
 					  imports, 2, "not defined");
