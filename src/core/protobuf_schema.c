@@ -5,12 +5,13 @@
  *		  into one model (core/protobuf.h)
  *
  * The .proto parser takes what a schema registry holds: syntax, package,
- * imports (resolved to the texts the caller gives, the schema's registry
- * references; Timestamp, Duration and the wrappers are built in), options
- * (skipped), messages with nested messages
- * and enums, fields with labels, map<,>, oneof, reserved and extensions
- * (skipped), enums, services and extends (skipped).  Every read is bounded
- * by the text's length; nesting is bounded by MESH_PB_MAX_DEPTH.
+ * imports (read from the texts the caller gives for them, the schema's
+ * registry references; Timestamp, Duration and the wrappers are built in),
+ * options (skipped), messages with nested messages and enums, fields with
+ * labels, map<,>, oneof, reserved and extensions (skipped), enums, services
+ * and extends (skipped).  Every read is bounded by the text's length;
+ * nesting is bounded by MESH_PB_MAX_DEPTH, imports by
+ * MESH_PB_MAX_IMPORT_DEPTH.
  *
  *-------------------------------------------------------------------------
  */
@@ -251,7 +252,7 @@ resolve_field(Builder *b, const MeshPbMessage *msg, MeshPbField *field)
 		scope[slen] = '\0';
 	}
 	mesh_free(scope);
-	fail(b, "field \"%s\" of message %s: type \"%s\" is not defined in this schema (of the well-known types, Timestamp, Duration and the wrappers are built in)",
+	fail(b, "field \"%s\" of message %s: type \"%s\" is not defined in this schema or those it imports (of the well-known types, Timestamp, Duration and the wrappers are built in)",
 		 field->name, msg->fullname, field->type_name);
 }
 

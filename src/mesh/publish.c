@@ -378,8 +378,8 @@ protobuf_schema(MeshConnection *conn, MeshProduct *p, bool schema_given,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("subject \"%s\" does not hold a Protobuf schema mesh_fdw reads: %s",
 						subject, errbuf),
-				 strstr(errbuf, "not among the schema's references") ?
-				 errhint("Register the imported file under a subject of its own, and the schema again with a reference {\"name\", \"subject\", \"version\"} to it (a ProtobufSerializer with auto.register.schemas does).") : 0));
+				 errhint("Register a schema mesh_fdw reads under subject \"%s\"; each file it imports (but the well-known types) under a subject of its own, named by a reference {\"name\", \"subject\", \"version\"} of the schema (a ProtobufSerializer with auto.register.schemas registers both).",
+						 subject)));
 	p->protobuf_schema = reg.schema;
 	p->protobuf_subject = reg.subject;
 	p->protobuf_version = reg.version;
