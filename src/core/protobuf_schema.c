@@ -113,6 +113,16 @@ add_field(Builder *b, int m)
 	return field;
 }
 
+/* The name of message m's next oneof (index noneofs); NULL: unnamed. */
+static void
+add_oneof(Builder *b, int m, const char *name)
+{
+	MeshPbMessage *msg = &b->file->messages[m];
+
+	msg->oneofs = grow(msg->oneofs, msg->noneofs, sizeof(const char *));
+	msg->oneofs[msg->noneofs++] = name ? name : "?";
+}
+
 static int
 add_enum(Builder *b, const char *fullname)
 {
@@ -539,14 +549,30 @@ skip_statement(Lexer *lx)
 	}
 }
 
-/* [packed = true, default = 1, ...]: all skipped. */
+/*
+ * [packed = true, default = 1, ...] of a field (or NULL: an enum value):
+ * packed is kept (writers need it), the rest skipped.
+ */
 static void
-field_options(Lexer *lx)
+field_options(Lexer *lx, MeshPbField *field)
 {
 	if (!is(lx, "["))
 		return;
 	while (!lx->b->failed && lx->kind != T_END && !is(lx, "]"))
+	{
+		if (is(lx, "packed"))
+		{
+			next(lx);
+			if (is(lx, "="))
+			{
+				next(lx);
+				if (field != NULL && (is(lx, "true") || is(lx, "false")))
+					field->packed = is(lx, "true") ? PB_PACKED_TRUE : PB_PACKED_FALSE;
+			}
+			continue;
+		}
 		next(lx);
+	}
 	expect(lx, "]");
 }
 
@@ -596,7 +622,7 @@ field_rest(Lexer *lx, MeshPbField *field)
 	if (!expect(lx, "=") || !take_int(lx, &number))
 		return;
 	field->number = (int32_t) number;
-	field_options(lx);
+	field_options(lx, field);
 }
 
 static void
@@ -708,9 +734,12 @@ parse_field(Lexer *lx, int m, int oneof, int depth)
 static void
 parse_oneof(Lexer *lx, int m, int index, int depth)
 {
+	char	   *name;
+
 	next(lx);					/* oneof */
-	if (take_ident(lx, "a oneof name") == NULL || !expect(lx, "{"))
+	if ((name = take_ident(lx, "a oneof name")) == NULL || !expect(lx, "{"))
 		return;
+	add_oneof(lx->b, m, name);
 	while (!lx->b->failed && !is(lx, "}"))
 	{
 		if (lx->kind == T_END)
@@ -805,7 +834,7 @@ parse_enum(Lexer *lx, const char *scope)
 		if ((value = take_ident(lx, "an enum value")) == NULL ||
 			!expect(lx, "=") || !take_int(lx, &number))
 			return;
-		field_options(lx);
+		field_options(lx, NULL);
 		add_enum_value(b, e, value, (int32_t) number);
 		expect(lx, ";");
 	}
@@ -1012,6 +1041,22 @@ desc_field(Builder *b, Reader r, int m, bool proto3)
 			field->oneof = (int) (v & 0x7FFFFFFF);
 		else if (n == 17 && wt == 0)
 			proto3_optional = v != 0;
+		else if (n == 8 && wt == 2)
+		{
+			/* FieldOptions: packed (2) */
+			uint32_t	n2;
+			int			wt2;
+			uint64_t	v2;
+			Reader		s2;
+
+			while (span.p < span.end)
+			{
+				if (!rd_field(&span, &n2, &wt2, &v2, &s2))
+					return false;
+				if (n2 == 2 && wt2 == 0)
+					field->packed = v2 ? PB_PACKED_TRUE : PB_PACKED_FALSE;
+			}
+		}
 	}
 	if (field->name == NULL || field->type == 0)
 		return false;
@@ -1068,6 +1113,24 @@ desc_message(Builder *b, Reader r, const char *scope, int parent, int depth)
 			return false;
 		if (n == 4 && wt == 2 && !desc_enum(b, span, fullname))
 			return false;
+		if (n == 8 && wt == 2)
+		{
+			/* OneofDescriptorProto: name (1) */
+			uint32_t	n2;
+			int			wt2;
+			uint64_t	v2;
+			Reader		s2;
+			char	   *name = NULL;
+
+			while (span.p < span.end)
+			{
+				if (!rd_field(&span, &n2, &wt2, &v2, &s2))
+					return false;
+				if (n2 == 1 && wt2 == 2)
+					name = span_str(&s2);
+			}
+			add_oneof(b, m, name);
+		}
 		if (n == 7 && wt == 2)
 		{
 			uint32_t	n2;
