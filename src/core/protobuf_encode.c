@@ -305,7 +305,7 @@ wide_from_text(W *w, const char *s, size_t len, Wide *v)
 	uint8_t		b[MESH_DECIMAL_MAX_BINARY];
 	size_t		nb;
 	size_t		i = 0;
-	char		shown[64];
+	char		shown[64] = "";
 	MeshDecimalError e = mesh_decimal_from_text(s, len, 0, 20, b, &nb);
 
 	mesh_text_sanitize(shown, sizeof(shown), s, len, 40);
@@ -584,7 +584,7 @@ static bool
 enum_from_src(W *w, const MeshPbField *f, const MeshSrc *src, Wide *v)
 {
 	const MeshPbEnum *en = &w->file->enums[f->enumeration];
-	char		shown[64];
+	char		shown[64] = "";
 	size_t		n;
 
 	if (src->kind == MESH_SRC_TEXT || src->kind == MESH_SRC_STRING)
@@ -684,7 +684,7 @@ scalar_from_src(W *w, const MeshPbField *f, MeshPbType t, const MeshSrc *src,
 		case PB_BYTES:
 			if (src->kind == MESH_SRC_STRING)
 			{
-				char		shown[64];
+				char		shown[64] = "";
 
 				scratch->len = 0;
 				if (!hex_decode(src->data, src->len, scratch) &&
@@ -749,7 +749,7 @@ timestamp_from_src(W *w, const MeshPbField *f, const MeshSrc *src, int64_t *seco
 	else if (src->kind == MESH_SRC_TEXT || src->kind == MESH_SRC_STRING)
 	{
 		bool		overflow;
-		char		shown[64];
+		char		shown[64] = "";
 
 		mesh_text_sanitize(shown, sizeof(shown), src->data, src->len, 40);
 		if (!mesh_parse_timestamp_text(src->data, src->len, false, &us, &overflow))
@@ -776,7 +776,7 @@ duration_from_src(W *w, const MeshPbField *f, const MeshSrc *src, int64_t *secon
 				i = 0;
 	bool		neg = false;
 	int			digits = 0;
-	char		shown[64];
+	char		shown[64] = "";
 
 	if (src->kind != MESH_SRC_TEXT && src->kind != MESH_SRC_STRING)
 		return mismatch(w, f, PB_MESSAGE, src);
@@ -945,7 +945,7 @@ put_object(W *w, const MeshPbMessage *msg, const MeshSrc *src, int depth)
 				break;
 		if (k == msg->nfields)
 		{
-			char		shown[64];
+			char		shown[64] = "";
 
 			mesh_text_sanitize(shown, sizeof(shown), key, strlen(key), 40);
 			ok = fail(w, PB_FAULT_VALUE, "%s has no field \"%s\"", msg->fullname, shown);
@@ -1331,10 +1331,14 @@ mesh_pb_encode(MeshPbEncoder *enc, const MeshAvroValue *values, MeshBuf *out,
 		mark = path_push_name(&w, f->name);
 		if (values[slot].is_null || values[slot].kind == AVRO_NULL)
 		{
+			bool		map = f->repeated && f->type == PB_MESSAGE && f->message >= 0 &&
+				w.file->messages[f->message].map_entry;
+
 			if (!has_presence(f))
-				ok = fail(&w, PB_FAULT_NULL, "%s of %s has no presence: without it a message reads as %s, not NULL",
-						  f->repeated ? "a repeated field" : "the field", msg->fullname,
-						  f->repeated ? "an empty array (a map: {})" : "its zero value");
+				ok = fail(&w, PB_FAULT_NULL, "%s of %s has no presence: a message without it reads as %s, not NULL",
+						  map ? "a map" : f->repeated ? "a repeated field" : "the field",
+						  msg->fullname, map ? "an empty map ({})" :
+						  f->repeated ? "an empty array" : "the zero value");
 		}
 		else if (f->oneof >= 0 && f->oneof < msg->noneofs)
 		{
