@@ -43,8 +43,9 @@
  *								 JSON name (lowerCamelCase); null members
  *								 are absent; an unknown member is refused
  *	 maps						 a JSON object; keys converted to the key
- *								 type; values never null (a message's null
- *								 is an empty message)
+ *								 type; values not null, but for a message
+ *								 value (null: an empty message, as the
+ *								 decoder shows an entry without its value)
  *	 repeated					 items (an array column) or a JSON array;
  *								 NULL items are refused
  *
@@ -1138,11 +1139,13 @@ put_map(W *w, const MeshPbField *f, const MeshSrc *src, int depth)
 	MapKey	   *keys;
 	bool		ok = true;
 
-	if (kf == NULL || vf == NULL)
-		return fail(w, PB_FAULT_VALUE, "map entry %s lacks its key or value", entry->fullname);
 	if (src->kind != MESH_SRC_OBJECT)
 		return fail(w, PB_FAULT_VALUE, "a map takes a JSON object, not %s",
 					mesh_src_describe(src, false, (char[64]) {0}, 64));
+	if (src->count == 0)
+		return true;
+	if (kf == NULL || vf == NULL)
+		return fail(w, PB_FAULT_VALUE, "map entry %s lacks its key or value", entry->fullname);
 	if (depth + 1 >= MESH_PB_MAX_DEPTH)
 		return fail(w, PB_FAULT_VALUE, "messages nest deeper than %d", MESH_PB_MAX_DEPTH);
 	keys = mesh_alloc(sizeof(MapKey) * (size_t) (src->count + 1));
@@ -1195,15 +1198,16 @@ put_map(W *w, const MeshPbField *f, const MeshSrc *src, int depth)
 			put_tag(w->o, 1, wire_type(kf->type));
 			put_scalar(w->o, kf->type, &s);
 		}
-		if (ok && vs.kind == MESH_SRC_NULL && vf->type == PB_MESSAGE && vf->wkt == PB_WKT_NONE)
+		if (ok && vs.kind == MESH_SRC_NULL && vf->type == PB_MESSAGE)
 		{
+			/* how the decoder shows an entry without its message value */
 			put_tag(w->o, 2, 2);
-			put_varint(w->o, 0);	/* an empty message */
+			put_varint(w->o, 0);
 		}
 		else if (ok && vs.kind == MESH_SRC_NULL)
 			ok = fail(w, PB_FAULT_NULL, "a map value cannot be null");
 		else if (ok)
-			ok = put_one(w, vf, &vs, false, depth + 1);
+			ok = put_one(w, vf, &vs, false, depth);
 		if (ok)
 			end_length(w->o, lmark);
 		path_pop(w, mark);
