@@ -993,8 +993,8 @@ put_object(W *w, const MeshPbMessage *msg, const MeshSrc *src, int depth)
 static bool
 put_message_content(W *w, const MeshPbField *f, const MeshSrc *src, int depth)
 {
-	int64_t		seconds;
-	int32_t		nanos;
+	int64_t		seconds = 0;
+	int32_t		nanos = 0;
 
 	switch (f->wkt)
 	{

@@ -213,6 +213,7 @@ mesh_table_load(Oid relid, int elevel)
 		table->product_schemas = list_copy(product->schemas);
 		table->protobuf_schema = product->protobuf_schema ?
 			pstrdup(product->protobuf_schema) : NULL;
+		table->protobuf_id = product->protobuf_id;
 		current = mesh_product_current_schema(product);
 		if (current)
 		{
