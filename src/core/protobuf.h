@@ -203,7 +203,7 @@ typedef struct MeshPbEncodeError
 	MeshPbFault fault;
 	int			slot;			/* the slot being written, or -1 */
 	int			other_slot;		/* PB_FAULT_ONEOF at the top: the other member's */
-	char		detail[512];	/* what and where: 'field "line.qty" (int32): ...' */
+	char		detail[512];	/* what and where: 'Field "line.qty": ...' */
 	char		hint[512];		/* or "" */
 } MeshPbEncodeError;
 

@@ -104,7 +104,10 @@ typedef struct Wide
 static bool
 fail(W *w, MeshPbFault fault, const char *fmt,...) __attribute__((format(MESH_PRINTF_ARCHETYPE, 3, 4)));
 
-/* Fill err, 'field "path": ' and the rest; keep the first failure. */
+/*
+ * Fill err: 'Field "path"', ": " unless the rest begins with a space, and
+ * the rest; keep the first failure.
+ */
 static bool
 fail(W *w, MeshPbFault fault, const char *fmt,...)
 {
@@ -114,7 +117,8 @@ fail(W *w, MeshPbFault fault, const char *fmt,...)
 	if (w->err->fault != PB_FAULT_NONE)
 		return false;
 	w->err->fault = fault;
-	snprintf(w->err->detail, sizeof(w->err->detail), "field \"%s\": ", w->path);
+	snprintf(w->err->detail, sizeof(w->err->detail), "Field \"%s\"%s", w->path,
+			 fmt[0] == ' ' ? "" : ": ");
 	n = strlen(w->err->detail);
 	va_start(ap, fmt);
 	vsnprintf(w->err->detail + n, sizeof(w->err->detail) - n, fmt, ap);
@@ -1339,10 +1343,10 @@ mesh_pb_encode(MeshPbEncoder *enc, const MeshAvroValue *values, MeshBuf *out,
 				w.file->messages[f->message].map_entry;
 
 			if (!has_presence(f))
-				ok = fail(&w, PB_FAULT_NULL, "%s of %s has no presence: a message without it reads as %s, not NULL",
-						  map ? "a map" : f->repeated ? "a repeated field" : "the field",
-						  msg->fullname, map ? "an empty map ({})" :
-						  f->repeated ? "an empty array" : "the zero value");
+				ok = fail(&w, PB_FAULT_NULL, " (%s) of %s has no presence: a message without it reads as %s, not as NULL",
+						  map ? "a map" : f->repeated ? "repeated" : type_name(w.file, f, f->type),
+						  msg->fullname, map ? "an empty map" :
+						  f->repeated ? "an empty array" : "its zero value");
 		}
 		else if (f->oneof >= 0 && f->oneof < msg->noneofs)
 		{

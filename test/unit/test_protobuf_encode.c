@@ -390,10 +390,10 @@ test_order(const MeshPbFile *file)
 	/* faults */
 	order_zero(v);
 	v[F_ID] = v_null();
-	check_fault(file, m, v, PB_FAULT_NULL, "id", "has no presence", NULL);
+	check_fault(file, m, v, PB_FAULT_NULL, "id", "Field \"id\" (int32) of shop.Order has no presence: a message without it reads as its zero value, not as NULL", NULL);
 	order_zero(v);
 	v[F_TAGS] = v_null();
-	check_fault(file, m, v, PB_FAULT_NULL, "tags", "an empty array", NULL);
+	check_fault(file, m, v, PB_FAULT_NULL, "tags", "(repeated) of shop.Order has no presence: a message without it reads as an empty array", NULL);
 	order_zero(v);
 	v[F_PACKED] = v_items(with_null, 2);
 	check_fault(file, m, v, PB_FAULT_NULL, "packed_ints", "packed_ints[1]", NULL);
@@ -435,7 +435,7 @@ test_order(const MeshPbFile *file)
 	check_fault(file, m, v, PB_FAULT_VALUE, "line", "shop.Order.Line has no field \"nosuch\"", NULL);
 	order_zero(v);
 	v[F_LINES] = v_json("[{}, {\"qty\": \"x\"}]");
-	check_fault(file, m, v, PB_FAULT_VALUE, "lines", "field \"lines[1].qty\": \"x\" is not an integer", NULL);
+	check_fault(file, m, v, PB_FAULT_VALUE, "lines", "Field \"lines[1].qty\": \"x\" is not an integer", NULL);
 	order_zero(v);
 	v[F_COUNTS] = v_json("{\"a\": null}");
 	check_fault(file, m, v, PB_FAULT_NULL, "counts", "counts[\"a\"]", NULL);
