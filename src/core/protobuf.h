@@ -111,6 +111,31 @@ mesh_pb_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return false;
 }
 
+/* The wire type a field of type t is written with (repeated scalars may also be packed, 2). */
+static inline int
+mesh_pb_wire_type(MeshPbType t)
+{
+	switch (t)
+	{
+		case PB_DOUBLE:
+		case PB_FIXED64:
+		case PB_SFIXED64:
+			return 1;
+		case PB_FLOAT:
+		case PB_FIXED32:
+		case PB_SFIXED32:
+			return 5;
+		case PB_STRING:
+		case PB_BYTES:
+		case PB_MESSAGE:
+			return 2;
+		case PB_GROUP:
+			return 3;
+		default:
+			return 0;
+	}
+}
+
 /*
  * Parse a schema as the registry holds it: .proto text (proto2 or proto3),
  * or the base64 of a serialized FileDescriptorProto.  NULL, with errbuf

@@ -228,28 +228,7 @@ put_fixed(MeshBuf *o, uint64_t v, int n)
 	o->len += n;
 }
 
-static int
-wire_type(MeshPbType t)
-{
-	switch (t)
-	{
-		case PB_DOUBLE:
-		case PB_FIXED64:
-		case PB_SFIXED64:
-			return 1;
-		case PB_FLOAT:
-		case PB_FIXED32:
-		case PB_SFIXED32:
-			return 5;
-		case PB_STRING:
-		case PB_BYTES:
-		case PB_MESSAGE:
-		case PB_GROUP:
-			return 2;
-		default:
-			return 0;
-	}
-}
+#define wire_type mesh_pb_wire_type
 
 /*
  * A length-delimited record whose length is known only after its content:

@@ -966,6 +966,29 @@ span_str(Reader *s)
 
 static bool desc_message(Builder *b, Reader r, const char *scope, int parent, int depth);
 
+/* Varint option number of an options message: *set when there (the last wins). */
+static bool
+desc_bool_option(Reader r, uint32_t number, bool *set, uint64_t *value)
+{
+	uint32_t	n;
+	int			wt;
+	uint64_t	v;
+	Reader		span;
+
+	*set = false;
+	while (r.p < r.end)
+	{
+		if (!rd_field(&r, &n, &wt, &v, &span))
+			return false;
+		if (n == number && wt == 0)
+		{
+			*set = true;
+			*value = v;
+		}
+	}
+	return true;
+}
+
 static bool
 desc_enum(Builder *b, Reader r, const char *scope)
 {
@@ -1044,18 +1067,12 @@ desc_field(Builder *b, Reader r, int m, bool proto3)
 		else if (n == 8 && wt == 2)
 		{
 			/* FieldOptions: packed (2) */
-			uint32_t	n2;
-			int			wt2;
-			uint64_t	v2;
-			Reader		s2;
+			bool		set;
 
-			while (span.p < span.end)
-			{
-				if (!rd_field(&span, &n2, &wt2, &v2, &s2))
-					return false;
-				if (n2 == 2 && wt2 == 0)
-					field->packed = v2 ? PB_PACKED_TRUE : PB_PACKED_FALSE;
-			}
+			if (!desc_bool_option(span, 2, &set, &v))
+				return false;
+			if (set)
+				field->packed = v ? PB_PACKED_TRUE : PB_PACKED_FALSE;
 		}
 	}
 	if (field->name == NULL || field->type == 0)
@@ -1133,18 +1150,13 @@ desc_message(Builder *b, Reader r, const char *scope, int parent, int depth)
 		}
 		if (n == 7 && wt == 2)
 		{
-			uint32_t	n2;
-			int			wt2;
-			uint64_t	v2;
-			Reader		s2;
+			/* MessageOptions: map_entry (7) */
+			bool		set;
 
-			while (span.p < span.end)
-			{
-				if (!rd_field(&span, &n2, &wt2, &v2, &s2))
-					return false;
-				if (n2 == 7 && wt2 == 0)
-					b->file->messages[m].map_entry = v2 != 0;
-			}
+			if (!desc_bool_option(span, 7, &set, &v))
+				return false;
+			if (set)
+				b->file->messages[m].map_entry = v != 0;
 		}
 	}
 	return true;

@@ -205,16 +205,16 @@ setup_protobuf(MeshInsert *ins)
 	if (m < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
-				 errmsg("cannot INSERT into foreign table \"%s\": the Protobuf schema (schema id %d) of %s has no message \"%s\"",
-						table->relname, id, mesh_table_describe(table), table->message),
+				 errmsg("cannot INSERT into foreign table \"%s\": the Protobuf schema of %s has no message \"%s\"",
+						table->relname, mesh_table_describe(table), table->message),
 				 errhint("Name a message of the schema with the table option \"message\".")));
 	ins->pb_encoder = mesh_pb_encoder_create(file, m, &table->target, errbuf, sizeof(errbuf));
 	if (ins->pb_encoder == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
 				 errmsg("cannot INSERT into foreign table \"%s\"", table->relname),
-				 errdetail_internal("%s (schema id %d of %s).", errbuf, id,
-									mesh_table_describe(table)),
+				 errdetail_internal("The Protobuf schema of %s: %s.", mesh_table_describe(table),
+									errbuf),
 				 errhint("Name the field with the column option \"field\", or drop the column.")));
 	ins->pb_message = file->messages[m].fullname;
 	ins->values = palloc0(sizeof(MeshAvroValue) * Max(table->target.nslots, 1));
@@ -298,58 +298,51 @@ slot_column(MeshInsert *ins, int slot)
 static void
 refuse_protobuf_row(MeshInsert *ins, const MeshPbEncodeError *err)
 {
-	const char *rel = ins->table->relname;
 	const char *column = slot_column(ins, err->slot);
-	const char *where = mesh_table_describe(ins->table);
+	const char *target = psprintf("message %s of %s", ins->pb_message,
+								  mesh_table_describe(ins->table));
+	const char *rel = ins->table->relname;
+	int			code;
+	char	   *msg;
 
 	switch (err->fault)
 	{
 		case PB_FAULT_NULL:
-			ereport(ERROR,
-					(errcode(ERRCODE_NOT_NULL_VIOLATION),
-					 errmsg("null value in column \"%s\" of foreign table \"%s\" cannot be written to message %s of %s",
-							column, rel, ins->pb_message, where),
-					 errdetail_internal("%s.", err->detail),
-					 errhint("Write the zero value (an empty array or map for a repeated field or a map), or make the field optional in the schema.")));
+			code = ERRCODE_NOT_NULL_VIOLATION;
+			msg = psprintf("null value in column \"%s\" of foreign table \"%s\" cannot be written to %s",
+						   column, rel, target);
 			break;
 		case PB_FAULT_RANGE:
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("value of column \"%s\" of foreign table \"%s\" is out of range for message %s of %s",
-							column, rel, ins->pb_message, where),
-					 errdetail_internal("%s.", err->detail)));
+			code = ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
+			msg = psprintf("value of column \"%s\" of foreign table \"%s\" is out of range for %s",
+						   column, rel, target);
 			break;
 		case PB_FAULT_ENUM:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid enum value in column \"%s\" of foreign table \"%s\" for message %s of %s",
-							column, rel, ins->pb_message, where),
-					 errdetail_internal("%s.", err->detail),
-					 errhint("%s", err->hint)));
+			code = ERRCODE_INVALID_TEXT_REPRESENTATION;
+			msg = psprintf("invalid enum value in column \"%s\" of foreign table \"%s\" for %s",
+						   column, rel, target);
 			break;
 		case PB_FAULT_ONEOF:
-			if (err->other_slot >= 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_CHECK_VIOLATION),
-						 errmsg("columns \"%s\" and \"%s\" of foreign table \"%s\" are both set, but message %s of %s takes one member of their oneof",
-								slot_column(ins, err->other_slot), column, rel,
-								ins->pb_message, where),
-						 errdetail_internal("%s.", err->detail),
-						 errhint("%s", err->hint)));
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("value of column \"%s\" of foreign table \"%s\" sets two members of a oneof of message %s of %s",
-							column, rel, ins->pb_message, where),
-					 errdetail_internal("%s.", err->detail),
-					 errhint("%s", err->hint)));
+			code = ERRCODE_CHECK_VIOLATION;
+			msg = err->other_slot >= 0 ?
+				psprintf("columns \"%s\" and \"%s\" of foreign table \"%s\" are both set, but %s takes one member of their oneof",
+						 slot_column(ins, err->other_slot), column, rel, target) :
+				psprintf("value of column \"%s\" of foreign table \"%s\" sets two members of a oneof of %s",
+						 column, rel, target);
 			break;
 		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("value of column \"%s\" of foreign table \"%s\" does not fit message %s of %s",
-							column, rel, ins->pb_message, where),
-					 errdetail_internal("%s.", err->detail)));
+			code = ERRCODE_INVALID_PARAMETER_VALUE;
+			msg = psprintf("value of column \"%s\" of foreign table \"%s\" does not fit %s",
+						   column, rel, target);
+			break;
 	}
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg_internal("%s", msg),
+			 errdetail_internal("%s.", err->detail),
+			 err->fault == PB_FAULT_NULL ?
+			 errhint("Write the zero value (an empty array or map for a repeated field or a map), or make the field optional in the schema.") :
+			 err->hint[0] ? errhint("%s", err->hint) : 0));
 }
 
 /*

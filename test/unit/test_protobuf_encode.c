@@ -387,70 +387,50 @@ test_order(const MeshPbFile *file)
 				 "32040a001001" "32050a01611000" "32050a01621002" "790000000000000080"
 				 "8a010b0880c4d1b1e8f6ffffff01" "a001ffffffffffffffff7f");
 
-	/* faults */
-	order_zero(v);
-	v[F_ID] = v_null();
-	check_fault(file, m, v, PB_FAULT_NULL, "id", "Field \"id\" (int32) of shop.Order has no presence: a message without it reads as its zero value, not as NULL", NULL);
-	order_zero(v);
-	v[F_TAGS] = v_null();
-	check_fault(file, m, v, PB_FAULT_NULL, "tags", "(repeated) of shop.Order has no presence: a message without it reads as an empty array", NULL);
-	order_zero(v);
-	v[F_PACKED] = v_items(with_null, 2);
-	check_fault(file, m, v, PB_FAULT_NULL, "packed_ints", "packed_ints[1]", NULL);
-	order_zero(v);
-	v[F_STATUS] = v_text("LOST");
-	check_fault(file, m, v, PB_FAULT_ENUM, "status", "\"LOST\" is not a value of enum shop.Order.Status",
-				"UNKNOWN, PAID, SHIPPED");
-	order_zero(v);
-	v[F_TEXT] = v_text("t");
-	v[F_LINE] = v_json("{}");
-	check_fault(file, m, v, PB_FAULT_ONEOF, "line", "oneof \"choice\"", "at most one");
-	order_zero(v);
-	v[F_BIG] = v_text("18446744073709551616");
-	check_fault(file, m, v, PB_FAULT_RANGE, "big", "out of range", NULL);
-	order_zero(v);
-	v[F_BIG] = v_text("-1");
-	check_fault(file, m, v, PB_FAULT_RANGE, "big", "value -1 is out of range for type uint64", NULL);
-	order_zero(v);
-	v[F_BIG] = v_text("1.5");
-	check_fault(file, m, v, PB_FAULT_VALUE, "big", "not an integer", NULL);
-	order_zero(v);
-	v[F_ID] = v_int(INT64_C(2147483648));
-	check_fault(file, m, v, PB_FAULT_RANGE, "id", "2147483648 is out of range for type int32", NULL);
-	order_zero(v);
-	v[F_SCORE] = v_real(1e300);
-	check_fault(file, m, v, PB_FAULT_RANGE, "score", "out of range for type float", NULL);
-	order_zero(v);
-	v[F_TOOK] = v_text("315576000001s");
-	check_fault(file, m, v, PB_FAULT_RANGE, "took", "10000 years", NULL);
-	order_zero(v);
-	v[F_TOOK] = v_text("1 day");
-	check_fault(file, m, v, PB_FAULT_VALUE, "took", "is not a google.protobuf.Duration", NULL);
-	order_zero(v);
-	v[F_AT] = v_ts("0001-01-01T00:00:00Z");
-	v[F_AT].integer--;
-	check_fault(file, m, v, PB_FAULT_RANGE, "at", "0001-01-01 to 9999-12-31", NULL);
-	order_zero(v);
-	v[F_LINE] = v_json("{\"sku\": \"a\", \"nosuch\": 1}");
-	check_fault(file, m, v, PB_FAULT_VALUE, "line", "shop.Order.Line has no field \"nosuch\"", NULL);
-	order_zero(v);
-	v[F_LINES] = v_json("[{}, {\"qty\": \"x\"}]");
-	check_fault(file, m, v, PB_FAULT_VALUE, "lines", "Field \"lines[1].qty\": \"x\" is not an integer", NULL);
-	order_zero(v);
-	v[F_COUNTS] = v_json("{\"a\": null}");
-	check_fault(file, m, v, PB_FAULT_NULL, "counts", "counts[\"a\"]", NULL);
-	order_zero(v);
-	v[F_NAME] = v_int(5);
-	check_fault(file, m, v, PB_FAULT_VALUE, "name", "an integer value does not fit a field of type string", NULL);
-	order_zero(v);
-	v[F_BLOB] = v_json("\"not base64!\"");
-	check_fault(file, m, v, PB_FAULT_VALUE, "blob", "\"not base64!\" is neither base64 nor \\x and hex digits", NULL);
-	order_zero(v);
-	v[F_FIRST_LINE] = v_json("{\"sku\": \"a\", \"sku\": \"b\"}");
-	check_fault(file, m, v, PB_FAULT_VALUE, "first_line", "invalid JSON", NULL);
-	order_zero(v);
-	v[F_LINE] = v_json("{\"qty\": 1, \"qty\": 2}");
-	check_fault(file, m, v, PB_FAULT_VALUE, "line", "invalid JSON", NULL);
+	/* faults: one value of a row of zero values each (the oneof's: two) */
+	{
+		MeshAvroValue before_year_1 = v_ts("0001-01-01T00:00:00Z");
+		struct
+		{
+			int			field;
+			MeshAvroValue value;
+			MeshPbFault fault;
+			const char *detail;
+			const char *hint;
+		}			faults[] = {
+			{F_ID, v_null(), PB_FAULT_NULL, "Field \"id\" (int32) of shop.Order has no presence: a message without it reads as its zero value, not as NULL", NULL},
+			{F_TAGS, v_null(), PB_FAULT_NULL, "(repeated) of shop.Order has no presence: a message without it reads as an empty array", NULL},
+			{F_PACKED, v_items(with_null, 2), PB_FAULT_NULL, "packed_ints[1]", NULL},
+			{F_STATUS, v_text("LOST"), PB_FAULT_ENUM, "\"LOST\" is not a value of enum shop.Order.Status", "UNKNOWN, PAID, SHIPPED"},
+			{F_LINE, v_json("{}"), PB_FAULT_ONEOF, "oneof \"choice\"", "at most one"},
+			{F_BIG, v_text("18446744073709551616"), PB_FAULT_RANGE, "out of range", NULL},
+			{F_BIG, v_text("-1"), PB_FAULT_RANGE, "value -1 is out of range for type uint64", NULL},
+			{F_BIG, v_text("1.5"), PB_FAULT_VALUE, "not an integer", NULL},
+			{F_ID, v_int(INT64_C(2147483648)), PB_FAULT_RANGE, "2147483648 is out of range for type int32", NULL},
+			{F_SCORE, v_real(1e300), PB_FAULT_RANGE, "out of range for type float", NULL},
+			{F_TOOK, v_text("315576000001s"), PB_FAULT_RANGE, "10000 years", NULL},
+			{F_TOOK, v_text("1 day"), PB_FAULT_VALUE, "is not a google.protobuf.Duration", NULL},
+			{F_AT, before_year_1, PB_FAULT_RANGE, "0001-01-01 to 9999-12-31", NULL},
+			{F_LINE, v_json("{\"sku\": \"a\", \"nosuch\": 1}"), PB_FAULT_VALUE, "shop.Order.Line has no field \"nosuch\"", NULL},
+			{F_LINES, v_json("[{}, {\"qty\": \"x\"}]"), PB_FAULT_VALUE, "Field \"lines[1].qty\": \"x\" is not an integer", NULL},
+			{F_COUNTS, v_json("{\"a\": null}"), PB_FAULT_NULL, "counts[\"a\"]", NULL},
+			{F_NAME, v_int(5), PB_FAULT_VALUE, "an integer value does not fit a field of type string", NULL},
+			{F_BLOB, v_json("\"not base64!\""), PB_FAULT_VALUE, "\"not base64!\" is neither base64 nor \\x and hex digits", NULL},
+			{F_FIRST_LINE, v_json("{\"sku\": \"a\", \"sku\": \"b\"}"), PB_FAULT_VALUE, "invalid JSON", NULL},
+		};
+
+		faults[12].value.integer--;	/* a microsecond before 0001-01-01 */
+		test_case = "order: faults";
+		for (int i = 0; i < (int) MESH_LENGTHOF(faults); i++)
+		{
+			order_zero(v);
+			v[faults[i].field] = faults[i].value;
+			if (faults[i].fault == PB_FAULT_ONEOF)
+				v[F_TEXT] = v_text("t");
+			check_fault(file, m, v, faults[i].fault, msg->fields[faults[i].field].name,
+						faults[i].detail, faults[i].hint);
+		}
+	}
 }
 
 /* ------------------------------------------------------------------------
