@@ -147,6 +147,9 @@ extern MeshPbFile *mesh_pb_parse_proto(const char *text, size_t len,
 									   char *errbuf, size_t errlen);
 extern MeshPbFile *mesh_pb_parse_descriptor(const uint8_t *data, size_t len,
 											char *errbuf, size_t errlen);
+/* Message number message of the file; NULL, with errbuf saying so, when there is none. */
+extern const MeshPbMessage *mesh_pb_message_at(const MeshPbFile *file, int message,
+											   char *errbuf, size_t errlen);
 /* The message of this full name (with or without the package), or -1. */
 extern int	mesh_pb_message_by_name(const MeshPbFile *file, const char *name);
 /* The message a framing's index list names, or -1. */

@@ -928,15 +928,11 @@ mesh_pb_compile(const MeshPbFile *file, int message, const MeshAvroTarget *targe
 				char *errbuf, size_t errlen)
 {
 	MeshPbProgram *prog;
-	const MeshPbMessage *msg;
+	const MeshPbMessage *msg = mesh_pb_message_at(file, message, errbuf, errlen);
 	int			n = target->nslots > 0 ? target->nslots : 1;
 
-	if (message < 0 || message >= file->nmessages)
-	{
-		snprintf(errbuf, errlen, "no such message in the schema");
+	if (msg == NULL)
 		return NULL;
-	}
-	msg = &file->messages[message];
 	prog = mesh_alloc(sizeof(MeshPbProgram));
 	prog->file = file;
 	prog->msg = msg;

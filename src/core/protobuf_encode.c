@@ -75,7 +75,6 @@ struct MeshPbEncoder
 {
 	const MeshPbFile *file;
 	const MeshPbMessage *msg;
-	int			nslots;
 	int		   *slot_of_field;	/* per field of msg: its slot, or -1 */
 	int		   *oneof_slot;		/* per oneof of msg: this row's member */
 };
@@ -1243,19 +1242,14 @@ MeshPbEncoder *
 mesh_pb_encoder_create(const MeshPbFile *file, int message, const MeshAvroTarget *source,
 					   char *errbuf, size_t errlen)
 {
+	const MeshPbMessage *msg = mesh_pb_message_at(file, message, errbuf, errlen);
 	MeshPbEncoder *enc;
-	const MeshPbMessage *msg;
 
-	if (message < 0 || message >= file->nmessages)
-	{
-		snprintf(errbuf, errlen, "no such message in the schema");
+	if (msg == NULL)
 		return NULL;
-	}
-	msg = &file->messages[message];
 	enc = mesh_alloc(sizeof(MeshPbEncoder));
 	enc->file = file;
 	enc->msg = msg;
-	enc->nslots = source->nslots;
 	enc->slot_of_field = mesh_alloc(sizeof(int) * (size_t) (msg->nfields + 1));
 	enc->oneof_slot = mesh_alloc(sizeof(int) * (size_t) (msg->noneofs + 1));
 	for (int k = 0; k < msg->nfields; k++)

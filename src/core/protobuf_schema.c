@@ -1266,6 +1266,17 @@ mesh_pb_parse(const char *text, size_t len, char *errbuf, size_t errlen)
  * ------------------------------------------------------------------------
  */
 
+const MeshPbMessage *
+mesh_pb_message_at(const MeshPbFile *file, int message, char *errbuf, size_t errlen)
+{
+	if (message < 0 || message >= file->nmessages)
+	{
+		snprintf(errbuf, errlen, "no such message in the schema");
+		return NULL;
+	}
+	return &file->messages[message];
+}
+
 int
 mesh_pb_message_by_name(const MeshPbFile *file, const char *name)
 {

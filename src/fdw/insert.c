@@ -302,40 +302,33 @@ refuse_protobuf_row(MeshInsert *ins, const MeshPbEncodeError *err)
 	const char *target = psprintf("message %s of %s", ins->pb_message,
 								  mesh_table_describe(ins->table));
 	const char *rel = ins->table->relname;
-	int			code;
+	/* by fault: the SQLSTATE, and the message of column, table and target */
+	static const struct
+	{
+		int			code;
+		const char *format;
+	}			faults[] = {
+		[PB_FAULT_NULL] = {ERRCODE_NOT_NULL_VIOLATION,
+		"null value in column \"%s\" of foreign table \"%s\" cannot be written to %s"},
+		[PB_FAULT_RANGE] = {ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+		"value of column \"%s\" of foreign table \"%s\" is out of range for %s"},
+		[PB_FAULT_ENUM] = {ERRCODE_INVALID_TEXT_REPRESENTATION,
+		"invalid enum value in column \"%s\" of foreign table \"%s\" for %s"},
+		[PB_FAULT_ONEOF] = {ERRCODE_CHECK_VIOLATION,
+		"value of column \"%s\" of foreign table \"%s\" sets two members of a oneof of %s"},
+		[PB_FAULT_VALUE] = {ERRCODE_INVALID_PARAMETER_VALUE,
+		"value of column \"%s\" of foreign table \"%s\" does not fit %s"},
+	};
+	int			f = err->fault > PB_FAULT_NONE && err->fault <= PB_FAULT_VALUE ?
+		err->fault : PB_FAULT_VALUE;
+	int			code = faults[f].code;
 	char	   *msg;
 
-	switch (err->fault)
-	{
-		case PB_FAULT_NULL:
-			code = ERRCODE_NOT_NULL_VIOLATION;
-			msg = psprintf("null value in column \"%s\" of foreign table \"%s\" cannot be written to %s",
-						   column, rel, target);
-			break;
-		case PB_FAULT_RANGE:
-			code = ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
-			msg = psprintf("value of column \"%s\" of foreign table \"%s\" is out of range for %s",
-						   column, rel, target);
-			break;
-		case PB_FAULT_ENUM:
-			code = ERRCODE_INVALID_TEXT_REPRESENTATION;
-			msg = psprintf("invalid enum value in column \"%s\" of foreign table \"%s\" for %s",
-						   column, rel, target);
-			break;
-		case PB_FAULT_ONEOF:
-			code = ERRCODE_CHECK_VIOLATION;
-			msg = err->other_slot >= 0 ?
-				psprintf("columns \"%s\" and \"%s\" of foreign table \"%s\" are both set, but %s takes one member of their oneof",
-						 slot_column(ins, err->other_slot), column, rel, target) :
-				psprintf("value of column \"%s\" of foreign table \"%s\" sets two members of a oneof of %s",
-						 column, rel, target);
-			break;
-		default:
-			code = ERRCODE_INVALID_PARAMETER_VALUE;
-			msg = psprintf("value of column \"%s\" of foreign table \"%s\" does not fit %s",
-						   column, rel, target);
-			break;
-	}
+	if (f == PB_FAULT_ONEOF && err->other_slot >= 0)
+		msg = psprintf("columns \"%s\" and \"%s\" of foreign table \"%s\" are both set, but %s takes one member of their oneof",
+					   slot_column(ins, err->other_slot), column, rel, target);
+	else
+		msg = psprintf(faults[f].format, column, rel, target);
 	ereport(ERROR,
 			(errcode(code),
 			 errmsg_internal("%s", msg),

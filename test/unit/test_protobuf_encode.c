@@ -259,29 +259,36 @@ enum
 	F_TAGS, F_TOTAL, F_SCORE, F_NOTE, F_LINES
 };
 
-/* presence fields NULL, the others their zero values: an empty message */
+/*
+ * A row of a message's fields (all_slots' order): NULL for fields with
+ * presence, the zero value of the others, each as the server gives it.
+ */
 static void
-order_zero(MeshAvroValue *v)
+zero_row(const MeshPbFile *file, const MeshPbMessage *msg, MeshAvroValue *v)
 {
 	static MeshAvroValue none[1];
 
-	for (int i = 0; i < ORDER_FIELDS; i++)
-		v[i] = v_null();
-	v[F_ID] = v_int(0);
-	v[F_NAME] = v_text("");
-	v[F_STATUS] = v_text("UNKNOWN");
-	v[F_PACKED] = v_items(none, 0);
-	v[F_UNPACKED] = v_items(none, 0);
-	v[F_COUNTS] = v_json("{}");
-	v[F_BIG] = v_text("0");
-	v[F_DELTA] = v_int(0);
-	v[F_RATIO] = v_real(0);
-	v[F_BLOB] = v_bytes("", 0);
-	v[F_FLAG] = v_bool(false);
-	v[F_TAGS] = v_items(none, 0);
-	v[F_TOTAL] = v_int(0);
-	v[F_SCORE] = v_real(0);
-	v[F_LINES] = v_json("[]");
+	for (int i = 0; i < msg->nfields; i++)
+	{
+		const MeshPbField *f = &msg->fields[i];
+
+		if (f->repeated && f->type == PB_MESSAGE)
+			v[i] = v_json(file->messages[f->message].map_entry ? "{}" : "[]");
+		else if (f->repeated)
+			v[i] = v_items(none, 0);
+		else if (f->presence || f->type == PB_MESSAGE)
+			v[i] = v_null();
+		else if (f->type == PB_STRING || f->type == PB_ENUM)
+			v[i] = v_text(f->type == PB_ENUM ? file->enums[f->enumeration].names[0] : "");
+		else if (f->type == PB_BYTES)
+			v[i] = v_bytes("", 0);
+		else if (f->type == PB_BOOL)
+			v[i] = v_bool(false);
+		else if (f->type == PB_FLOAT || f->type == PB_DOUBLE)
+			v[i] = v_real(0);
+		else
+			v[i] = v_int(0);
+	}
 }
 
 static void
@@ -299,7 +306,7 @@ test_order(const MeshPbFile *file)
 		  field_index(msg, "took") == F_TOOK, "Order's fields");
 
 	test_case = "order: zero values";
-	order_zero(v);
+	zero_row(file, msg, v);
 	check_encode(file, m, v, "");
 
 	/*
@@ -344,7 +351,7 @@ test_order(const MeshPbFile *file)
 
 	/* JSON names (lowerCamelCase) and the decoder's renderings are taken too */
 	test_case = "order: JSON names, base64 bytes";
-	order_zero(v);
+	zero_row(file, msg, v);
 	v[F_LINES] = v_json("[{\"sku\": \"l1\", \"qty\": \"1\"}]");
 	v[F_FIRST_LINE] = v_json("{\"sku\": \"F\", \"qty\": 0}");
 	check_encode(file, m, v, "6a030a0146ba01060a026c311001");
@@ -357,7 +364,7 @@ test_order(const MeshPbFile *file)
 	 * negative seconds and positive nanos, an empty oneof member is written
 	 */
 	test_case = "order: edge values";
-	order_zero(v);
+	zero_row(file, msg, v);
 	v[F_ID] = v_int(-1);
 	v[F_TOTAL] = v_int(INT64_MIN);
 	v[F_DELTA] = v_int(INT32_MIN);
@@ -378,7 +385,7 @@ test_order(const MeshPbFile *file)
 	 * written
 	 */
 	test_case = "order: more edges";
-	order_zero(v);
+	zero_row(file, msg, v);
 	v[F_TOTAL] = v_int(INT64_MAX);
 	v[F_RATIO] = v_real(-0.0);
 	v[F_COUNTS] = v_json("{\"b\": 2, \"a\": 0, \"\": 1}");
@@ -423,7 +430,7 @@ test_order(const MeshPbFile *file)
 		test_case = "order: faults";
 		for (int i = 0; i < (int) MESH_LENGTHOF(faults); i++)
 		{
-			order_zero(v);
+			zero_row(file, msg, v);
 			v[faults[i].field] = faults[i].value;
 			if (faults[i].fault == PB_FAULT_ONEOF)
 				v[F_TEXT] = v_text("t");
@@ -510,14 +517,7 @@ test_proto2(void)
 
 	/* uint32 range, and a proto2 field is nullable (absent) */
 	test_case = "proto2 faults";
-	for (int i = 0; i < 17; i++)
-		v[i] = v_null();
-	v[0] = v_items(u, 0);		/* repeated fields have no presence in proto2 either */
-	v[1] = v_items(u, 0);
-	v[4] = v_json("{}");
-	v[5] = v_items(u, 0);
-	v[11] = v_json("{}");
-	v[12] = v_json("{}");
+	zero_row(file, &file->messages[0], v);	/* repeated fields: empty, in proto2 too */
 	v[6] = v_int(-1);
 	check_fault(file, 0, v, PB_FAULT_RANGE, "q", "value -1 is out of range for type uint32 (0 to 4294967295)", NULL);
 	v[6] = v_null();
