@@ -52,6 +52,7 @@ typedef struct MeshPbField
 	MeshPbWellKnown wkt;		/* PB_MESSAGE of a well-known type */
 	MeshPbType	wrapped_type;	/* PB_WKT_WRAPPER */
 	MeshPbPacked packed;		/* repeated scalars: how a writer writes them */
+	bool		required;		/* proto2 required: a writer must give it */
 } MeshPbField;
 
 typedef struct MeshPbMessage

@@ -52,7 +52,9 @@
  * A slot that is NULL leaves its field absent when the field has presence
  * (optional, proto2, oneof members, messages, wrappers); otherwise it is
  * PB_FAULT_NULL, as absence would read back as the zero value (or an
- * empty array or map).  At most one member of a oneof may be given
+ * empty array or map).  A proto2 required field must be given: without a
+ * slot the encoder is not created, NULL (or a JSON member missing or null)
+ * is PB_FAULT_NULL.  At most one member of a oneof may be given
  * (PB_FAULT_ONEOF).  Nesting is bounded by MESH_PB_MAX_DEPTH as the
  * decoder bounds it, so that what is written can be read.
  *
@@ -923,7 +925,11 @@ put_object(W *w, const MeshPbMessage *msg, const MeshSrc *src, int depth)
 		int			k;
 		MeshSrc		item;
 
+		/* the .proto name first: a JSON name may be another field's name */
 		for (k = 0; k < msg->nfields; k++)
+			if (strcmp(key, msg->fields[k].name) == 0)
+				break;
+		for (k = k < msg->nfields ? k : 0; k < msg->nfields; k++)
 			if (names_field(key, &msg->fields[k]))
 				break;
 		if (k == msg->nfields)
@@ -958,11 +964,16 @@ put_object(W *w, const MeshPbMessage *msg, const MeshSrc *src, int depth)
 		MeshSrc		item;
 		size_t		mark;
 
-		if (member[k] < 0)
-			continue;
-		mesh_src_item(src, member[k], &item);
-		if (item.kind == MESH_SRC_NULL)
-			continue;			/* JSON null: the field's default, i.e. absent */
+		if (member[k] >= 0)
+			mesh_src_item(src, member[k], &item);
+		if (msg->fields[k].required && (member[k] < 0 || item.kind == MESH_SRC_NULL))
+		{
+			ok = fail(w, PB_FAULT_NULL, " lacks required field \"%s\" of %s",
+					  msg->fields[k].name, msg->fullname);
+			break;
+		}
+		if (member[k] < 0 || item.kind == MESH_SRC_NULL)
+			continue;			/* absent; JSON null: the field's default, i.e. absent */
 		mark = path_push_name(w, msg->fields[k].name);
 		ok = put_field(w, &msg->fields[k], &item, depth);
 		path_pop(w, mark);
@@ -1274,6 +1285,14 @@ mesh_pb_encoder_create(const MeshPbFile *file, int message, const MeshAvroTarget
 		}
 		enc->slot_of_field[k] = i;
 	}
+	for (int k = 0; k < msg->nfields; k++)
+		if (msg->fields[k].required && enc->slot_of_field[k] < 0)
+		{
+			snprintf(errbuf, errlen, "required field \"%s\" of message %s has no column",
+					 msg->fields[k].name, msg->fullname);
+			mesh_pb_encoder_free(enc);
+			return NULL;
+		}
 	return enc;
 }
 
@@ -1310,7 +1329,9 @@ mesh_pb_encode(MeshPbEncoder *enc, const MeshAvroValue *values, MeshBuf *out,
 			continue;
 		err->slot = slot;
 		mark = path_push_name(&w, f->name);
-		if (values[slot].is_null || values[slot].kind == AVRO_NULL)
+		if ((values[slot].is_null || values[slot].kind == AVRO_NULL) && f->required)
+			ok = fail(&w, PB_FAULT_NULL, " is a required field of %s", msg->fullname);
+		else if (values[slot].is_null || values[slot].kind == AVRO_NULL)
 		{
 			bool		map = f->repeated && f->type == PB_MESSAGE && f->message >= 0 &&
 				w.file->messages[f->message].map_entry;

@@ -724,6 +724,7 @@ parse_field(Lexer *lx, int m, int oneof, int depth)
 	field->repeated = repeated;
 	field->oneof = oneof;
 	field->presence = !repeated && (optional || required || !proto3 || oneof >= 0);
+	field->required = required;
 	if (!field_type(lx, field))
 		return;
 	field_rest(lx, field);
@@ -1089,6 +1090,7 @@ desc_field(Builder *b, Reader r, int m, bool proto3)
 		field->oneof = -1;		/* its oneof is synthetic: not a real one */
 	field->presence = !field->repeated &&
 		(!proto3 || proto3_optional || field->oneof >= 0 || label == 2);
+	field->required = label == 2;
 	return true;
 }
 

@@ -15,7 +15,8 @@
  * gave in the natural shapes: decode -> encode -> decode gives the same
  * scalar and array values, and encoding that again the same bytes.  The
  * encoder may refuse only what the wire allows but a row cannot hold: two
- * members of a oneof, a map key twice (its JSON has the key twice).
+ * members of a oneof, a map key twice (its JSON has the key twice), or
+ * what a writer must not write: a message without a required field.
  *
  *-------------------------------------------------------------------------
  */
@@ -90,9 +91,10 @@ same_value(const MeshAvroValue *a, const MeshAvroValue *b)
 }
 
 /*
- * Field names that are identifiers, as protoc makes them: a descriptor may
- * hold any bytes, which JSON renderings then escape (and the encoder, which
- * takes members by name, cannot find).
+ * Field names that are identifiers and unique in their message, as protoc
+ * makes them: a descriptor may hold any bytes, which JSON renderings then
+ * escape, and the parsers let two fields have one name; the encoder, which
+ * takes columns and members by name, can then not tell them apart.
  */
 static bool
 identifier_names(const MeshPbFile *file)
@@ -105,6 +107,9 @@ identifier_names(const MeshPbFile *file)
 			if (n[0] == '\0' || strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 										"0123456789_") != strlen(n))
 				return false;
+			for (int k = 0; k < i; k++)
+				if (strcmp(file->messages[m].fields[k].name, n) == 0)
+					return false;
 		}
 	return true;
 }
@@ -128,7 +133,8 @@ round_trip(const MeshPbFile *file, int m, const MeshAvroTarget *t, MeshAvroValue
 		die("an encoder of a message that decodes", err);
 	if (!mesh_pb_encode(enc, values, &once, &e))
 	{
-		if (e.fault == PB_FAULT_ONEOF || strstr(e.detail, "invalid JSON") != NULL)
+		if (e.fault == PB_FAULT_ONEOF || strstr(e.detail, "invalid JSON") != NULL ||
+			strstr(e.detail, "required field") != NULL)
 			return;
 		die("what the decoder gave does not encode", e.detail);
 	}

@@ -518,6 +518,8 @@ test_proto2(void)
 	/* uint32 range, and a proto2 field is nullable (absent) */
 	test_case = "proto2 faults";
 	zero_row(file, &file->messages[0], v);	/* repeated fields: empty, in proto2 too */
+	check_fault(file, 0, v, PB_FAULT_NULL, "r", "Field \"r\" is a required field of p2.M", NULL);
+	v[3] = v_text("");
 	v[6] = v_int(-1);
 	check_fault(file, 0, v, PB_FAULT_RANGE, "q", "value -1 is out of range for type uint32 (0 to 4294967295)", NULL);
 	v[6] = v_null();
@@ -533,7 +535,7 @@ test_proto2(void)
 	v[13] = v_null();
 	v[14] = v_null();
 	v[10] = v_int(5);			/* a number the enum lacks: written as such */
-	check_encode(file, 0, v, "5805");
+	check_encode(file, 0, v, "22005805");
 }
 
 /* ------------------------------------------------------------------------
@@ -552,6 +554,31 @@ test_setup(const MeshPbFile *text)
 	int32_t		idx[3] = {1, 0, 2};
 
 	test_case = "setup";
+	{
+		MeshPbFile *p2 = parse_text("syntax = \"proto2\"; message R { message N { required int32 a = 1; }\n"
+									" required int32 r = 1; optional N n = 2; }");
+		MeshAvroSlot rs[2] = {{.name = "n",.needed = true}, {.name = "r",.needed = true}};
+		MeshAvroTarget rt = {.nslots = 1,.slots = rs};
+
+		CHECK(mesh_pb_encoder_create(p2, 0, &rt, err, sizeof(err)) == NULL &&
+			  strstr(err, "required field \"r\" of message R has no column") != NULL, "%s", err);
+		rt.nslots = 2;
+		{
+			MeshPbEncoder *enc = mesh_pb_encoder_create(p2, 0, &rt, err, sizeof(err));
+			MeshAvroValue rv[2] = {v_json("{}"), v_int(1)};
+			MeshPbEncodeError e;
+
+			CHECK(enc != NULL && !mesh_pb_encode(enc, rv, &b, &e) && e.fault == PB_FAULT_NULL &&
+				  strstr(e.detail, "Field \"n\" lacks required field \"a\" of R.N") != NULL,
+				  "a nested required field: %s", enc ? e.detail : err);
+			rv[0] = v_json("{\"a\": 0}");
+			CHECK(enc != NULL && mesh_pb_encode(enc, rv, &b, &e) && b.len == 6,
+				  "required fields written, zero or not");
+			if (enc)
+				mesh_pb_encoder_free(enc);
+			b.len = 0;
+		}
+	}
 	CHECK(mesh_pb_encoder_create(text, 0, &t, err, sizeof(err)) == NULL &&
 		  strstr(err, "message shop.Order has no field \"nosuch\"") != NULL, "%s", err);
 	slots[1].name = "id";
