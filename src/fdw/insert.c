@@ -201,12 +201,14 @@ setup_protobuf(MeshInsert *ins)
 				 errmsg("cannot INSERT into foreign table \"%s\": the Protobuf schema (schema id %d) of %s is not one mesh_fdw can read",
 						table->relname, id, mesh_table_describe(table)),
 				 errdetail_internal("%s", errbuf)));
-	m = table->message ? mesh_pb_message_by_name(file, table->message) : file->top[0];
+	m = table->message ? mesh_pb_message_by_name(file, table->message) :
+		file->ntop > 0 ? file->top[0] : -1;
 	if (m < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 				 errmsg("cannot INSERT into foreign table \"%s\": the Protobuf schema of %s has no message \"%s\"",
-						table->relname, mesh_table_describe(table), table->message),
+						table->relname, mesh_table_describe(table),
+						table->message ? table->message : "(any)"),
 				 errhint("Name a message of the schema with the table option \"message\".")));
 	ins->pb_encoder = mesh_pb_encoder_create(file, m, &table->target, errbuf, sizeof(errbuf));
 	if (ins->pb_encoder == NULL)
@@ -215,7 +217,7 @@ setup_protobuf(MeshInsert *ins)
 				 errmsg("cannot INSERT into foreign table \"%s\"", table->relname),
 				 errdetail_internal("The Protobuf schema of %s: %s.", mesh_table_describe(table),
 									errbuf),
-				 errhint("Name the field with the column option \"field\", or drop the column.")));
+				 errhint("Each column names a field of the message (or its column option \"field\" does), and each required field has a column.")));
 	ins->pb_message = file->messages[m].fullname;
 	ins->values = palloc0(sizeof(MeshAvroValue) * Max(table->target.nslots, 1));
 	confluent_header(ins, id);
