@@ -593,8 +593,8 @@ enum_from_src(W *w, const MeshPbField *f, const MeshSrc *src, Wide *v)
 				strcat(w->err->hint, ", ...");
 				break;
 			}
-			snprintf(w->err->hint + n, sizeof(w->err->hint) - n, "%s%s",
-					 i > 0 ? ", " : "", en->names[i]);
+			snprintf(w->err->hint + n, sizeof(w->err->hint) - n, "%s%s%s",
+					 i > 0 ? ", " : "", en->names[i], i == en->nvalues - 1 ? "." : "");
 		}
 		return fail(w, PB_FAULT_ENUM, "\"%s\" is not a value of enum %s", shown, en->fullname);
 	}
@@ -603,8 +603,8 @@ enum_from_src(W *w, const MeshPbField *f, const MeshSrc *src, Wide *v)
 
 /*
  * A scalar field's value (type t: the field's, or a wrapper's) from a
- * source.  Bytes from JSON are decoded into w's scratch, which s points
- * into until the next scalar.
+ * source.  Bytes from a JSON string are decoded into scratch, which s then
+ * points into.
  */
 static bool
 scalar_from_src(W *w, const MeshPbField *f, MeshPbType t, const MeshSrc *src,
@@ -1133,8 +1133,12 @@ put_map(W *w, const MeshPbField *f, const MeshSrc *src, int depth)
 	bool		ok = true;
 
 	if (src->kind != MESH_SRC_OBJECT)
+	{
+		char		what[64];
+
 		return fail(w, PB_FAULT_VALUE, "a map takes a JSON object, not %s",
-					mesh_src_describe(src, false, (char[64]) {0}, 64));
+					mesh_src_describe(src, false, what, sizeof(what)));
+	}
 	if (src->count == 0)
 		return true;
 	if (kf == NULL || vf == NULL)
@@ -1220,9 +1224,11 @@ put_field(W *w, const MeshPbField *f, const MeshSrc *src, int depth)
 		return put_map(w, f, src, depth);
 	if (f->repeated)
 	{
+		char		what[64];
+
 		if (src->kind != MESH_SRC_ITEMS)
 			return fail(w, PB_FAULT_VALUE, "a repeated field takes an array, not %s",
-						mesh_src_describe(src, false, (char[64]) {0}, 64));
+						mesh_src_describe(src, false, what, sizeof(what)));
 		if (wire_type(f->type) != 2 &&
 			(f->packed == PB_PACKED_TRUE ||
 			 (f->packed == PB_PACKED_DEFAULT && w->file->proto3)))
