@@ -40,12 +40,16 @@ to or reading from it.
   peer.py produce-raw TOPIC --hex [--partition N]  < lines "VALUE_HEX" or
           "KEY_HEX<TAB>VALUE_HEX" ("-" for null, an empty field for empty)
   peer.py consume TOPIC [--value-format FMT] [--key-format KFMT]
-          [--schema FILE ...] [--isolation read_committed|read_uncommitted]
+          [--schema FILE ...] [--proto FILE --message NAME] [--isolation read_committed|read_uncommitted]
           [--fields partition,offset,...] [--from-beginning]
       FMT: bytes (default), text, json, avro (by framing: Confluent or
       single-object; avro-confluent and avro-single mean the same),
       json-schema (confluent-kafka's JSONDeserializer: the writer's JSON
-      Schema from the registry, each value checked against it).
+      Schema from the registry, each value checked against it), protobuf
+      (--proto FILE --message NAME: confluent-kafka's ProtobufDeserializer
+      with the classes protoc makes of FILE; each value in Protobuf's JSON
+      mapping, .proto field names, keys sorted, with "same_bytes": whether
+      it is byte for byte what Python's protobuf serializes).
       One JSON line a message, sorted by (partition, offset).
   peer.py acl PRINCIPAL --topic T... --operation OP... [--delete]
       allow a principal (User:NAME) operations on topics, or no longer
@@ -1003,7 +1007,14 @@ def cmd_consume(args):
     for f in fields:
         if f not in FIELDS:
             fail(f"unknown field {f}; fields are {','.join(FIELDS)}")
-    values = Decoder(args.value_format, args.schema, "value", args.topic)
+    if args.value_format == "protobuf":
+        import peer_protobuf      # test/peer_protobuf.py: needs grpcio-tools
+        if not args.proto or not args.message:
+            fail("--value-format protobuf needs --proto and --message")
+        values = peer_protobuf.Decoder(args.proto, args.message, args.topic,
+                                       sys.modules[__name__])
+    else:
+        values = Decoder(args.value_format, args.schema, "value", args.topic)
     keys = Decoder(args.key_format, args.schema, "key", args.topic)
     c = Consumer({
         "bootstrap.servers": brokers(),
@@ -1488,7 +1499,9 @@ def main():
     co.add_argument("topic")
     co.add_argument("--value-format", default="bytes",
                     choices=["avro", "avro-confluent", "avro-single", "json", "json-schema", "text",
-                             "bytes"])
+                             "bytes", "protobuf"])
+    co.add_argument("--proto", help="protobuf: the .proto of the values")
+    co.add_argument("--message", help="protobuf: the message's full name")
     co.add_argument("--key-format", default="text",
                     choices=["avro", "avro-confluent", "avro-single", "json", "text", "bytes"])
     co.add_argument("--schema", action="append", default=[],

@@ -1,7 +1,8 @@
-"""Protobuf for test/peer.py (produce-protobuf): classes that protoc
+"""Protobuf for test/peer.py: produce-protobuf (classes that protoc
 (grpcio-tools) makes of a .proto file, produced with confluent-kafka's
 ProtobufSerializer or framed here after registering the .proto text
-through the registry's REST API."""
+through the registry's REST API) and consume --value-format protobuf
+(confluent-kafka's ProtobufDeserializer with those classes)."""
 import json
 import os
 import re
@@ -69,6 +70,61 @@ def protobuf_classes(proto_path, peer):
     return importlib.import_module(name[:-len(".proto")].replace("-", "_") + "_pb2")
 
 
+def message_class(module, name):
+    """The generated class of a message by its full name (package.Outer.Name)."""
+    package = module.DESCRIPTOR.package
+    cls = None
+    for part in name.split(".")[len(package.split(".")) if package else 0:]:
+        cls = getattr(cls or module, part)
+    return cls
+
+
+class Decoder:
+    """consume --value-format protobuf: each value through ProtobufDeserializer,
+    shown as Protobuf's JSON mapping (MessageToDict, .proto field names, keys
+    sorted), with "same_bytes": whether the message is byte for byte what
+    Python's protobuf writes for it (SerializeToString(deterministic=True))."""
+
+    def __init__(self, proto, message, topic, peer):
+        from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
+        from confluent_kafka.serialization import MessageField, SerializationContext
+        self.cls = message_class(protobuf_classes(proto, peer), message)
+        self.deserializer = ProtobufDeserializer(self.cls, {"use.deprecated.format": False})
+        self.context = SerializationContext(topic, MessageField.VALUE)
+
+    def __call__(self, data):
+        if data is None:
+            return "null"
+        try:
+            return self.show(data)
+        except Exception as e:
+            return '{"$hex":"%s","$error":%s}' % (data.hex(), json.dumps(str(e)))
+
+    def show(self, data):
+        from google.protobuf import json_format
+        m = self.deserializer(data, self.context)
+        # the payload after the framing: magic, id, then the index list
+        i = 5
+        count, i = read_zigzag(data, i)
+        for _ in range(count):
+            _, i = read_zigzag(data, i)
+        shown = json_format.MessageToDict(m, preserving_proto_field_name=True)
+        shown["same_bytes"] = bytes(data[i:]) == m.SerializeToString(deterministic=True)
+        return json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_zigzag(data, i):
+    """A zigzag varint of the framing at data[i]: (value, next i)."""
+    u, shift = 0, 0
+    while True:
+        b = data[i]
+        i += 1
+        u |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return (u >> 1) ^ -(u & 1), i
+
+
 def zigzag_varint(n):
     """A message index (or their count) as the framing writes it."""
     u = (n << 1) ^ (n >> 63)
@@ -81,9 +137,7 @@ def produce(args, peer):
     from google.protobuf import json_format
     module = protobuf_classes(args.proto, peer)
     pool_msg = module.DESCRIPTOR.pool.FindMessageTypeByName(args.message)
-    cls = None
-    for part in args.message.split(".")[len(module.DESCRIPTOR.package.split(".")) if module.DESCRIPTOR.package else 0:]:
-        cls = getattr(cls or module, part)
+    cls = message_class(module, args.message)
     subject = args.subject or f"{args.topic}-value"
     p = peer.producer(args)
     peer.check_topic(p, args.topic)

@@ -30,6 +30,14 @@ typedef enum MeshPbWellKnown
 	PB_WKT_WRAPPER				/* *Value: field 1 of wrapped_type */
 } MeshPbWellKnown;
 
+/* A field's [packed = ...] option, as written (the default depends on the syntax). */
+typedef enum MeshPbPacked
+{
+	PB_PACKED_DEFAULT,			/* proto3: packed; proto2: not */
+	PB_PACKED_FALSE,
+	PB_PACKED_TRUE
+} MeshPbPacked;
+
 typedef struct MeshPbField
 {
 	const char *name;
@@ -43,7 +51,8 @@ typedef struct MeshPbField
 	int			enumeration;	/* PB_ENUM: index in file->enums */
 	MeshPbWellKnown wkt;		/* PB_MESSAGE of a well-known type */
 	MeshPbType	wrapped_type;	/* PB_WKT_WRAPPER */
-	bool		required;		/* proto2 required */
+	MeshPbPacked packed;		/* repeated scalars: how a writer writes them */
+	bool		required;		/* proto2 required: a writer must give it */
 } MeshPbField;
 
 typedef struct MeshPbMessage
@@ -55,6 +64,8 @@ typedef struct MeshPbMessage
 	int		   *nested;			/* nested message indexes, declared order */
 	int			nnested;
 	bool		map_entry;
+	const char **oneofs;		/* oneof names, by MeshPbField.oneof */
+	int			noneofs;
 } MeshPbMessage;
 
 typedef struct MeshPbEnum
@@ -101,6 +112,31 @@ mesh_pb_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return false;
 }
 
+/* The wire type a field of type t is written with (repeated scalars may also be packed, 2). */
+static inline int
+mesh_pb_wire_type(MeshPbType t)
+{
+	switch (t)
+	{
+		case PB_DOUBLE:
+		case PB_FIXED64:
+		case PB_SFIXED64:
+			return 1;
+		case PB_FLOAT:
+		case PB_FIXED32:
+		case PB_SFIXED32:
+			return 5;
+		case PB_STRING:
+		case PB_BYTES:
+		case PB_MESSAGE:
+			return 2;
+		case PB_GROUP:
+			return 3;
+		default:
+			return 0;
+	}
+}
+
 /*
  * Parse a schema as the registry holds it: .proto text (proto2 or proto3),
  * or the base64 of a serialized FileDescriptorProto.  NULL, with errbuf
@@ -134,6 +170,9 @@ typedef struct MeshPbImport
 extern MeshPbFile *mesh_pb_parse_imports(const char *text, size_t len,
 										 const MeshPbImport *imports, int nimports,
 										 char *errbuf, size_t errlen);
+/* Message number message of the file; NULL, with errbuf saying so, when there is none. */
+extern const MeshPbMessage *mesh_pb_message_at(const MeshPbFile *file, int message,
+											   char *errbuf, size_t errlen);
 /* The message of this full name (with or without the package), or -1. */
 extern int	mesh_pb_message_by_name(const MeshPbFile *file, const char *name);
 /* The message a framing's index list names, or -1. */
@@ -196,5 +235,56 @@ extern bool mesh_pb_decode(MeshPbProgram *program, const uint8_t *data,
 						   size_t len, MeshAvroValue *values,
 						   char *errbuf, size_t errlen);
 extern void mesh_pb_program_free(MeshPbProgram *program);
+
+/*
+ * The encoder, the mirror of the decoder for INSERT: source slots (one per
+ * column that provides a field, matched by the field's name) in, one
+ * message's wire format out (no framing: mesh_pb_put_indexes writes the
+ * message-index list of Confluent's framing).  Values come as MeshAvroValue
+ * in the terms of the decoder's output and of core/avro_encode.h (integers,
+ * reals, text, bytes, items, JSON text for messages and maps); what each
+ * field type accepts is in protobuf_encode.c's header.  Fields are written
+ * in field-number order, zero values of fields without presence left out,
+ * map entries sorted by key: the bytes protoc's deterministic serializers
+ * write.
+ */
+typedef struct MeshPbEncoder MeshPbEncoder;
+
+/* Why a row cannot be encoded (each its own SQLSTATE in the server). */
+typedef enum MeshPbFault
+{
+	PB_FAULT_NONE,
+	PB_FAULT_NULL,				/* NULL for a field without presence */
+	PB_FAULT_RANGE,				/* a number out of the field's range */
+	PB_FAULT_ENUM,				/* a name the enum lacks (hint: its names) */
+	PB_FAULT_ONEOF,				/* two members of one oneof */
+	PB_FAULT_VALUE				/* a value of a kind the field takes not */
+} MeshPbFault;
+
+typedef struct MeshPbEncodeError
+{
+	MeshPbFault fault;
+	int			slot;			/* the slot being written, or -1 */
+	int			other_slot;		/* PB_FAULT_ONEOF at the top: the other member's */
+	char		detail[512];	/* what and where: 'Field "line.qty": ...' */
+	char		hint[512];		/* or "" */
+} MeshPbEncodeError;
+
+/*
+ * NULL, with errbuf saying why, when a needed slot names no field of the
+ * message or two name the same one.
+ */
+extern MeshPbEncoder *mesh_pb_encoder_create(const MeshPbFile *file, int message,
+											 const MeshAvroTarget *source,
+											 char *errbuf, size_t errlen);
+/*
+ * Append one message of values[] (source->nslots) to out.  False, with err
+ * filled and out as it was, when the row does not fit the message.
+ */
+extern bool mesh_pb_encode(MeshPbEncoder *encoder, const MeshAvroValue *values,
+						   MeshBuf *out, MeshPbEncodeError *err);
+extern void mesh_pb_encoder_free(MeshPbEncoder *encoder);
+/* The message-index list as Confluent's framing writes it ([0]: one 0 byte). */
+extern void mesh_pb_put_indexes(MeshBuf *out, const int32_t *indexes, int nindexes);
 
 #endif							/* MESH_CORE_PROTOBUF_H */

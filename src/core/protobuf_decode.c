@@ -80,6 +80,7 @@ failf(Ctx *c, const char *fmt,...)
  */
 
 #define varint mesh_pb_varint
+#define wire_type_of mesh_pb_wire_type
 
 static uint64_t
 fixed(const uint8_t *p, int n)
@@ -89,30 +90,6 @@ fixed(const uint8_t *p, int n)
 	for (int i = n - 1; i >= 0; i--)
 		v = (v << 8) | p[i];
 	return v;
-}
-
-static int
-wire_type_of(MeshPbType t)
-{
-	switch (t)
-	{
-		case PB_DOUBLE:
-		case PB_FIXED64:
-		case PB_SFIXED64:
-			return 1;
-		case PB_FLOAT:
-		case PB_FIXED32:
-		case PB_SFIXED32:
-			return 5;
-		case PB_STRING:
-		case PB_BYTES:
-		case PB_MESSAGE:
-			return 2;
-		case PB_GROUP:
-			return 3;
-		default:
-			return 0;
-	}
 }
 
 static const char *
@@ -951,15 +928,11 @@ mesh_pb_compile(const MeshPbFile *file, int message, const MeshAvroTarget *targe
 				char *errbuf, size_t errlen)
 {
 	MeshPbProgram *prog;
-	const MeshPbMessage *msg;
+	const MeshPbMessage *msg = mesh_pb_message_at(file, message, errbuf, errlen);
 	int			n = target->nslots > 0 ? target->nslots : 1;
 
-	if (message < 0 || message >= file->nmessages)
-	{
-		snprintf(errbuf, errlen, "no such message in the schema");
+	if (msg == NULL)
 		return NULL;
-	}
-	msg = &file->messages[message];
 	prog = mesh_alloc(sizeof(MeshPbProgram));
 	prog->file = file;
 	prog->msg = msg;

@@ -124,6 +124,16 @@ add_field(Builder *b, int m)
 	return field;
 }
 
+/* The name of message m's next oneof (index noneofs); NULL: unnamed. */
+static void
+add_oneof(Builder *b, int m, const char *name)
+{
+	MeshPbMessage *msg = &b->file->messages[m];
+
+	msg->oneofs = grow(msg->oneofs, msg->noneofs, sizeof(const char *));
+	msg->oneofs[msg->noneofs++] = name ? name : "?";
+}
+
 static int
 add_enum(Builder *b, const char *fullname)
 {
@@ -550,14 +560,30 @@ skip_statement(Lexer *lx)
 	}
 }
 
-/* [packed = true, default = 1, ...]: all skipped. */
+/*
+ * [packed = true, default = 1, ...] of a field (or NULL: an enum value):
+ * packed is kept (writers need it), the rest skipped.
+ */
 static void
-field_options(Lexer *lx)
+field_options(Lexer *lx, MeshPbField *field)
 {
 	if (!is(lx, "["))
 		return;
 	while (!lx->b->failed && lx->kind != T_END && !is(lx, "]"))
+	{
+		if (is(lx, "packed"))
+		{
+			next(lx);
+			if (is(lx, "="))
+			{
+				next(lx);
+				if (field != NULL && (is(lx, "true") || is(lx, "false")))
+					field->packed = is(lx, "true") ? PB_PACKED_TRUE : PB_PACKED_FALSE;
+			}
+			continue;
+		}
 		next(lx);
+	}
 	expect(lx, "]");
 }
 
@@ -608,7 +634,7 @@ field_rest(Lexer *lx, MeshPbField *field)
 	if (!expect(lx, "=") || !take_int(lx, &number))
 		return;
 	field->number = (int32_t) number;
-	field_options(lx);
+	field_options(lx, field);
 }
 
 static void
@@ -709,8 +735,8 @@ parse_field(Lexer *lx, int m, int oneof, int depth)
 	field = add_field(b, m);
 	field->repeated = repeated;
 	field->oneof = oneof;
-	field->required = required;
 	field->presence = !repeated && (optional || required || !proto3 || oneof >= 0);
+	field->required = required;
 	if (!field_type(lx, field))
 		return;
 	field_rest(lx, field);
@@ -721,9 +747,12 @@ parse_field(Lexer *lx, int m, int oneof, int depth)
 static void
 parse_oneof(Lexer *lx, int m, int index, int depth)
 {
+	char	   *name;
+
 	next(lx);					/* oneof */
-	if (take_ident(lx, "a oneof name") == NULL || !expect(lx, "{"))
+	if ((name = take_ident(lx, "a oneof name")) == NULL || !expect(lx, "{"))
 		return;
+	add_oneof(lx->b, m, name);
 	while (!lx->b->failed && !is(lx, "}"))
 	{
 		if (lx->kind == T_END)
@@ -818,7 +847,7 @@ parse_enum(Lexer *lx, const char *scope)
 		if ((value = take_ident(lx, "an enum value")) == NULL ||
 			!expect(lx, "=") || !take_int(lx, &number))
 			return;
-		field_options(lx);
+		field_options(lx, NULL);
 		add_enum_value(b, e, value, (int32_t) number);
 		expect(lx, ";");
 	}
@@ -974,6 +1003,29 @@ span_str(Reader *s)
 
 static bool desc_message(Builder *b, Reader r, const char *scope, int parent, int depth);
 
+/* Varint option number of an options message: *set when there (the last wins). */
+static bool
+desc_bool_option(Reader r, uint32_t number, bool *set, uint64_t *value)
+{
+	uint32_t	n;
+	int			wt;
+	uint64_t	v;
+	Reader		span;
+
+	*set = false;
+	while (r.p < r.end)
+	{
+		if (!rd_field(&r, &n, &wt, &v, &span))
+			return false;
+		if (n == number && wt == 0)
+		{
+			*set = true;
+			*value = v;
+		}
+	}
+	return true;
+}
+
 static bool
 desc_enum(Builder *b, Reader r, const char *scope)
 {
@@ -1049,6 +1101,16 @@ desc_field(Builder *b, Reader r, int m, bool proto3)
 			field->oneof = (int) (v & 0x7FFFFFFF);
 		else if (n == 17 && wt == 0)
 			proto3_optional = v != 0;
+		else if (n == 8 && wt == 2)
+		{
+			/* FieldOptions: packed (2) */
+			bool		set;
+
+			if (!desc_bool_option(span, 2, &set, &v))
+				return false;
+			if (set)
+				field->packed = v ? PB_PACKED_TRUE : PB_PACKED_FALSE;
+		}
 	}
 	if (field->name == NULL || field->type == 0)
 		return false;
@@ -1060,11 +1122,11 @@ desc_field(Builder *b, Reader r, int m, bool proto3)
 	if ((field->type == PB_MESSAGE || field->type == PB_ENUM) && field->type_name == NULL)
 		return false;
 	field->repeated = label == 3;
-	field->required = label == 2;
 	if (proto3_optional)
 		field->oneof = -1;		/* its oneof is synthetic: not a real one */
 	field->presence = !field->repeated &&
 		(!proto3 || proto3_optional || field->oneof >= 0 || label == 2);
+	field->required = label == 2;
 	return true;
 }
 
@@ -1106,20 +1168,33 @@ desc_message(Builder *b, Reader r, const char *scope, int parent, int depth)
 			return false;
 		if (n == 4 && wt == 2 && !desc_enum(b, span, fullname))
 			return false;
-		if (n == 7 && wt == 2)
+		if (n == 8 && wt == 2)
 		{
+			/* OneofDescriptorProto: name (1) */
 			uint32_t	n2;
 			int			wt2;
 			uint64_t	v2;
 			Reader		s2;
+			char	   *name = NULL;
 
 			while (span.p < span.end)
 			{
 				if (!rd_field(&span, &n2, &wt2, &v2, &s2))
 					return false;
-				if (n2 == 7 && wt2 == 0)
-					b->file->messages[m].map_entry = v2 != 0;
+				if (n2 == 1 && wt2 == 2)
+					name = span_str(&s2);
 			}
+			add_oneof(b, m, name);
+		}
+		if (n == 7 && wt == 2)
+		{
+			/* MessageOptions: map_entry (7) */
+			bool		set;
+
+			if (!desc_bool_option(span, 7, &set, &v))
+				return false;
+			if (set)
+				b->file->messages[m].map_entry = v != 0;
 		}
 	}
 	return true;
@@ -1303,151 +1378,4 @@ MeshPbFile *
 mesh_pb_parse(const char *text, size_t len, char *errbuf, size_t errlen)
 {
 	return mesh_pb_parse_imports(text, len, NULL, 0, errbuf, errlen);
-}
-
-/* ------------------------------------------------------------------------
- * Lookups
- * ------------------------------------------------------------------------
- */
-
-int
-mesh_pb_message_by_name(const MeshPbFile *file, const char *name)
-{
-	int			m;
-	size_t		plen = strlen(file->package);
-
-	if (name[0] == '.')
-		name++;
-	if ((m = find_message(file, name)) >= 0)
-		return m;
-	for (m = 0; m < file->nmessages; m++)
-	{
-		const char *full = file->messages[m].fullname;
-
-		if (plen > 0 && strncmp(full, file->package, plen) == 0 && full[plen] == '.' &&
-			strcmp(full + plen + 1, name) == 0)
-			return m;
-	}
-	return -1;
-}
-
-int
-mesh_pb_message_by_indexes(const MeshPbFile *file, const int32_t *indexes, int nindexes)
-{
-	int			m;
-
-	if (nindexes < 1 || indexes[0] < 0 || indexes[0] >= file->ntop)
-		return -1;
-	m = file->top[indexes[0]];
-	for (int i = 1; i < nindexes; i++)
-	{
-		if (indexes[i] < 0 || indexes[i] >= file->messages[m].nnested)
-			return -1;
-		m = file->messages[m].nested[indexes[i]];
-	}
-	return m;
-}
-
-static bool
-find_path(const MeshPbFile *file, const int *list, int n, int target,
-		  int32_t *indexes, int depth, int *found)
-{
-	if (depth >= MESH_PB_MAX_INDEXES)
-		return false;
-	for (int i = 0; i < n; i++)
-	{
-		const MeshPbMessage *msg = &file->messages[list[i]];
-
-		indexes[depth] = i;
-		if (list[i] == target)
-		{
-			*found = depth + 1;
-			return true;
-		}
-		if (find_path(file, msg->nested, msg->nnested, target, indexes, depth + 1, found))
-			return true;
-	}
-	return false;
-}
-
-int
-mesh_pb_message_indexes(const MeshPbFile *file, int message, int32_t *indexes)
-{
-	int			found = 0;
-
-	if (!find_path(file, file->top, file->ntop, message, indexes, 0, &found))
-		return 0;
-	return found;
-}
-
-const MeshPbField *
-mesh_pb_field_by_number(const MeshPbFile *file, const MeshPbMessage *msg, int32_t number)
-{
-	int			lo = 0,
-				hi = msg->nfields - 1;
-
-	(void) file;
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		const MeshPbField *f = &msg->fields[msg->by_number[mid]];
-
-		if (f->number == number)
-			return f;
-		if (f->number < number)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return NULL;
-}
-
-bool
-mesh_pb_read_indexes(const uint8_t *data, size_t len, int32_t *indexes, int *nindexes,
-					 size_t *header, char *errbuf, size_t errlen)
-{
-	Reader		r = {data, data + len};
-	uint64_t	v;
-	int64_t		count;
-
-	if (!rd_varint(&r, &v))
-	{
-		snprintf(errbuf, errlen, "truncated Protobuf message-index list");
-		return false;
-	}
-	count = (int64_t) (v >> 1) ^ -(int64_t) (v & 1);
-	if (count == 0)
-	{
-		indexes[0] = 0;
-		*nindexes = 1;
-	}
-	else
-	{
-		if (count < 0 || count > MESH_PB_MAX_INDEXES)
-		{
-			snprintf(errbuf, errlen, "invalid Protobuf message-index count %lld",
-					 (long long) count);
-			return false;
-		}
-		for (int i = 0; i < count; i++)
-		{
-			int64_t		x;
-
-			if (!rd_varint(&r, &v))
-			{
-				snprintf(errbuf, errlen, "truncated Protobuf message-index list");
-				return false;
-			}
-			x = (int64_t) (v >> 1) ^ -(int64_t) (v & 1);
-			if (x < 0 || x > INT32_MAX)
-			{
-				snprintf(errbuf, errlen, "invalid Protobuf message index %lld", (long long) x);
-				return false;
-			}
-			indexes[i] = (int32_t) x;
-		}
-		*nindexes = (int) count;
-	}
-	*header = (size_t) (r.p - data);
-	return true;
 }

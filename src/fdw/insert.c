@@ -16,6 +16,7 @@
 #include "core/core.h"
 #include "core/json.h"
 #include "core/json_schema.h"
+#include "core/protobuf.h"
 #include "fdw/table.h"
 #include "kafka/admin.h"
 #include "kafka/client.h"
@@ -24,10 +25,12 @@
 #include "mesh/json_pattern.h"
 #include "mesh/catalog.h"
 #include "mesh/datum_avro.h"
+#include "mesh/protobuf_refs.h"
 
 #include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -48,8 +51,10 @@ struct MeshInsert
 	MeshDeliveryMark mark;		/* the producer's counts when it began */
 	uint64		sent;
 	MeshAvroEncoder *encoder;
-	MeshAvroValue *values;		/* one per target slot */
-	char		header[10];		/* the Avro framing, or JSON's Confluent one */
+	MeshPbEncoder *pb_encoder;	/* Protobuf */
+	const char *pb_message;		/* its message's full name */
+	MeshAvroValue *values;		/* one per target slot (Avro, Protobuf) */
+	char		header[5 + 10 * (MESH_PB_MAX_INDEXES + 1)];	/* the framing */
 	int			header_len;
 	MeshJsonSchema *json_schema;	/* JSON: the registry's JSON Schema, or NULL */
 	MeshJsonPatterns *json_patterns;
@@ -57,6 +62,18 @@ struct MeshInsert
 	MemoryContext rowcxt;
 	TupleDesc	tupdesc;
 };
+
+/* Confluent's framing: magic byte 0, the schema id big-endian. */
+static void
+confluent_header(MeshInsert *ins, int id)
+{
+	ins->header[0] = 0x00;
+	ins->header[1] = (id >> 24) & 0xff;
+	ins->header[2] = (id >> 16) & 0xff;
+	ins->header[3] = (id >> 8) & 0xff;
+	ins->header[4] = id & 0xff;
+	ins->header_len = 5;
+}
 
 /*
  * The writer schema and framing of an Avro table: Confluent with the
@@ -98,12 +115,7 @@ setup_avro(MeshInsert *ins)
 		else
 			id = mesh_registry_register(table->conn, psprintf("%s-value", table->topic),
 										current->definition);
-		ins->header[0] = 0x00;
-		ins->header[1] = (id >> 24) & 0xff;
-		ins->header[2] = (id >> 16) & 0xff;
-		ins->header[3] = (id >> 8) & 0xff;
-		ins->header[4] = id & 0xff;
-		ins->header_len = 5;
+		confluent_header(ins, id);
 	}
 	else
 	{
@@ -141,12 +153,84 @@ setup_json(MeshInsert *ins)
 						table->relname, reg.subject),
 				 errdetail_internal("%s", errbuf)));
 	ins->json_patterns = mesh_json_patterns_create();
-	ins->header[0] = 0x00;
-	ins->header[1] = (reg.id >> 24) & 0xff;
-	ins->header[2] = (reg.id >> 16) & 0xff;
-	ins->header[3] = (reg.id >> 8) & 0xff;
-	ins->header[4] = reg.id & 0xff;
-	ins->header_len = 5;
+	confluent_header(ins, reg.id);
+}
+
+/*
+ * A Protobuf table writes with the schema its product was published with
+ * (the catalog's copy and registry id); a table on a topic, with the
+ * latest schema of subject <topic>-value, as JSON Schema INSERT does.  The
+ * message is the table option "message"'s, else the schema's first, as
+ * scans take it; the framing names it by its message indexes.
+ */
+static void
+setup_protobuf(MeshInsert *ins)
+{
+	MeshTable  *table = ins->table;
+	const char *schema = table->protobuf_schema;
+	int			id = table->protobuf_id;
+	MeshRegistrySchema reg;
+	MeshPbFile *file;
+	char		errbuf[512];
+	int			m;
+	int32		indexes[MESH_PB_MAX_INDEXES];
+	int			nindexes;
+	MeshBuf		framing = {0};
+
+	if (schema == NULL || id <= 0)
+	{
+		const char *subject = psprintf("%s-value", table->topic);
+
+		if (mesh_connection_options(table->conn)->schema_registry == NULL ||
+			!mesh_registry_latest(table->conn, subject, &reg) ||
+			strcmp(reg.schema_type, "PROTOBUF") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("cannot INSERT into foreign table \"%s\": %s has no Protobuf schema",
+							table->relname, mesh_table_describe(table)),
+					 errdetail("Protobuf messages are written with a schema of subject \"%s\" in the server's schema_registry.",
+							   subject),
+					 errhint("Register the message's .proto under subject \"%s\", or publish the topic as a data product with value_format 'protobuf'.",
+							 subject)));
+		/* its imports: the references of that registry version */
+		file = mesh_pb_parse_registered(table->conn, reg.id, reg.schema,
+										errbuf, sizeof(errbuf));
+		id = reg.id;
+	}
+	else
+		file = mesh_pb_parse_references(schema, table->protobuf_references,
+										errbuf, sizeof(errbuf));
+	if (file == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("cannot INSERT into foreign table \"%s\": the Protobuf schema (schema id %d) of %s is not one mesh_fdw can read",
+						table->relname, id, mesh_table_describe(table)),
+				 errdetail_internal("%s", errbuf)));
+	m = table->message ? mesh_pb_message_by_name(file, table->message) :
+		file->ntop > 0 ? file->top[0] : -1;
+	if (m < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+				 errmsg("cannot INSERT into foreign table \"%s\": the Protobuf schema of %s has no message \"%s\"",
+						table->relname, mesh_table_describe(table),
+						table->message ? table->message : "(any)"),
+				 errhint("Name a message of the schema with the table option \"message\".")));
+	ins->pb_encoder = mesh_pb_encoder_create(file, m, &table->target, errbuf, sizeof(errbuf));
+	if (ins->pb_encoder == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+				 errmsg("cannot INSERT into foreign table \"%s\"", table->relname),
+				 errdetail_internal("The Protobuf schema of %s: %s.", mesh_table_describe(table),
+									errbuf),
+				 errhint("Each column names a field of the message (or its column option \"field\" does), and each required field has a column.")));
+	ins->pb_message = file->messages[m].fullname;
+	ins->values = palloc0(sizeof(MeshAvroValue) * Max(table->target.nslots, 1));
+	confluent_header(ins, id);
+	nindexes = mesh_pb_message_indexes(file, m, indexes);
+	mesh_pb_put_indexes(&framing, indexes, nindexes);
+	Assert(framing.len <= sizeof(ins->header) - 5);
+	memcpy(ins->header + 5, framing.data, framing.len);
+	ins->header_len += framing.len;
 }
 
 /* A NULL column is left out of the JSON when its property may not be null. */
@@ -183,16 +267,12 @@ mesh_insert_begin(Relation rel)
 				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
 				 errmsg("topic \"%s\" of foreign table \"%s\" does not exist on server \"%s\"",
 						table->topic, table->relname, table->server->servername)));
-	if (table->value_format == MESH_FORMAT_PROTOBUF)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot insert into foreign table \"%s\": writing value_format 'protobuf' is not supported yet",
-						table->relname),
-				 errhint("Produce Protobuf messages with a Kafka client and its ProtobufSerializer.")));
 	if (table->value_format == MESH_FORMAT_AVRO)
 		setup_avro(ins);
 	else if (table->value_format == MESH_FORMAT_JSON)
 		setup_json(ins);
+	else if (table->value_format == MESH_FORMAT_PROTOBUF)
+		setup_protobuf(ins);
 	ins->producer = mesh_get_producer(ins->conn, table->transactional);
 	ins->mark = mesh_producer_mark(ins->producer);
 	mesh_buf_init(&ins->buf);
@@ -208,6 +288,95 @@ refuse_row(MeshInsert *ins, const char *reason)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("row does not fit %s", mesh_table_describe(ins->table)),
 			 errdetail_internal("%s", reason)));
+}
+
+/* The name of the column that gives slot, for errors. */
+static const char *
+slot_column(MeshInsert *ins, int slot)
+{
+	for (int i = 0; i < ins->table->natts; i++)
+		if (ins->table->columns[i].kind == MESH_COLUMN_FIELD &&
+			ins->table->columns[i].slot == slot)
+			return ins->table->columns[i].name;
+	return "?";
+}
+
+/* A row the Protobuf encoder refused: each fault its SQLSTATE. */
+static void
+refuse_protobuf_row(MeshInsert *ins, const MeshPbEncodeError *err)
+{
+	const char *column = slot_column(ins, err->slot);
+	const char *target = psprintf("message %s of %s", ins->pb_message,
+								  mesh_table_describe(ins->table));
+	const char *rel = ins->table->relname;
+	/* by fault: the SQLSTATE, and the message of column, table and target */
+	static const struct
+	{
+		int			code;
+		const char *format;
+	}			faults[] = {
+		[PB_FAULT_NULL] = {ERRCODE_NOT_NULL_VIOLATION,
+		"null value in column \"%s\" of foreign table \"%s\" cannot be written to %s"},
+		[PB_FAULT_RANGE] = {ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+		"value of column \"%s\" of foreign table \"%s\" is out of range for %s"},
+		[PB_FAULT_ENUM] = {ERRCODE_INVALID_TEXT_REPRESENTATION,
+		"invalid enum value in column \"%s\" of foreign table \"%s\" for %s"},
+		[PB_FAULT_ONEOF] = {ERRCODE_CHECK_VIOLATION,
+		"value of column \"%s\" of foreign table \"%s\" sets two members of a oneof of %s"},
+		[PB_FAULT_VALUE] = {ERRCODE_INVALID_PARAMETER_VALUE,
+		"value of column \"%s\" of foreign table \"%s\" does not fit %s"},
+	};
+	int			f = err->fault > PB_FAULT_NONE && err->fault <= PB_FAULT_VALUE ?
+		err->fault : PB_FAULT_VALUE;
+	int			code = faults[f].code;
+	char	   *msg;
+
+	if (f == PB_FAULT_ONEOF && err->other_slot >= 0)
+		msg = psprintf("columns \"%s\" and \"%s\" of foreign table \"%s\" are both set, but %s takes one member of their oneof",
+					   slot_column(ins, err->other_slot), column, rel, target);
+	else
+		msg = psprintf(faults[f].format, column, rel, target);
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg_internal("%s", msg),
+			 errdetail_internal("%s.", err->detail),
+			 err->fault == PB_FAULT_NULL ?
+			 errhint("Write the zero value (an empty array or map for a repeated field or a map), or make the field optional in the schema.") :
+			 err->hint[0] ? errhint("%s", err->hint) : 0));
+}
+
+/*
+ * A column's value as the Protobuf encoder takes it: as Avro's, but an
+ * interval as a Duration's text ("-90.5s"), which has no days or months:
+ * their length is not fixed (daylight saving time, months of 28 to 31
+ * days), and the value read back would not be the one written.
+ */
+static void
+protobuf_datum(MeshInsert *ins, MeshColumn *col, Datum d, MeshAvroValue *v)
+{
+	Interval   *iv;
+	uint64		us;
+
+	if (col->type.typid != INTERVALOID)
+	{
+		mesh_datum_to_avro(d, col->type.typid, v, ins->rowcxt);
+		return;
+	}
+	iv = DatumGetIntervalP(d);
+	if (iv->month != 0 || iv->day != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("interval in column \"%s\" of foreign table \"%s\" has days or months, which a google.protobuf.Duration cannot hold",
+						col->name, ins->table->relname),
+				 errdetail("A Duration is a number of seconds; a day or a month has no fixed number of them."),
+				 errhint("Give the interval in hours, minutes and seconds: '36 hours' rather than '1 day 12 hours' (justify_hours() does the opposite).")));
+	us = iv->time < 0 ? (uint64) 0 - (uint64) iv->time : (uint64) iv->time;
+	memset(v, 0, sizeof(*v));
+	v->present = true;
+	v->kind = AVRO_STRING;
+	v->data = psprintf("%s" UINT64_FORMAT ".%06us", iv->time < 0 ? "-" : "",
+					   us / USECS_PER_SEC, (unsigned) (us % USECS_PER_SEC));
+	v->len = strlen(v->data);
 }
 
 
@@ -287,7 +456,7 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 
 	slot_getallattrs(slot);
 	ins->buf.len = 0;
-	if (table->value_format == MESH_FORMAT_AVRO)
+	if (table->value_format == MESH_FORMAT_AVRO || table->value_format == MESH_FORMAT_PROTOBUF)
 		mesh_buf_append(&ins->buf, ins->header, ins->header_len);
 	else if (table->value_format == MESH_FORMAT_JSON)
 	{
@@ -366,7 +535,8 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 				}
 				break;
 			case MESH_COLUMN_FIELD:
-				if (table->value_format == MESH_FORMAT_AVRO)
+				if (table->value_format == MESH_FORMAT_AVRO ||
+					table->value_format == MESH_FORMAT_PROTOBUF)
 				{
 					MeshAvroValue *v = &ins->values[col->slot];
 
@@ -376,6 +546,8 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 						v->present = true;
 						v->is_null = true;
 					}
+					else if (table->value_format == MESH_FORMAT_PROTOBUF)
+						protobuf_datum(ins, col, d, v);
 					else
 						mesh_datum_to_avro(d, col->type.typid, v, ins->rowcxt);
 				}
@@ -408,6 +580,21 @@ mesh_insert_row(MeshInsert *ins, TupleTableSlot *slot)
 					if (headers)
 						rd_kafka_headers_destroy(headers);
 					refuse_row(ins, errbuf);
+				}
+				value = ins->buf.data;
+				len = ins->buf.len;
+				has_value = true;
+				break;
+			}
+		case MESH_FORMAT_PROTOBUF:
+			{
+				MeshPbEncodeError err;
+
+				if (!mesh_pb_encode(ins->pb_encoder, ins->values, &ins->buf, &err))
+				{
+					if (headers)
+						rd_kafka_headers_destroy(headers);
+					refuse_protobuf_row(ins, &err);
 				}
 				value = ins->buf.data;
 				len = ins->buf.len;

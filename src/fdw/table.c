@@ -216,6 +216,7 @@ mesh_table_load(Oid relid, int elevel)
 			pstrdup(product->protobuf_schema) : NULL;
 		table->protobuf_references =
 			mesh_registry_references_copy(product->protobuf_references);
+		table->protobuf_id = product->protobuf_id;
 		current = mesh_product_current_schema(product);
 		if (current)
 		{

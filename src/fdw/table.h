@@ -61,6 +61,7 @@ typedef struct MeshTable
 	char	   *message;		/* option "message" (Protobuf), or NULL */
 	char	   *protobuf_schema;	/* a Protobuf product's, or NULL */
 	List	   *protobuf_references;	/* its imports' (MeshRegistryReference *) */
+	int			protobuf_id;	/* its registry id (0: unknown) */
 	bool		debezium;		/* envelope 'debezium': change events */
 	int			natts;			/* columns[attnum - 1] */
 	MeshColumn *columns;

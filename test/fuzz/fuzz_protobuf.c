@@ -13,7 +13,13 @@
  * and the index path of every message must agree with the lookups.  A
  * schema is also read as the import of another, and compared for
  * backward compatibility with itself (none of its names repeated: then it
- * must be compatible) and with the default schema, both ways.
+ * must be compatible) and with the default schema, both ways.  And the
+ * encoder (src/core/protobuf_encode.c) must take back what the decoder
+ * gave in the natural shapes: decode -> encode -> decode gives the same
+ * scalar and array values, and encoding that again the same bytes.  The
+ * encoder may refuse only what the wire allows but a row cannot hold: two
+ * members of a oneof, a map key twice (its JSON has the key twice), or
+ * what a writer must not write: a message without a required field.
  *
  *-------------------------------------------------------------------------
  */
@@ -67,6 +73,92 @@ check_values(const MeshAvroTarget *t, const MeshAvroValue *values)
 	}
 }
 
+static bool
+same_value(const MeshAvroValue *a, const MeshAvroValue *b)
+{
+	if (a->is_null != b->is_null || a->present != b->present)
+		return false;
+	if (a->is_null || !a->present)
+		return true;
+	if (a->kind != b->kind || a->integer != b->integer || a->boolean != b->boolean ||
+		a->len != b->len || a->nitems != b->nitems ||
+		(a->len > 0 && memcmp(a->data, b->data, a->len) != 0))
+		return false;
+	if ((a->kind == AVRO_FLOAT || a->kind == AVRO_DOUBLE) &&
+		!(a->real == b->real || (a->real != a->real && b->real != b->real)))
+		return false;
+	for (int i = 0; i < a->nitems && a->data == NULL; i++)
+		if (!same_value(&a->items[i], &b->items[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Field names that are identifiers and unique in their message, as protoc
+ * makes them: a descriptor may hold any bytes, which JSON renderings then
+ * escape, and the parsers let two fields have one name; the encoder, which
+ * takes columns and members by name, can then not tell them apart.
+ */
+static bool
+identifier_names(const MeshPbFile *file)
+{
+	for (int m = 0; m < file->nmessages; m++)
+		for (int i = 0; i < file->messages[m].nfields; i++)
+		{
+			const char *n = file->messages[m].fields[i].name;
+
+			if (n[0] == '\0' || strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+										"0123456789_") != strlen(n))
+				return false;
+			for (int k = 0; k < i; k++)
+				if (strcmp(file->messages[m].fields[k].name, n) == 0)
+					return false;
+		}
+	return true;
+}
+
+/* decode (done: values) -> encode -> decode -> encode */
+static void
+round_trip(const MeshPbFile *file, int m, const MeshAvroTarget *t, MeshAvroValue *values)
+{
+	const MeshPbMessage *pm = &file->messages[m];
+	MeshPbEncoder *enc;
+	MeshPbProgram *p;
+	MeshPbEncodeError e;
+	MeshBuf		once = {0},
+				twice = {0};
+	MeshAvroValue *again = mesh_alloc(sizeof(MeshAvroValue) * (pm->nfields + 1));
+	char		err[512];
+
+	pb_decoded_to_source(pm, values);
+	enc = mesh_pb_encoder_create(file, m, t, err, sizeof(err));
+	if (enc == NULL)
+		die("an encoder of a message that decodes", err);
+	if (!mesh_pb_encode(enc, values, &once, &e))
+	{
+		if (e.fault == PB_FAULT_ONEOF || strstr(e.detail, "invalid JSON") != NULL ||
+			strstr(e.detail, "required field") != NULL)
+			return;
+		die("what the decoder gave does not encode", e.detail);
+	}
+	p = mesh_pb_compile(file, m, t, err, sizeof(err));
+	if (p == NULL || !mesh_pb_decode(p, (const uint8_t *) (once.data ? once.data : ""), once.len,
+									 again, err, sizeof(err)))
+		die("what the encoder wrote does not decode", err);
+	pb_decoded_to_source(pm, again);
+	/* messages and maps are JSON, whose maps come back sorted: the fixpoint checks them */
+	for (int i = 0; i < pm->nfields; i++)
+		if (values[i].kind != AVRO_RECORD && values[i].kind != AVRO_MAP &&
+			!same_value(&values[i], &again[i]))
+			die("decode -> encode -> decode changed a value", pm->fields[i].name);
+	if (!mesh_pb_encode(enc, again, &twice, &e))
+		die("what the encoder wrote, decoded, does not encode", e.detail);
+	if (twice.len != once.len || (once.len > 0 && memcmp(once.data, twice.data, once.len) != 0))
+		die("encoding is not a fixpoint", pm->fullname);
+	mesh_pb_program_free(p);
+	mesh_pb_encoder_free(enc);
+}
+
 static void
 try_message(const MeshPbFile *file, int m, const uint8_t *msg, size_t len)
 {
@@ -99,7 +191,11 @@ try_message(const MeshPbFile *file, int m, const uint8_t *msg, size_t len)
 		if (p == NULL)
 			die("a message does not compile", err);
 		if (mesh_pb_decode(p, msg, len, values, err, sizeof(err)))
+		{
 			check_values(&t, values);
+			if (shape == 1 && identifier_names(file))
+				round_trip(file, m, &t, values);
+		}
 		mesh_pb_program_free(p);
 	}
 }

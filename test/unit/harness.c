@@ -341,3 +341,50 @@ xorshift64(uint64_t *state)
 	*state ^= *state << 17;
 	return *state;
 }
+
+/* One decoded value of field f back into the encoder's terms (in place). */
+static void
+pb_value_to_source(const MeshPbField *f, MeshAvroValue *v)
+{
+	MeshBuf		text = {0};
+	char		err[128];
+
+	if (!v->present || v->is_null)
+		return;
+	if (v->kind == AVRO_ARRAY && v->data != NULL)
+	{
+		v->kind = AVRO_RECORD;	/* an array as JSON text: the encoder's JSON */
+		return;
+	}
+	if (v->kind == AVRO_BYTES && v->logical == AVRO_LT_DECIMAL &&
+		mesh_avro_decimal_text(v->data, v->len, v->precision, v->scale, &text,
+							   err, sizeof(err)))
+	{
+		v->kind = AVRO_STRING;
+		v->logical = AVRO_LT_NONE;
+	}
+	else if (f->wkt == PB_WKT_DURATION && v->kind == AVRO_STRING && v->len > 8 &&
+			 memcmp(v->data + v->len - 8, " seconds", 8) == 0)
+	{
+		mesh_buf_append(&text, v->data, v->len - 8);
+		mesh_buf_append_char(&text, 's');
+	}
+	else
+		return;
+	v->data = mesh_strndup(text.data, text.len);
+	v->len = text.len;
+	mesh_free(text.data);
+}
+
+void
+pb_decoded_to_source(const MeshPbMessage *msg, MeshAvroValue *values)
+{
+	for (int i = 0; i < msg->nfields; i++)
+	{
+		pb_value_to_source(&msg->fields[i], &values[i]);
+		if (values[i].present && !values[i].is_null && values[i].kind == AVRO_ARRAY &&
+			values[i].data == NULL)
+			for (int k = 0; k < values[i].nitems; k++)
+				pb_value_to_source(&msg->fields[i], &values[i].items[k]);
+	}
+}

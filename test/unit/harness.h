@@ -16,6 +16,7 @@
 #define MESH_TEST_HARNESS_H
 
 #include "core/avro_decode.h"
+#include "core/protobuf.h"
 
 /* The case being checked, named in failure messages ("" for none). */
 extern const char *test_case;
@@ -109,5 +110,13 @@ extern size_t apply_edits(void *m, size_t n, size_t cap, int edits, uint32_t (*r
 
 /* Well-formed UTF-8 without NUL: an implementation of its own. */
 extern bool utf8_ok(const char *s, size_t len);
+
+/*
+ * The decoder's values of a message's fields (one slot per field, in
+ * declared order) in the encoder's terms, as the server's conversions give
+ * them: uint64 and fixed64 (decimal bytes) as their text, Durations
+ * ("S.fffffffff seconds", interval text) as "S.fffffffffs".  In place.
+ */
+extern void pb_decoded_to_source(const MeshPbMessage *msg, MeshAvroValue *values);
 
 #endif							/* MESH_TEST_HARNESS_H */
