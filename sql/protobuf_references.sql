@@ -54,6 +54,15 @@ SELECT id, amount->'currency_code' AS currency_code, currency, channel, accepted
 -- a product's table checks its columns against the imported types too
 CREATE FOREIGN TABLE pbrefs_nofield (nosuch int) SERVER mesh_pbrefs
   OPTIONS (product 'pbrefs.payments');
+-- INSERT encodes with the imported message and enum (the product's
+-- stored references), and the peer's ProtobufDeserializer reads it back
+INSERT INTO pbrefs_import.payments (_key, id, amount, currency, fees, by_account, channel, accepted, note)
+  VALUES ('p9', 9, '{"currency_code": "CHF", "units": 4, "nanos": 250000000, "unit": {"name": "rappen"}}',
+          'USD', '[{"currency_code": "CHF", "units": 1}]', '{"acct-9": {"currency_code": "CHF", "units": 2}}',
+          'WEB', '{USD,EUR}', 'written by mesh_fdw');
+SELECT id, amount, currency, fees, by_account, channel, accepted, note
+  FROM pbrefs_pay WHERE _key = 'p9';
+\! scripts/peer consume regress_pbrefs_pay --value-format protobuf --proto test/data/protobuf_refs/regress_pbrefs_payment.proto --message shop.pay.Payment --fields key,value | grep '"key":"p9"'
 
 -- .proto text with an explicit reference (the peer registers
 -- regress_pbrefs_item.proto first, then the schema referencing it)

@@ -242,12 +242,20 @@ def cmd_register(args):
 def cmd_delete_subject(args):
     from confluent_kafka.schema_registry.error import SchemaRegistryError
     for permanent in (False, True):
-        try:
-            registry().delete_subject(args.subject, permanent=permanent)
-        except SchemaRegistryError as e:
-            if e.http_status_code == 404:
-                continue
-            fail(f"deleting subject {args.subject}: {e}")
+        # a subject that referenced this one was just deleted: the registry
+        # may count it a moment longer (42206)
+        deadline = time.time() + 10
+        while True:
+            try:
+                registry().delete_subject(args.subject, permanent=permanent)
+            except SchemaRegistryError as e:
+                if e.http_status_code == 404:
+                    break
+                if e.error_code == 42206 and time.time() < deadline:
+                    time.sleep(0.2)
+                    continue
+                fail(f"deleting subject {args.subject}: {e}")
+            break
 
 
 def cmd_scram_user(args):
