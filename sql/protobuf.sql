@@ -196,6 +196,12 @@ CREATE FOREIGN TABLE pb_product_write (id int, name text, status text, _key text
 INSERT INTO pb_product_write VALUES (9, 'written', 'SHIPPED', 'written');
 SELECT _offset, id, name, status, big, text, line FROM pb_import.orders WHERE _key = 'written';
 \! scripts/peer consume regress_pb_orders --value-format protobuf --proto test/data/protobuf/order.proto --message shop.Order --fields key,value | grep '"key":"written"'
+-- IMPORT gives the columns of fields without presence their zero values
+-- as DEFAULTs: an INSERT that leaves them out writes what a serializer
+-- leaving them unset writes
+INSERT INTO pb_import.orders (_key, id, name) VALUES ('defaults', 10, 'few columns');
+SELECT id, name, status, packed_ints, counts, big, blob, flag, tags, lines, maybe, note
+  FROM pb_import.orders WHERE _key = 'defaults';
 DROP SCHEMA pb_import CASCADE;
 
 DROP SERVER mesh_pb CASCADE;

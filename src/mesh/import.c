@@ -259,12 +259,15 @@ table_ddl(ForeignServer *server, MeshConnection *conn, MeshProduct *product)
 		{
 			const MeshPbField *f = &msg->fields[i];
 			char	   *name = column_name(f->name);
+			const char *zero;
 
 			appendStringInfo(&buf, "%s\n  %s %s", names ? "," : "",
 							 quote_identifier(name), mesh_pb_pg_type(pb, f));
 			if (strcmp(name, f->name) != 0 ||
 				mesh_metadata_column_kind(name) != MESH_COLUMN_FIELD)
 				appendStringInfo(&buf, " OPTIONS (field %s)", quote_literal_cstr(f->name));
+			if ((zero = mesh_pb_zero_literal(pb, f)) != NULL)
+				appendStringInfo(&buf, " DEFAULT %s", zero);
 			names = lappend(names, name);
 		}
 	}

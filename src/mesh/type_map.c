@@ -16,6 +16,7 @@
 
 #include "lib/stringinfo.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
 /*
@@ -264,6 +265,45 @@ mesh_pb_type_label(const MeshPbFile *file, const MeshPbField *field)
 
 	mesh_pb_describe_type(file, field, buf, sizeof(buf));
 	return pstrdup(buf);
+}
+
+/*
+ * The zero value of a field without presence, as a column DEFAULT: what a
+ * message without the field reads as, so that an INSERT leaving the column
+ * out writes what a serializer leaving the field unset writes.  NULL for a
+ * field whose column can be NULL.
+ */
+const char *
+mesh_pb_zero_literal(const MeshPbFile *file, const MeshPbField *field)
+{
+	if (mesh_pb_nullable(field))
+		return NULL;
+	if (field->repeated)
+	{
+		if (field->type != PB_MESSAGE || field->wkt != PB_WKT_NONE)
+			return "'{}'";		/* an empty array */
+		return file->messages[field->message].map_entry ? "'{}'::jsonb" : "'[]'::jsonb";
+	}
+	switch (field->type)
+	{
+		case PB_BOOL:
+			return "false";
+		case PB_STRING:
+			return "''";
+		case PB_BYTES:
+			return "'\\x'::bytea";
+		case PB_ENUM:
+			{
+				const MeshPbEnum *e = &file->enums[field->enumeration];
+
+				for (int i = 0; i < e->nvalues; i++)
+					if (e->numbers[i] == 0)
+						return quote_literal_cstr(e->names[i]);
+				return "'0'";	/* proto2 enums may lack 0: it reads as its number */
+			}
+		default:
+			return "0";
+	}
 }
 
 /* Whether a field's column can be NULL (presence, messages; not repeated). */

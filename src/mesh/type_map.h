@@ -16,6 +16,8 @@ extern char *mesh_avro_pg_type(const MeshAvroType *type, bool *nullable);
 extern const char *mesh_pb_pg_type(const MeshPbFile *file, const MeshPbField *field);
 extern char *mesh_pb_type_label(const MeshPbFile *file, const MeshPbField *field);
 extern bool mesh_pb_nullable(const MeshPbField *field);
+/* a non-nullable field's zero value as an SQL literal (IMPORT's DEFAULT) */
+extern const char *mesh_pb_zero_literal(const MeshPbFile *file, const MeshPbField *field);
 extern char *mesh_avro_type_label(const MeshAvroType *type);
 extern const MeshAvroType *mesh_avro_nonnull_branch(const MeshAvroType *type);
 
