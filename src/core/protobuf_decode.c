@@ -15,10 +15,10 @@
  */
 #include "core/protobuf.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "core/avro_render.h"
 #include "core/calendar.h"
 #include "core/text.h"
 
@@ -620,41 +620,28 @@ append_base64(MeshBuf *out, const uint8_t *p, size_t n)
 	mesh_buf_append_char(out, '"');
 }
 
-static void
-append_real(MeshBuf *out, double d, bool single)
-{
-	char		tmp[40];
-
-	if (isnan(d))
-		mesh_buf_append_str(out, "\"NaN\"");
-	else if (isinf(d))
-		mesh_buf_append_str(out, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-	else
-	{
-		snprintf(tmp, sizeof(tmp), "%.*g", single ? 9 : 17, d);
-		mesh_buf_append_str(out, tmp);
-	}
-}
-
 /* A scalar value (as scalar_value made it) as JSON. */
 static void
 scalar_json(MeshPbType t, const MeshAvroValue *v, uint64_t raw, MeshBuf *out)
 {
-	char		tmp[32];
+	char		why[64];
 
 	switch (v->kind)
 	{
 		case AVRO_INT:
 		case AVRO_LONG:
-			snprintf(tmp, sizeof(tmp), "%lld", (long long) v->integer);
-			mesh_buf_append_str(out, tmp);
+		case AVRO_FLOAT:
+		case AVRO_DOUBLE:
+
+			/*
+			 * As the Avro decoder renders them, without printf (most of the
+			 * time JSON rendering took): numbers as to_jsonb() shows them,
+			 * floats and doubles the shortest that read back
+			 */
+			(void) mesh_avro_render_scalar(out, v, why, sizeof(why));
 			return;
 		case AVRO_BOOLEAN:
 			mesh_buf_append_str(out, v->boolean ? "true" : "false");
-			return;
-		case AVRO_FLOAT:
-		case AVRO_DOUBLE:
-			append_real(out, v->real, v->kind == AVRO_FLOAT);
 			return;
 		case AVRO_ENUM:
 		case AVRO_STRING:
