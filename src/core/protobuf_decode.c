@@ -988,7 +988,12 @@ mesh_pb_compile(const MeshPbFile *file, int message, const MeshAvroTarget *targe
 	prog->arena = mesh_alloc(sizeof(MeshBuf) * n);
 	prog->items = mesh_alloc(sizeof(MeshAvroValue *) * n);
 	prog->itemcap = mesh_alloc(sizeof(size_t) * n);
-	/* allocated here, in the program's memory, and grown there */
+
+	/*
+	 * What decoding fills is allocated here, in the program's memory, and
+	 * only grown (reallocated there) by decoding: messages are decoded in
+	 * memory that is freed from one to the next.
+	 */
 	scan_start(&prog->scan, msg);
 	prog->scan.occs = mesh_grow_array(NULL, &prog->scan.cap, (size_t) msg->nfields + 1,
 									  sizeof(Occ));
@@ -1000,6 +1005,9 @@ mesh_pb_compile(const MeshPbFile *file, int message, const MeshAvroTarget *targe
 		for (int k = 0; k < msg->nfields; k++)
 			if (strcmp(msg->fields[k].name, target->slots[i].name) == 0)
 				prog->slot_field[i] = k;
+		mesh_buf_init(&prog->arena[i]);
+		if (prog->slot_field[i] >= 0 && msg->fields[prog->slot_field[i]].repeated)
+			prog->items[i] = mesh_grow_array(NULL, &prog->itemcap[i], 1, sizeof(MeshAvroValue));
 	}
 	return prog;
 }
