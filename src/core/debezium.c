@@ -320,6 +320,9 @@ decode_bytes(const MeshJson *v, size_t *len)
 				b[o++] = (uint8_t) (acc >> bits);
 			}
 		}
+		/* padding ends the text: anything after it is not base64 */
+		if (strspn(s + i, "=") != n - i)
+			return NULL;
 	}
 	*len = o;
 	return b;

@@ -69,6 +69,9 @@ test_values(void)
 	EXPECT("\"\\\\xfb2e\"", MESH_DBZ_DECIMAL, 2, "-12.34");
 	EXPECT("12.34", MESH_DBZ_DECIMAL, 2, "AS IS");
 	EXPECT("\"*\"", MESH_DBZ_DECIMAL, 2, "ERR: a Debezium decimal is not bytes");
+	/* base64 with text after its padding is refused, not cut at the padding */
+	EXPECT("\"QQ==QUJD\"", MESH_DBZ_DECIMAL, 0, "ERR: a Debezium decimal is not bytes");
+	EXPECT("\"QQ==\"", MESH_DBZ_DECIMAL, 0, "65");
 	EXPECT("{\"scale\":3,\"value\":\"MDk=\"}", MESH_DBZ_VARIABLE_DECIMAL, 0, "12.345");
 	/* a scale beyond int is refused, not wrapped around (fuzz_debezium) */
 	EXPECT("{\"scale\":4294967298,\"value\":\"AQ==\"}", MESH_DBZ_VARIABLE_DECIMAL, 0,
