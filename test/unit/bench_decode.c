@@ -292,7 +292,7 @@ main(int argc, char **argv)
 	for (int config = 5; config <= 7; config++)
 	{
 		static const char *const labels[] = {"Protobuf: 8 fields, all as scalars",
-			"Protobuf: 8 fields, 2 needed (6 skipped, validated)",
+			"Protobuf: 8 fields, 2 needed (6 skipped)",
 		"Protobuf: 8 fields, all as JSON text"};
 
 		for (k = 0; k < writer->nfields; k++)
