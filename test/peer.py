@@ -95,7 +95,8 @@ to or reading from it.
   peer.py delete-records TOPIC --partition P --before OFFSET
   peer.py add-partitions TOPIC --total N
   peer.py fence TRANSACTIONAL_ID      fence the producers of that id
-  peer.py register SUBJECT FILE       prints the schema id
+  peer.py register SUBJECT FILE       prints the schema id (FILE.proto:
+                                      registered as Protobuf .proto text)
   peer.py delete-subject SUBJECT      soft, then permanent; absent is fine
 
 JSON values to Avro, guided by the schema: bytes and fixed from
@@ -227,16 +228,20 @@ def load_schema_text(path):
         fail(f"schema {path}: {e}")
 
 
-def register(subject, schema_text):
+def register(subject, schema_text, schema_type="AVRO"):
     from confluent_kafka.schema_registry import Schema
     try:
-        return registry().register_schema(subject, Schema(schema_text, "AVRO"))
+        return registry().register_schema(subject, Schema(schema_text, schema_type))
     except Exception as e:
         fail(f"registering a schema under {subject} at {registry_url()}: {e}")
 
 
 def cmd_register(args):
-    print(register(args.subject, load_schema_text(args.file)))
+    if args.file.endswith(".proto"):
+        with open(args.file, encoding="utf-8") as f:
+            print(register(args.subject, f.read(), "PROTOBUF"))
+    else:
+        print(register(args.subject, load_schema_text(args.file)))
 
 
 def cmd_delete_subject(args):

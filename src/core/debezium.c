@@ -20,6 +20,8 @@
 #include "core/decimal.h"
 #include "core/text.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,18 +59,29 @@ mesh_dbz_encoding(const char *name)
 	return MESH_DBZ_NONE;
 }
 
-/* A scale parameter: a number, or a string of digits as Connect writes it. */
+/*
+ * A scale parameter: a number, or a string of digits as Connect writes it.
+ * One beyond int, or a string that is not an integer, gives -1, which
+ * reading a value refuses (a wrapped-around scale would read it wrong).
+ */
 static int
 scale_of(const MeshJson *params, const MeshJson *direct)
 {
 	const MeshJson *s = mesh_json_get(params, "scale");
+	long long	v;
+	char	   *end;
 
 	if (s == NULL)
 		s = direct;
 	if (s != NULL && s->type == MJ_NUMBER && s->is_integer)
-		return (int) s->integer;
+		return s->integer >= INT_MIN && s->integer <= INT_MAX ? (int) s->integer : -1;
 	if (s != NULL && s->type == MJ_STRING)
-		return atoi(s->string);
+	{
+		errno = 0;
+		v = strtoll(s->string, &end, 10);
+		return end != s->string && *end == '\0' && errno == 0 &&
+			v >= INT_MIN && v <= INT_MAX ? (int) v : -1;
+	}
 	return 0;
 }
 
@@ -307,13 +320,16 @@ decode_bytes(const MeshJson *v, size_t *len)
 				b[o++] = (uint8_t) (acc >> bits);
 			}
 		}
+		/* padding ends the text: anything after it is not base64 */
+		if (strspn(s + i, "=") != n - i)
+			return NULL;
 	}
 	*len = o;
 	return b;
 }
 
 static int
-decimal_text(const MeshJson *bytes, int scale, MeshBuf *out, char *errbuf, size_t errlen)
+decimal_text(const MeshJson *bytes, int64_t scale, MeshBuf *out, char *errbuf, size_t errlen)
 {
 	size_t		len;
 	uint8_t    *b;
@@ -327,10 +343,10 @@ decimal_text(const MeshJson *bytes, int scale, MeshBuf *out, char *errbuf, size_
 	}
 	if (scale < 0 || scale > 1000)
 	{
-		snprintf(errbuf, errlen, "a Debezium decimal has scale %d", scale);
+		snprintf(errbuf, errlen, "a Debezium decimal has scale %lld", (long long) scale);
 		return 0;
 	}
-	if (mesh_decimal_to_text(out, b, len, 0, scale, why, sizeof(why)) != NULL)
+	if (mesh_decimal_to_text(out, b, len, 0, (int) scale, why, sizeof(why)) != NULL)
 	{
 		snprintf(errbuf, errlen, "a Debezium decimal cannot be read: %s", why);
 		return 0;
@@ -362,7 +378,7 @@ mesh_dbz_value_text(const MeshJson *value, const MeshDbzField *field,
 			snprintf(errbuf, errlen, "a Debezium variable-scale decimal has no \"scale\"");
 			return 0;
 		}
-		return decimal_text(mesh_json_get(value, "value"), (int) scale->integer, out, errbuf, errlen);
+		return decimal_text(mesh_json_get(value, "value"), scale->integer, out, errbuf, errlen);
 	}
 	if (value->type != MJ_NUMBER)
 		return -1;				/* already text (an Avro logical type) */

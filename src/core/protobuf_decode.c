@@ -15,10 +15,10 @@
  */
 #include "core/protobuf.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "core/avro_render.h"
 #include "core/calendar.h"
 #include "core/text.h"
 
@@ -51,6 +51,7 @@ struct MeshPbProgram
 	MeshBuf    *arena;			/* per slot: JSON text, numbers, durations */
 	MeshAvroValue **items;
 	size_t	   *itemcap;
+	Scan		scan;			/* the message's, kept from one to the next */
 };
 
 typedef struct Ctx
@@ -150,17 +151,39 @@ skip_group(Ctx *c, const uint8_t **p, const uint8_t *end, uint64_t number, int d
 	}
 }
 
-/* Scan a message's bytes into s (occurrences of known fields). */
+/*
+ * The field a tag's number names, or NULL.  Fields are most often numbered
+ * 1, 2, ... in declaration order: that is one comparison, not a search.
+ */
+static const MeshPbField *
+field_of(const MeshPbFile *file, const MeshPbMessage *msg, uint64_t number)
+{
+	if (number - 1 < (uint64_t) msg->nfields && msg->fields[number - 1].number == (int32_t) number)
+		return &msg->fields[number - 1];
+	return mesh_pb_field_by_number(file, msg, (int32_t) number);
+}
+
+/* A scan of msg with arrays of its own (scan_free frees them). */
+static void
+scan_start(Scan *s, const MeshPbMessage *msg)
+{
+	s->nocc = 0;
+	s->occs = NULL;
+	s->cap = 0;
+	s->first = mesh_alloc(sizeof(int) * (msg->nfields > 0 ? msg->nfields : 1));
+}
+
+/*
+ * Scan a message's bytes into s (occurrences of known fields), reusing its
+ * arrays (from scan_start, or a previous message's).
+ */
 static bool
-scan(Ctx *c, const MeshPbMessage *msg, const uint8_t *data, size_t len, Scan *s, int depth)
+scan_fill(Ctx *c, const MeshPbMessage *msg, const uint8_t *data, size_t len, Scan *s, int depth)
 {
 	const uint8_t *p = data,
 			   *end = data + len;
 
 	s->nocc = 0;
-	s->occs = NULL;
-	s->cap = 0;
-	s->first = mesh_alloc(sizeof(int) * (msg->nfields > 0 ? msg->nfields : 1));
 	if (depth >= MESH_PB_MAX_DEPTH)
 		return failf(c, "messages nest deeper than %d", MESH_PB_MAX_DEPTH);
 	while (p < end)
@@ -178,7 +201,7 @@ scan(Ctx *c, const MeshPbMessage *msg, const uint8_t *data, size_t len, Scan *s,
 		if ((tag >> 3) == 0 || (tag >> 3) > 536870911)
 			return failf(c, "invalid field number %llu at byte %zu of %s",
 						 (unsigned long long) (tag >> 3), at, msg->fullname);
-		field = mesh_pb_field_by_number(c->file, msg, (int32_t) (tag >> 3));
+		field = field_of(c->file, msg, tag >> 3);
 		if (field != NULL && wt != wire_type_of(field->type) &&
 			!(wt == 2 && field->repeated && wire_type_of(field->type) != 2))
 			return failf(c, "field \"%s\" (number %d) of %s has wire type %s, expected %s",
@@ -239,6 +262,14 @@ scan(Ctx *c, const MeshPbMessage *msg, const uint8_t *data, size_t len, Scan *s,
 		s->first[s->occs[i].field] = i;
 	}
 	return true;
+}
+
+/* Scan a message's bytes into s, fresh arrays: scan_free them. */
+static bool
+scan(Ctx *c, const MeshPbMessage *msg, const uint8_t *data, size_t len, Scan *s, int depth)
+{
+	scan_start(s, msg);
+	return scan_fill(c, msg, data, len, s, depth);
 }
 
 static void
@@ -566,41 +597,28 @@ append_base64(MeshBuf *out, const uint8_t *p, size_t n)
 	mesh_buf_append_char(out, '"');
 }
 
-static void
-append_real(MeshBuf *out, double d, bool single)
-{
-	char		tmp[40];
-
-	if (isnan(d))
-		mesh_buf_append_str(out, "\"NaN\"");
-	else if (isinf(d))
-		mesh_buf_append_str(out, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-	else
-	{
-		snprintf(tmp, sizeof(tmp), "%.*g", single ? 9 : 17, d);
-		mesh_buf_append_str(out, tmp);
-	}
-}
-
 /* A scalar value (as scalar_value made it) as JSON. */
 static void
 scalar_json(MeshPbType t, const MeshAvroValue *v, uint64_t raw, MeshBuf *out)
 {
-	char		tmp[32];
+	char		why[64];
 
 	switch (v->kind)
 	{
 		case AVRO_INT:
 		case AVRO_LONG:
-			snprintf(tmp, sizeof(tmp), "%lld", (long long) v->integer);
-			mesh_buf_append_str(out, tmp);
+		case AVRO_FLOAT:
+		case AVRO_DOUBLE:
+
+			/*
+			 * As the Avro decoder renders them, without printf (most of the
+			 * time JSON rendering took): numbers as to_jsonb() shows them,
+			 * floats and doubles the shortest that read back
+			 */
+			(void) mesh_avro_render_scalar(out, v, why, sizeof(why));
 			return;
 		case AVRO_BOOLEAN:
 			mesh_buf_append_str(out, v->boolean ? "true" : "false");
-			return;
-		case AVRO_FLOAT:
-		case AVRO_DOUBLE:
-			append_real(out, v->real, v->kind == AVRO_FLOAT);
 			return;
 		case AVRO_ENUM:
 		case AVRO_STRING:
@@ -943,6 +961,15 @@ mesh_pb_compile(const MeshPbFile *file, int message, const MeshAvroTarget *targe
 	prog->arena = mesh_alloc(sizeof(MeshBuf) * n);
 	prog->items = mesh_alloc(sizeof(MeshAvroValue *) * n);
 	prog->itemcap = mesh_alloc(sizeof(size_t) * n);
+
+	/*
+	 * What decoding fills is allocated here, in the program's memory, and
+	 * only grown (reallocated there) by decoding: messages are decoded in
+	 * memory that is freed from one to the next.
+	 */
+	scan_start(&prog->scan, msg);
+	prog->scan.occs = mesh_grow_array(NULL, &prog->scan.cap, (size_t) msg->nfields + 1,
+									  sizeof(Occ));
 	for (int i = 0; i < target->nslots; i++)
 	{
 		prog->slot_field[i] = -1;
@@ -951,11 +978,6 @@ mesh_pb_compile(const MeshPbFile *file, int message, const MeshAvroTarget *targe
 		for (int k = 0; k < msg->nfields; k++)
 			if (strcmp(msg->fields[k].name, target->slots[i].name) == 0)
 				prog->slot_field[i] = k;
-		/*
-		 * Allocated now, in the program's memory context: growing them
-		 * later reallocates there, where a first allocation while decoding
-		 * would land in the caller's per-row context, freed under them.
-		 */
 		mesh_buf_init(&prog->arena[i]);
 		if (prog->slot_field[i] >= 0 && msg->fields[prog->slot_field[i]].repeated)
 			prog->items[i] = mesh_grow_array(NULL, &prog->itemcap[i], 1, sizeof(MeshAvroValue));
@@ -979,6 +1001,7 @@ mesh_pb_program_free(MeshPbProgram *prog)
 	mesh_free(prog->arena);
 	mesh_free(prog->items);
 	mesh_free(prog->itemcap);
+	scan_free(&prog->scan);
 	mesh_free(prog);
 }
 
@@ -1148,14 +1171,11 @@ mesh_pb_decode(MeshPbProgram *prog, const uint8_t *data, size_t len,
 			   MeshAvroValue *values, char *errbuf, size_t errlen)
 {
 	Ctx			c = {errbuf, errlen, prog->file};
-	Scan		s;
+	Scan	   *s = &prog->scan;
 	bool		ok = true;
 
-	if (!scan(&c, prog->msg, data, len, &s, 0))
-	{
-		scan_free(&s);
+	if (!scan_fill(&c, prog->msg, data, len, s, 0))
 		return false;
-	}
 	for (int i = 0; i < prog->nslots && ok; i++)
 	{
 		memset(&values[i], 0, sizeof(MeshAvroValue));
@@ -1168,8 +1188,7 @@ mesh_pb_decode(MeshPbProgram *prog, const uint8_t *data, size_t len,
 		}
 		if (!prog->needed[i])
 			continue;
-		ok = slot_value(&c, prog, i, &prog->msg->fields[prog->slot_field[i]], &s, &values[i]);
+		ok = slot_value(&c, prog, i, &prog->msg->fields[prog->slot_field[i]], s, &values[i]);
 	}
-	scan_free(&s);
 	return ok;
 }

@@ -671,18 +671,13 @@ decode_value(MeshDecoder *d, Datum *values, bool *nulls, const char *data,
 					MeshPbProgram *program = pb_program_for(d, (const uint8_t *) data, len,
 															&header, reason, sizeof(reason));
 
-					MemoryContext oldcxt;
-
 					/*
-					 * In the program's context: its per-slot buffers, first
-					 * allocated when a message needs them, outlive the row
-					 * (the per-row context would free them under it).
+					 * in the per-row context: what the program keeps was
+					 * allocated when it was compiled, in its own
 					 */
-					oldcxt = MemoryContextSwitchTo(d->cxt);
 					ok = program != NULL &&
 						mesh_pb_decode(program, (const uint8_t *) data + header, len - header,
 									   d->avro_values, reason, sizeof(reason));
-					MemoryContextSwitchTo(oldcxt);
 				}
 				if (!ok)
 				{

@@ -10,14 +10,18 @@
  *       which a consumer of small messages stalls a second whenever its
  *       queue fills, and the ceiling would be lower than mesh_fdw.  Prints "messages=N bytes=B wall_ms=W
  *       cpu_ms=C".
- *   rdkafka_bench produce BROKERS TOPIC FORMAT SIZE N PARTITIONS [AVRO_HEADER_HEX]
- *       N messages of about SIZE bytes of FORMAT (avro, json, text, bytes):
- *       message i has key "i", partition i * PARTITIONS / N and timestamp
- *       1700000000000 + i ms; partition p holds a run of consecutive messages.  avro and json are the record
+ *   rdkafka_bench produce BROKERS TOPIC FORMAT SIZE N PARTITIONS [HEADER_HEX]
+ *       N messages of about SIZE bytes of FORMAT (avro, json, protobuf,
+ *       text, bytes): message i has key "i", partition i * PARTITIONS / N
+ *       and timestamp 1700000000000 + i ms; partition p holds a run of
+ *       consecutive messages.  avro, json and protobuf are the record
  *       {id long, qty int, price double, symbol string, account string,
  *       ts timestamp-millis, note string}, the note padding the message to
- *       SIZE; avro is single-object encoded behind AVRO_HEADER_HEX
- *       (C3 01 + the schema's fingerprint, from the caller).
+ *       SIZE; avro is single-object encoded behind HEADER_HEX (C3 01 + the
+ *       schema's fingerprint, from the caller), protobuf is the message
+ *       bench.Row of test/data/bench-row.proto (ts a
+ *       google.protobuf.Timestamp) behind HEADER_HEX (the Confluent
+ *       framing: 00, the schema id, the message indexes [0]).
  */
 #include <inttypes.h>
 #include <signal.h>
@@ -151,9 +155,8 @@ dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 }
 
 static size_t
-zigzag(unsigned char *out, int64_t v)
+varint(unsigned char *out, uint64_t u)
 {
-	uint64_t	u = ((uint64_t) v << 1) ^ (uint64_t) (v >> 63);
 	size_t		n = 0;
 
 	while (u >= 0x80)
@@ -163,6 +166,35 @@ zigzag(unsigned char *out, int64_t v)
 	}
 	out[n++] = (unsigned char) u;
 	return n;
+}
+
+static size_t
+zigzag(unsigned char *out, int64_t v)
+{
+	return varint(out, ((uint64_t) v << 1) ^ (uint64_t) (v >> 63));
+}
+
+/* A Protobuf length-delimited field: tag, length, bytes. */
+static size_t
+pb_bytes(unsigned char *out, int field, const void *s, size_t len)
+{
+	size_t		n = varint(out, (uint64_t) field << 3 | 2);
+
+	n += varint(out + n, len);
+	memcpy(out + n, s, len);
+	return n + len;
+}
+
+/* A Protobuf varint field, left out when zero as proto3 serializers do. */
+static size_t
+pb_varint(unsigned char *out, int field, uint64_t v)
+{
+	size_t		n;
+
+	if (v == 0)
+		return 0;
+	n = varint(out, (uint64_t) field << 3);
+	return n + varint(out + n, v);
 }
 
 static size_t
@@ -203,6 +235,31 @@ make_message(unsigned char *buf, const char *format, size_t size, long long i,
 		n += zigzag(buf + n, 1700000000000LL + i);
 		fixed = n + 2;
 		n += avro_string(buf + n, pad, size > fixed ? size - fixed : 0);
+	}
+	else if (strcmp(format, "protobuf") == 0)
+	{
+		long long	ts = 1700000000000LL + i;
+		unsigned char stamp[24];
+		size_t		slen,
+					fixed;
+
+		memcpy(buf, header, header_len);
+		n = header_len;
+		n += pb_varint(buf + n, 1, (uint64_t) i);
+		n += pb_varint(buf + n, 2, (uint64_t) qty);
+		if (price != 0)
+		{
+			buf[n++] = 3 << 3 | 1;	/* fixed64 */
+			memcpy(buf + n, &price, 8);	/* little-endian machine */
+			n += 8;
+		}
+		n += pb_bytes(buf + n, 4, symbol, strlen(symbol));
+		n += pb_bytes(buf + n, 5, account, strlen(account));
+		slen = pb_varint(stamp, 1, (uint64_t) (ts / 1000));
+		slen += pb_varint(stamp + slen, 2, (uint64_t) (ts % 1000) * 1000000);
+		n += pb_bytes(buf + n, 6, stamp, slen);
+		fixed = n + (size > n + 130 ? 3 : 2);	/* tag and length of the note */
+		n += pb_bytes(buf + n, 7, pad, size > fixed ? size - fixed : 0);
 	}
 	else if (strcmp(format, "json") == 0)
 	{
@@ -301,6 +358,6 @@ main(int argc, char **argv)
 		return produce(argv[2], argv[3], argv[4], (size_t) atol(argv[5]), atoll(argv[6]),
 					   atoi(argv[7]), argc == 9 ? argv[8] : NULL);
 	fprintf(stderr, "usage: rdkafka_bench consume BROKERS TOPIC\n"
-			"       rdkafka_bench produce BROKERS TOPIC FORMAT SIZE N PARTITIONS [AVRO_HEADER_HEX]\n");
+			"       rdkafka_bench produce BROKERS TOPIC FORMAT SIZE N PARTITIONS [HEADER_HEX]\n");
 	return 2;
 }

@@ -7,6 +7,8 @@ corpora of all fuzz targets:
   test/fuzz/corpus/fuzz_avro_decode  selector byte + datum (fastavro)
   test/fuzz/corpus/fuzz_json         JSON texts
   test/fuzz/corpus/fuzz_avro_schema  Avro schemas, some with NUL and a datum
+  test/fuzz/corpus/fuzz_debezium     change-event schemas (Avro and Connect
+                                     JSON), NUL, a payload; bare values
 
 Seeds are small: a few valid values per pair and a few corrupt ones.  The
 regression inputs that reproduced fixed crashes (regress-*) are not
@@ -203,6 +205,33 @@ def main():
     for name, w, r, shapes, datums in PAIRS:
         if shapes == "json":
             write_seed("fuzz_avro_schema", json.dumps(w).encode() + b"\0" + encode(w, datums[0]))
+
+    clear_seeds("fuzz_debezium")
+    with open(os.path.join(ROOT, "test", "data", "debezium.avsc")) as f:
+        avro_envelope = json.dumps(json.load(f)).encode()
+    # the Avro envelope's `after` as the decoder renders it (bytes as \\x hex)
+    for after in [{"id": 1, "name": "ada", "birth": 19000, "lunch": 45000000, "wake": 25200123456,
+                   "tick": 3723000000999, "created": 1767225600123,
+                   "updated": 1767225600123456, "stamped": 1767225600123456789,
+                   "seen": "2026-01-01T12:00:00.5Z", "balance": "\\x04d2",
+                   "ratio": {"scale": 3, "value": "\\x3039"}},
+                  {"id": 2, "birth": -719528, "lunch": 86400000, "wake": 0, "tick": 0,
+                   "created": -62135596800000, "updated": -1, "stamped": -1,
+                   "balance": "\\xff", "ratio": {"scale": 0, "value": "\\x80"}}]:
+        write_seed("fuzz_debezium", avro_envelope + b"\0" +
+                   json.dumps({"before": None, "after": after, "op": "c"}).encode())
+    # Connect's JSON converter: the embedded schema, NUL, the payload
+    with open(os.path.join(ROOT, "test", "data", "debezium-json.jsonl")) as f:
+        for line in f:
+            v = json.loads(line)["value"]
+            if isinstance(v, dict) and "schema" in v:
+                write_seed("fuzz_debezium", json.dumps(v["schema"]).encode() + b"\0" +
+                           json.dumps(v["payload"]).encode())
+    for value in ['19000', '-1', '0', '9223372036854775807', '-9223372036854775808', '1.5',
+                  '"\\\\x00ff"', '"AQID"', '"+y4="', '"QQ==QUJD"', '""', '"\\\\x"',
+                  '{"scale":2,"value":"AQ=="}', '{"scale":4294967298,"value":"AQ=="}',
+                  '{"scale":-1,"value":"AQ=="}', '[86400000000, 86400001, 1767225600123456789]']:
+        write_seed("fuzz_debezium", value.encode())
     print("pairs and seeds written under", os.path.relpath(HERE, ROOT))
 
 

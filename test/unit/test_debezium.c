@@ -69,7 +69,13 @@ test_values(void)
 	EXPECT("\"\\\\xfb2e\"", MESH_DBZ_DECIMAL, 2, "-12.34");
 	EXPECT("12.34", MESH_DBZ_DECIMAL, 2, "AS IS");
 	EXPECT("\"*\"", MESH_DBZ_DECIMAL, 2, "ERR: a Debezium decimal is not bytes");
+	/* base64 with text after its padding is refused, not cut at the padding */
+	EXPECT("\"QQ==QUJD\"", MESH_DBZ_DECIMAL, 0, "ERR: a Debezium decimal is not bytes");
+	EXPECT("\"QQ==\"", MESH_DBZ_DECIMAL, 0, "65");
 	EXPECT("{\"scale\":3,\"value\":\"MDk=\"}", MESH_DBZ_VARIABLE_DECIMAL, 0, "12.345");
+	/* a scale beyond int is refused, not wrapped around (fuzz_debezium) */
+	EXPECT("{\"scale\":4294967298,\"value\":\"AQ==\"}", MESH_DBZ_VARIABLE_DECIMAL, 0,
+		   "ERR: a Debezium decimal has scale 4294967298");
 	EXPECT("{\"value\":\"MDk=\"}", MESH_DBZ_VARIABLE_DECIMAL, 0,
 		   "ERR: a Debezium variable-scale decimal has no \"scale\"");
 	EXPECT("7", MESH_DBZ_NONE, 0, "AS IS");
@@ -113,6 +119,22 @@ test_schemas(void)
 	CHECK(mesh_dbz_field(&f, "t") && mesh_dbz_field(&f, "t")->encoding == MESH_DBZ_TIMESTAMP_US,
 		  "t is a micro timestamp");
 	CHECK(mesh_dbz_field(&f, "m") && mesh_dbz_field(&f, "m")->scale == 2, "m has scale 2");
+
+	/* a scale beyond int or not an integer: -1, refused when a value is read */
+	CHECK(mesh_dbz_fields(json("{\"type\":\"struct\",\"fields\":["
+							   "{\"type\":\"struct\",\"field\":\"after\",\"fields\":["
+							   "{\"type\":\"bytes\",\"field\":\"w\",\"name\":\"org.apache.kafka.connect.data.Decimal\","
+							   "\"parameters\":{\"scale\":\"4294967298\"}},"
+							   "{\"type\":\"bytes\",\"field\":\"x\",\"name\":\"org.apache.kafka.connect.data.Decimal\","
+							   "\"parameters\":{\"scale\":\"2x\"}},"
+							   "{\"type\":\"bytes\",\"field\":\"y\",\"name\":\"org.apache.kafka.connect.data.Decimal\","
+							   "\"scale\":4294967298}]},"
+							   "{\"type\":\"string\",\"field\":\"op\"}]}"),
+						  false, &f, err, sizeof(err)), "Connect envelope, bad scales: %s", err);
+	CHECK(mesh_dbz_field(&f, "w") && mesh_dbz_field(&f, "w")->scale == -1 &&
+		  mesh_dbz_field(&f, "x") && mesh_dbz_field(&f, "x")->scale == -1 &&
+		  mesh_dbz_field(&f, "y") && mesh_dbz_field(&f, "y")->scale == -1,
+		  "scales beyond int or not integers are -1");
 
 	/* not a change event */
 	CHECK(!mesh_dbz_fields(json("{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"after\",\"type\":\"int\"}]}"),
