@@ -10,6 +10,7 @@
 \! scripts/peer delete-topic regress_js_catalog regress_js_orders regress_js_plain
 \! scripts/peer delete-subject regress_js_orders-value
 \! scripts/peer delete-subject regress_js_plain-value
+\! scripts/peer delete-subject regress_js_plain2-value
 \! scripts/peer create-topic regress_js_orders --partitions 1
 \! scripts/peer create-topic regress_js_plain --partitions 1
 CREATE SERVER mesh_js FOREIGN DATA WRAPPER mesh_fdw
@@ -50,13 +51,24 @@ SELECT count(*) FROM orders;
 ALTER FOREIGN TABLE orders OPTIONS (SET on_error 'error');
 SELECT id FROM orders;
 
--- a product on the topic: publishing leaves the JSON Schema in the
--- registry (the record's "schemas" hold Avro only); IMPORT takes the
--- columns from the subject's latest version
+-- a product on the topic: the record copies the subject's latest JSON
+-- Schema under "json_schema" (its "schemas" hold Avro only), which
+-- mesh.data_product_fields lists and IMPORT takes the columns from
 SELECT mesh.publish_data_product(domain => 'js', name => 'orders',
   topic => 'regress_js_orders', owner => '@regress', description => 'orders',
   value_format => 'json');
 SELECT value_format, schema FROM mesh.data_products WHERE qualified_name = 'js.orders';
+SELECT descriptor->'json_schema'->>'subject' AS subject,
+       (descriptor->'json_schema'->>'id')::int > 0 AS has_id,
+       (descriptor->'json_schema'->>'schema')::jsonb->'required' AS required
+  FROM mesh.data_product_events WHERE qualified_name = 'js.orders';
+SELECT "position", field, avro_type AS json_schema_type, pg_type, nullable
+  FROM mesh.data_product_fields WHERE qualified_name = 'js.orders' ORDER BY "position";
+-- a JSON Schema mesh_fdw cannot read is refused at publish
+\! scripts/peer register regress_js_plain2-value test/data/bad-minimum.schema.json >/dev/null
+SELECT mesh.publish_data_product(domain => 'js', name => 'bad',
+  topic => 'regress_js_plain2', owner => '@regress', description => 'bad schema',
+  value_format => 'json', partitions => 1);
 CREATE SCHEMA js;
 IMPORT FOREIGN SCHEMA js FROM SERVER mesh_js INTO js;
 \d js.orders

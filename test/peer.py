@@ -96,7 +96,8 @@ to or reading from it.
   peer.py add-partitions TOPIC --total N
   peer.py fence TRANSACTIONAL_ID      fence the producers of that id
   peer.py register SUBJECT FILE       prints the schema id (FILE.proto:
-                                      registered as Protobuf .proto text)
+                                      registered as Protobuf .proto text;
+                                      FILE.schema.json as a JSON Schema)
   peer.py delete-subject SUBJECT      soft, then permanent; absent is fine
 
 JSON values to Avro, guided by the schema: bytes and fixed from
@@ -240,6 +241,8 @@ def cmd_register(args):
     if args.file.endswith(".proto"):
         with open(args.file, encoding="utf-8") as f:
             print(register(args.subject, f.read(), "PROTOBUF"))
+    elif args.file.endswith(".schema.json"):
+        print(register(args.subject, load_schema_text(args.file), "JSON"))
     else:
         print(register(args.subject, load_schema_text(args.file)))
 

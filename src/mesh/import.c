@@ -156,36 +156,11 @@ debezium_after(MeshProduct *product, const char *definition, MeshAvroType *envel
 	return NULL;
 }
 
-/* The PostgreSQL type of a JSON Schema property (see the README's table). */
-static const char *
-json_schema_pg_type(const MeshJsonSchema *prop)
-{
-	unsigned	types = prop->types & ~MJS_NULL;
-
-	if (types == MJS_STRING)
-	{
-		if (prop->format && strcmp(prop->format, "date") == 0)
-			return "date";
-		if (prop->format && strcmp(prop->format, "date-time") == 0)
-			return "timestamptz";
-		if (prop->format && strcmp(prop->format, "uuid") == 0)
-			return "uuid";
-		return "text";
-	}
-	if (types == MJS_INTEGER)
-		return "bigint";
-	if (types == MJS_NUMBER || types == (MJS_NUMBER | MJS_INTEGER))
-		return "double precision";
-	if (types == MJS_BOOLEAN)
-		return "boolean";
-	return "jsonb";
-}
-
 /*
- * A JSON product's JSON Schema: the latest version of the registry's
- * subject <topic>-value when it is a JSON Schema (schemaType JSON); NULL
- * when the server has no registry, the subject is missing or of another
- * type, or its schema has no properties.
+ * A JSON product's JSON Schema: the record's copy (key "json_schema"),
+ * else (records published before mesh_fdw copied it) the latest version of
+ * the registry's subject <topic>-value when it is a JSON Schema; NULL
+ * when there is none, or its schema has no properties.
  */
 static MeshJsonSchema *
 json_product_schema(MeshConnection *conn, MeshProduct *product)
@@ -194,10 +169,16 @@ json_product_schema(MeshConnection *conn, MeshProduct *product)
 	MeshJsonSchema *schema;
 	char		errbuf[256];
 
-	if (strcmp(product->value_format, "json") != 0 ||
-		mesh_connection_options(conn)->schema_registry == NULL ||
-		!mesh_registry_latest(conn, psprintf("%s-value", product->topic), &reg) ||
-		strcmp(reg.schema_type, "JSON") != 0)
+	if (strcmp(product->value_format, "json") != 0)
+		return NULL;
+	if (product->json_schema)
+	{
+		reg.schema = product->json_schema;
+		reg.subject = product->json_schema_subject;
+	}
+	else if (mesh_connection_options(conn)->schema_registry == NULL ||
+			 !mesh_registry_latest(conn, psprintf("%s-value", product->topic), &reg) ||
+			 strcmp(reg.schema_type, "JSON") != 0)
 		return NULL;
 	schema = mesh_json_schema_compile(reg.schema, strlen(reg.schema), errbuf, sizeof(errbuf));
 	if (schema == NULL)
@@ -304,7 +285,7 @@ table_ddl(ForeignServer *server, MeshConnection *conn, MeshProduct *product)
 
 			appendStringInfo(&buf, "%s\n  %s %s", names ? "," : "",
 							 quote_identifier(name),
-							 json_schema_pg_type(json_schema->properties[i]));
+							 mesh_json_schema_pg_type(json_schema->properties[i]));
 			if (strcmp(name, field) != 0 ||
 				mesh_metadata_column_kind(name) != MESH_COLUMN_FIELD)
 				appendStringInfo(&buf, " OPTIONS (field %s)", quote_literal_cstr(field));

@@ -81,6 +81,8 @@ mesh_product_copy(const MeshProduct *p)
 	c->protobuf_schema = copy_string(p->protobuf_schema);
 	c->protobuf_subject = copy_string(p->protobuf_subject);
 	c->protobuf_references = mesh_registry_references_copy(p->protobuf_references);
+	c->json_schema = copy_string(p->json_schema);
+	c->json_schema_subject = copy_string(p->json_schema_subject);
 	c->schemas = NIL;
 	foreach(lc, p->schemas)
 	{

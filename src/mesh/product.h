@@ -51,6 +51,11 @@ typedef struct MeshProduct
 	int			protobuf_version;
 	int			protobuf_id;
 	List	   *protobuf_references;	/* of MeshRegistryReference *, resolved */
+	/* value_format 'json': the registry's JSON Schema (key "json_schema"), or NULL */
+	char	   *json_schema;
+	char	   *json_schema_subject;
+	int			json_schema_version;
+	int			json_schema_id;
 } MeshProduct;
 
 /* A deep copy of a product in the current memory context. */

@@ -21,6 +21,7 @@
 #include "core/avro_schema.h"
 #include "core/debezium.h"
 #include "core/json.h"
+#include "core/json_schema.h"
 #include "core/options.h"
 #include "core/protobuf.h"
 #include "kafka/admin.h"
@@ -389,6 +390,29 @@ protobuf_schema(MeshConnection *conn, MeshProduct *p, bool schema_given,
 }
 
 /*
+ * A JSON product's JSON Schema, the registry's latest of <topic>-value,
+ * checked to compile, kept in the record's "json_schema" key for the
+ * views and IMPORT (scans and INSERT take theirs from the registry).
+ */
+static void
+json_schema_copy(MeshProduct *p, const MeshRegistrySchema *reg)
+{
+	char		errbuf[256];
+
+	if (mesh_json_schema_compile(reg->schema, strlen(reg->schema), errbuf, sizeof(errbuf)) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("subject \"%s\" does not hold a JSON Schema mesh_fdw reads: %s",
+						reg->subject, errbuf),
+				 errhint("Register a JSON Schema object under subject \"%s\", or delete the subject to publish the product as plain JSON.",
+						 reg->subject)));
+	p->json_schema = reg->schema;
+	p->json_schema_subject = reg->subject;
+	p->json_schema_version = reg->version;
+	p->json_schema_id = reg->id;
+}
+
+/*
  * envelope 'debezium': the values are change events, Avro or JSON; an
  * Avro schema is that of a change event (a record with "after" and "op").
  */
@@ -504,13 +528,13 @@ mesh_publish_data_product(PG_FUNCTION_ARGS)
 	{
 		MeshRegistrySchema reg;
 		char	   *subject = psprintf("%s-value", p.topic);
+		bool		found = mesh_registry_latest(conn, subject, &reg);
 
-		/*
-		 * a JSON Schema there (schemaType JSON) stays in the registry:
-		 * `schemas` holds Avro only; IMPORT and INSERT of a JSON product
-		 * ask the registry for it
-		 */
-		if (mesh_registry_latest(conn, subject, &reg) && strcmp(reg.schema_type, "AVRO") == 0)
+		/* a JSON Schema is not in `schemas`, which hold Avro only */
+		if (found && strcmp(reg.schema_type, "JSON") == 0 &&
+			strcmp(p.value_format, "json") == 0)
+			json_schema_copy(&p, &reg);
+		else if (found && strcmp(reg.schema_type, "AVRO") == 0)
 		{
 			MeshAvroType *avro = mesh_validate_schema(p.qualified_name, reg.schema);
 

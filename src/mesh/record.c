@@ -116,6 +116,27 @@ get_int(const MeshJson *obj, const char *key, bool required, int *out,
 	return true;
 }
 
+/*
+ * A registry schema the record copies (keys "protobuf", "json_schema"):
+ * {subject, version, id, schema}; absent or null leaves *schema NULL.
+ */
+static bool
+get_registry_copy(const MeshJson *v, const char *key, char **schema, char **subject,
+				  int *version, int *id, char *errbuf, size_t errlen)
+{
+	if (v == NULL || v->type == MJ_NULL)
+		return true;
+	if (v->type != MJ_OBJECT)
+	{
+		snprintf(errbuf, errlen, "field \"%s\" is not an object", key);
+		return false;
+	}
+	return get_string(v, "schema", true, schema, errbuf, errlen) &&
+		get_string(v, "subject", false, subject, errbuf, errlen) &&
+		get_int(v, "version", false, version, errbuf, errlen) &&
+		get_int(v, "id", false, id, errbuf, errlen);
+}
+
 /* "references" of the "protobuf" key: [{name, subject, version, schema}] */
 static bool
 get_references(const MeshJson *obj, List **out, char *errbuf, size_t errlen)
@@ -315,20 +336,15 @@ mesh_parse_catalog_record(const char *key, const char *value, size_t len,
 		return NULL;
 	}
 	v = mesh_json_get(json, "protobuf");
-	if (v != NULL && v->type == MJ_OBJECT)
-	{
-		if (!get_string(v, "schema", true, &p->protobuf_schema, errbuf, errlen) ||
-			!get_string(v, "subject", false, &p->protobuf_subject, errbuf, errlen) ||
-			!get_int(v, "version", false, &p->protobuf_version, errbuf, errlen) ||
-			!get_int(v, "id", false, &p->protobuf_id, errbuf, errlen) ||
-			!get_references(v, &p->protobuf_references, errbuf, errlen))
-			return NULL;
-	}
-	else if (v != NULL && v->type != MJ_NULL)
-	{
-		snprintf(errbuf, errlen, "field \"protobuf\" is not an object");
+	if (!get_registry_copy(v, "protobuf", &p->protobuf_schema, &p->protobuf_subject,
+						   &p->protobuf_version, &p->protobuf_id, errbuf, errlen) ||
+		(v != NULL && v->type == MJ_OBJECT &&
+		 !get_references(v, &p->protobuf_references, errbuf, errlen)))
 		return NULL;
-	}
+	v = mesh_json_get(json, "json_schema");
+	if (!get_registry_copy(v, "json_schema", &p->json_schema, &p->json_schema_subject,
+						   &p->json_schema_version, &p->json_schema_id, errbuf, errlen))
+		return NULL;
 	p->descriptor = pnstrdup(value, len);
 	return p;
 }
@@ -342,7 +358,7 @@ mesh_parse_catalog_record(const char *key, const char *value, size_t len,
 static const char *const known_keys[] = {
 	"format", "domain", "name", "topic", "owner", "description", "sla",
 	"quality", "tags", "mode", "key_format", "value_format", "envelope", "schemas",
-	"inputs", "version", "published_at", "published_by", "protobuf", NULL
+	"inputs", "version", "published_at", "published_by", "protobuf", "json_schema", NULL
 };
 
 static void
@@ -362,6 +378,18 @@ json_string_member(StringInfo buf, const char *key, const char *value)
 		escape_json(buf, value);
 	else
 		appendStringInfoString(buf, "null");
+}
+
+/* A registry schema's copy, left open for more members: {subject, version, id, schema */
+static void
+registry_copy_member(StringInfo buf, const char *key, const char *schema,
+					 const char *subject, int version, int id)
+{
+	json_key(buf, key);
+	appendStringInfoString(buf, "{\"subject\":");
+	escape_json(buf, subject ? subject : "");
+	appendStringInfo(buf, ",\"version\":%d,\"id\":%d,\"schema\":", version, id);
+	escape_json(buf, schema);
 }
 
 static void
@@ -434,12 +462,8 @@ mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 	if (p->protobuf_schema)
 	{
 		/* not in "schemas", whose definitions readers parse as Avro */
-		json_key(&buf, "protobuf");
-		appendStringInfoString(&buf, "{\"subject\":");
-		escape_json(&buf, p->protobuf_subject ? p->protobuf_subject : "");
-		appendStringInfo(&buf, ",\"version\":%d,\"id\":%d,\"schema\":",
-						 p->protobuf_version, p->protobuf_id);
-		escape_json(&buf, p->protobuf_schema);
+		registry_copy_member(&buf, "protobuf", p->protobuf_schema, p->protobuf_subject,
+							 p->protobuf_version, p->protobuf_id);
 		if (p->protobuf_references != NIL)
 		{
 			/* resolved: readers of the catalog need no registry */
@@ -458,6 +482,13 @@ mesh_build_catalog_record(const MeshProduct *p, const char *previous_descriptor)
 			}
 			appendStringInfoChar(&buf, ']');
 		}
+		appendStringInfoChar(&buf, '}');
+	}
+	if (p->json_schema)
+	{
+		/* the product's JSON Schema, for the views and IMPORT */
+		registry_copy_member(&buf, "json_schema", p->json_schema, p->json_schema_subject,
+							 p->json_schema_version, p->json_schema_id);
 		appendStringInfoChar(&buf, '}');
 	}
 

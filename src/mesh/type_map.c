@@ -199,6 +199,59 @@ mesh_array_items(Datum array_datum, MeshArrayItems *items)
 }
 
 /* ------------------------------------------------------------------------
+ * JSON Schema
+ * ------------------------------------------------------------------------
+ */
+
+/* The PostgreSQL type of a JSON Schema property (see the README's table). */
+const char *
+mesh_json_schema_pg_type(const MeshJsonSchema *prop)
+{
+	unsigned	types = prop->types & ~MJS_NULL;
+
+	if (types == MJS_STRING)
+	{
+		if (prop->format && strcmp(prop->format, "date") == 0)
+			return "date";
+		if (prop->format && strcmp(prop->format, "date-time") == 0)
+			return "timestamptz";
+		if (prop->format && strcmp(prop->format, "uuid") == 0)
+			return "uuid";
+		return "text";
+	}
+	if (types == MJS_INTEGER)
+		return "bigint";
+	if (types == MJS_NUMBER || types == (MJS_NUMBER | MJS_INTEGER))
+		return "double precision";
+	if (types == MJS_BOOLEAN)
+		return "boolean";
+	return "jsonb";
+}
+
+/* A property's JSON Schema types as its "type" keyword names them, with its format. */
+char *
+mesh_json_schema_type_label(const MeshJsonSchema *prop)
+{
+	/* as the MJS_ bits number them; null last */
+	static const char *const names[] = {
+		"boolean", "integer", "number", "string", "array", "object"
+	};
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < (int) lengthof(names); i++)
+		if (prop->types & (MJS_BOOLEAN << i))
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? " | " : "", names[i]);
+	if (buf.len == 0)
+		appendStringInfoString(&buf, prop->types == MJS_NULL ? "null" : "any");
+	if (prop->format)
+		appendStringInfo(&buf, " (%s)", prop->format);
+	if ((prop->types & MJS_NULL) && prop->types != MJS_NULL)
+		appendStringInfoString(&buf, " | null");
+	return buf.data;
+}
+
+/* ------------------------------------------------------------------------
  * Protobuf
  * ------------------------------------------------------------------------
  */

@@ -9,9 +9,13 @@
 #define MESH_MESH_TYPE_MAP_H
 
 #include "core/avro_schema.h"
+#include "core/json_schema.h"
 #include "core/protobuf.h"
 
 extern char *mesh_avro_pg_type(const MeshAvroType *type, bool *nullable);
+/* The PostgreSQL type of a JSON Schema property's column (README's table). */
+extern const char *mesh_json_schema_pg_type(const MeshJsonSchema *prop);
+extern char *mesh_json_schema_type_label(const MeshJsonSchema *prop);
 /* The PostgreSQL type of a Protobuf field's column (README's table). */
 extern const char *mesh_pb_pg_type(const MeshPbFile *file, const MeshPbField *field);
 extern char *mesh_pb_type_label(const MeshPbFile *file, const MeshPbField *field);

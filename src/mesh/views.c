@@ -343,6 +343,41 @@ protobuf_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshProduct *p
 	}
 }
 
+/*
+ * A JSON product with a JSON Schema: its properties, those of nested
+ * objects after their parent with dotted names; nullable unless required
+ * and not allowing null.
+ */
+static void
+json_schema_field_rows(FieldWalk *walk, const MeshJsonSchema *schema, const char *prefix,
+					   int depth)
+{
+	for (int i = 0; i < schema->nproperties; i++)
+	{
+		const MeshJsonSchema *prop = schema->properties[i];
+		char	   *name = prefix ? psprintf("%s.%s", prefix, schema->names[i]) :
+			pstrdup(schema->names[i]);
+		bool		required = false;
+		Datum		values[8];
+		bool		nulls[8] = {false};
+
+		for (int r = 0; r < schema->nrequired; r++)
+			if (strcmp(schema->required[r], schema->names[i]) == 0)
+				required = true;
+		values[0] = CStringGetTextDatum(walk->server->servername);
+		values[1] = mesh_text_datum(walk->product->qualified_name);
+		values[2] = Int32GetDatum(++walk->position);
+		values[3] = mesh_text_datum(name);
+		values[4] = mesh_text_datum(mesh_json_schema_type_label(prop));
+		values[5] = CStringGetTextDatum(mesh_json_schema_pg_type(prop));
+		values[6] = BoolGetDatum(!required || (prop->types & MJS_NULL) != 0);
+		nulls[7] = true;
+		tuplestore_putvalues(walk->rsinfo->setResult, walk->rsinfo->setDesc, values, nulls);
+		if (depth < MAX_FIELD_DEPTH)
+			json_schema_field_rows(walk, prop, name, depth + 1);
+	}
+}
+
 static void
 product_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server,
 				   MeshConnection *conn, MeshCatalog *catalog)
@@ -358,18 +393,26 @@ product_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server,
 		FieldWalk	walk;
 		const MeshAvroType *path[MAX_FIELD_DEPTH + 1];
 
+		walk.rsinfo = rsinfo;
+		walk.server = server;
+		walk.product = p;
+		walk.position = 0;
 		if (p->protobuf_schema != NULL)
 			protobuf_field_rows(rsinfo, server, p);
+		if (p->json_schema != NULL && schema == NULL)
+		{
+			MeshJsonSchema *js = mesh_json_schema_compile(p->json_schema, strlen(p->json_schema),
+														  errbuf, sizeof(errbuf));
+
+			if (js != NULL)
+				json_schema_field_rows(&walk, js, NULL, 1);
+		}
 		if (schema == NULL)
 			continue;
 		avro = mesh_avro_parse(schema->definition, strlen(schema->definition),
 							   errbuf, sizeof(errbuf));
 		if (avro == NULL || avro->kind != AVRO_RECORD)
 			continue;
-		walk.rsinfo = rsinfo;
-		walk.server = server;
-		walk.product = p;
-		walk.position = 0;
 		path[0] = avro;
 		field_rows(&walk, avro, NULL, path, 1);
 	}
