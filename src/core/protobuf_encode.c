@@ -1229,9 +1229,7 @@ put_field(W *w, const MeshPbField *f, const MeshSrc *src, int depth)
 		if (src->kind != MESH_SRC_ITEMS)
 			return fail(w, PB_FAULT_VALUE, "a repeated field takes an array, not %s",
 						mesh_src_describe(src, false, what, sizeof(what)));
-		if (wire_type(f->type) != 2 &&
-			(f->packed == PB_PACKED_TRUE ||
-			 (f->packed == PB_PACKED_DEFAULT && w->file->proto3)))
+		if (wire_type(f->type) != 2 && f->packed == PB_PACKED_TRUE)
 			return put_packed(w, f, src);
 		for (int i = 0; i < src->count; i++)
 		{
