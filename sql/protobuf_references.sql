@@ -7,7 +7,7 @@
 --
 \getenv brokers MESH_BROKERS
 \getenv registry MESH_SCHEMA_REGISTRY
-\! scripts/peer delete-topic regress_pbrefs_catalog regress_pbrefs_pay regress_pbrefs_stock regress_pbrefs_fkbad regress_pbrefs_fkcycle regress_pbrefs_fkdeep regress_pbrefs_fkbigver
+\! scripts/peer delete-topic regress_pbrefs_catalog regress_pbrefs_pay regress_pbrefs_stock regress_pbrefs_fkbad regress_pbrefs_fkcycle regress_pbrefs_fkdeep regress_pbrefs_fkbigver regress_pbrefs_fkbigid
 \! scripts/peer delete-subject regress_pbrefs_pay-value
 \! scripts/peer delete-subject regress_pbrefs_stock-value
 \! scripts/peer delete-subject regress_pbrefs_orphan-value
@@ -111,6 +111,7 @@ SELECT mesh.publish_data_product(domain => 'pbrefs', name => 'orphan',
 \! scripts/peer create-topic regress_pbrefs_fkcycle --partitions 1
 \! scripts/peer create-topic regress_pbrefs_fkdeep --partitions 1
 \! scripts/peer create-topic regress_pbrefs_fkbigver --partitions 1
+\! scripts/peer create-topic regress_pbrefs_fkbigid --partitions 1
 \! rm -f results/fake_registry.port; python3 test/fake_registry.py results/fake_registry.port > /dev/null 2>&1 &
 \! for i in $(seq 1 50); do test -f results/fake_registry.port && break; sleep 0.1; done
 \set fake_registry_port `cat results/fake_registry.port`
@@ -134,9 +135,13 @@ INSERT INTO pbrefs_fkdeep VALUES (1);
 CREATE FOREIGN TABLE pbrefs_fkbigver (id int) SERVER mesh_pbrefs_fake
   OPTIONS (topic 'regress_pbrefs_fkbigver', value_format 'protobuf');
 INSERT INTO pbrefs_fkbigver VALUES (1);
+-- so is a schema id beyond int32: truncated, the framing would name another
+CREATE FOREIGN TABLE pbrefs_fkbigid (id int) SERVER mesh_pbrefs_fake
+  OPTIONS (topic 'regress_pbrefs_fkbigid', value_format 'protobuf');
+INSERT INTO pbrefs_fkbigid VALUES (1);
 \! python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$(cat results/fake_registry.port)/quit')" > /dev/null 2>&1 || true
 DROP SERVER mesh_pbrefs_fake CASCADE;
 
 DROP SCHEMA pbrefs_import CASCADE;
 DROP SERVER mesh_pbrefs CASCADE;
-\! scripts/peer delete-topic regress_pbrefs_catalog regress_pbrefs_pay regress_pbrefs_stock regress_pbrefs_fkbad regress_pbrefs_fkcycle regress_pbrefs_fkdeep regress_pbrefs_fkbigver
+\! scripts/peer delete-topic regress_pbrefs_catalog regress_pbrefs_pay regress_pbrefs_stock regress_pbrefs_fkbad regress_pbrefs_fkcycle regress_pbrefs_fkdeep regress_pbrefs_fkbigver regress_pbrefs_fkbigid

@@ -5,7 +5,7 @@ for 120 s at most).
 
   fake_registry.py PORTFILE
 
-Subjects (each one's latest version is a schema id of 9001..9004, and
+Subjects (each one's latest version is a schema id, 9001.. , and
 /schemas/ids/<id> answers the same):
   regress_pbrefs_fkbad-value     references a.proto in subject fk_bad_a,
                                  whose version references an entry
@@ -16,6 +16,7 @@ Subjects (each one's latest version is a schema id of 9001..9004, and
   regress_pbrefs_fkdeep-value    references d0.proto; fk_d<n> references
                                  d<n+1>.proto, without end
   regress_pbrefs_fkbigver-value  references a version beyond int32 (2^32 + 1)
+  regress_pbrefs_fkbigid-value   whose id is beyond int32 (2^32 + 9005)
 """
 import http.server
 import json
@@ -32,6 +33,8 @@ LATEST = {
     "regress_pbrefs_fkcycle-value": (9002, "c1.proto", "fk_c1", 1),
     "regress_pbrefs_fkdeep-value": (9003, "d0.proto", "fk_d0", 1),
     "regress_pbrefs_fkbigver-value": (9004, "a.proto", "fk_big_a", 4294967297),
+    # an id beyond int32, which truncated would be 9005
+    "regress_pbrefs_fkbigid-value": (4294976301, "a.proto", "fk_big_a", 1),
 }
 IDS = {v[0]: k for k, v in LATEST.items()}
 

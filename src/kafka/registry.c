@@ -373,15 +373,20 @@ mesh_registry_latest(MeshConnection *conn, const char *subject,
 
 	memset(result, 0, sizeof(*result));
 	result->subject = pstrdup(subject);
-	if ((v = mesh_json_get(json, "id")) != NULL && v->type == MJ_NUMBER && v->is_integer)
+	/* out of int32's range is no id (nor version): not truncated into another */
+	if ((v = mesh_json_get(json, "id")) != NULL && v->type == MJ_NUMBER && v->is_integer &&
+		v->integer <= PG_INT32_MAX)
 		result->id = (int) v->integer;
-	if ((v = mesh_json_get(json, "version")) != NULL && v->type == MJ_NUMBER && v->is_integer)
+	if ((v = mesh_json_get(json, "version")) != NULL && v->type == MJ_NUMBER && v->is_integer &&
+		v->integer > 0 && v->integer <= PG_INT32_MAX)
 		result->version = (int) v->integer;
 	if (mesh_json_get_string(json, "schema") == NULL || result->id <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("schema registry of server \"%s\" sent no schema for subject \"%s\"",
-						conn->opts.servername, subject)));
+						conn->opts.servername, subject),
+				 errdetail("The latest version needs a \"schema\" and an \"id\" from 1 to %d.",
+						   PG_INT32_MAX)));
 	result->schema = pstrdup(mesh_json_get_string(json, "schema"));
 	result->schema_type = pstrdup(mesh_json_get_string(json, "schemaType") ?
 								  mesh_json_get_string(json, "schemaType") : "AVRO");
