@@ -119,26 +119,22 @@ SELECT 'http://127.0.0.1:' || :'fake_registry_port' AS fake_registry \gset
 CREATE SERVER mesh_pbrefs_fake FOREIGN DATA WRAPPER mesh_fdw
   OPTIONS (brokers :'brokers', catalog_topic 'regress_pbrefs_catalog',
            schema_registry :'fake_registry');
-CREATE FOREIGN TABLE pbrefs_fkbad (id int) SERVER mesh_pbrefs_fake
+CREATE FOREIGN TABLE pbrefs_fake (id int) SERVER mesh_pbrefs_fake
   OPTIONS (topic 'regress_pbrefs_fkbad', value_format 'protobuf');
-INSERT INTO pbrefs_fkbad VALUES (1);
-INSERT INTO pbrefs_fkbad VALUES (1);
+INSERT INTO pbrefs_fake VALUES (1);
+INSERT INTO pbrefs_fake VALUES (1);
 -- a cycle of imports through the registry: an ERROR, not a hang
-CREATE FOREIGN TABLE pbrefs_fkcycle (id int) SERVER mesh_pbrefs_fake
-  OPTIONS (topic 'regress_pbrefs_fkcycle', value_format 'protobuf');
-INSERT INTO pbrefs_fkcycle VALUES (1);
+ALTER FOREIGN TABLE pbrefs_fake OPTIONS (SET topic 'regress_pbrefs_fkcycle');
+INSERT INTO pbrefs_fake VALUES (1);
 -- references without end stop at the depth limit
-CREATE FOREIGN TABLE pbrefs_fkdeep (id int) SERVER mesh_pbrefs_fake
-  OPTIONS (topic 'regress_pbrefs_fkdeep', value_format 'protobuf');
-INSERT INTO pbrefs_fkdeep VALUES (1);
+ALTER FOREIGN TABLE pbrefs_fake OPTIONS (SET topic 'regress_pbrefs_fkdeep');
+INSERT INTO pbrefs_fake VALUES (1);
 -- a version beyond int32 is refused, not truncated to another version
-CREATE FOREIGN TABLE pbrefs_fkbigver (id int) SERVER mesh_pbrefs_fake
-  OPTIONS (topic 'regress_pbrefs_fkbigver', value_format 'protobuf');
-INSERT INTO pbrefs_fkbigver VALUES (1);
+ALTER FOREIGN TABLE pbrefs_fake OPTIONS (SET topic 'regress_pbrefs_fkbigver');
+INSERT INTO pbrefs_fake VALUES (1);
 -- so is a schema id beyond int32: truncated, the framing would name another
-CREATE FOREIGN TABLE pbrefs_fkbigid (id int) SERVER mesh_pbrefs_fake
-  OPTIONS (topic 'regress_pbrefs_fkbigid', value_format 'protobuf');
-INSERT INTO pbrefs_fkbigid VALUES (1);
+ALTER FOREIGN TABLE pbrefs_fake OPTIONS (SET topic 'regress_pbrefs_fkbigid');
+INSERT INTO pbrefs_fake VALUES (1);
 \! python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$(cat results/fake_registry.port)/quit')" > /dev/null 2>&1 || true
 DROP SERVER mesh_pbrefs_fake CASCADE;
 

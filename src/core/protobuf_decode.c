@@ -780,30 +780,23 @@ zero_json(Ctx *c, const MeshPbField *f, MeshBuf *out)
 	return ok;
 }
 
-/* One map entry rendered: its JSON key and "key":value, and where it came. */
+/* One map entry rendered: its JSON key and "key":value; dropped when its key comes again. */
 typedef struct MapEntry
 {
 	MeshBuf		key;
 	MeshBuf		member;
-	int			order;
+	bool		dropped;
 } MapEntry;
 
+/* Pointers into one array of entries: by key, then by position. */
 static int
 map_entry_cmp(const void *pa, const void *pb)
 {
-	const MapEntry *a = pa,
-			   *b = pb;
-	int			c = memcmp(a->key.data, b->key.data, a->key.len < b->key.len ? a->key.len : b->key.len);
+	const MapEntry *a = *(MapEntry *const *) pa;
+	const MapEntry *b = *(MapEntry *const *) pb;
+	int			c = mesh_bytes_cmp(a->key.data, a->key.len, b->key.data, b->key.len);
 
-	if (c == 0)
-		c = (a->key.len > b->key.len) - (a->key.len < b->key.len);
-	return c != 0 ? c : a->order - b->order;
-}
-
-static int
-map_order_cmp(const void *pa, const void *pb)
-{
-	return ((const MapEntry *) pa)->order - ((const MapEntry *) pb)->order;
+	return c != 0 ? c : (a > b) - (a < b);
 }
 
 /* Entry e's key and "key":value, from the last key and value it holds. */
@@ -866,8 +859,7 @@ map_json(Ctx *c, const MeshPbField *f, const Scan *s, int first, MeshBuf *out, i
 	const MeshPbField *kf = mesh_pb_field_by_number(c->file, entry, 1);
 	const MeshPbField *vf = mesh_pb_field_by_number(c->file, entry, 2);
 	MapEntry   *entries;
-	int			n = 0,
-				kept = 0;
+	int			n = 0;
 	bool		ok = true;
 
 	if (depth >= MESH_PB_MAX_DEPTH)
@@ -880,33 +872,33 @@ map_json(Ctx *c, const MeshPbField *f, const Scan *s, int first, MeshBuf *out, i
 	memset(entries, 0, sizeof(MapEntry) * (size_t) (n + 1));
 	n = 0;
 	for (int i = first; ok && i >= 0; i = s->occs[i].next, n++)
-	{
-		entries[n].order = n;
 		ok = map_entry_json(c, entry, kf, vf, &s->occs[i], &entries[n], depth);
-	}
 	if (ok && n > 1)
 	{
-		/* by key, then order: of equal keys, only the last is kept */
-		qsort(entries, (size_t) n, sizeof(MapEntry), map_entry_cmp);
+		MapEntry  **sorted = mesh_alloc(sizeof(MapEntry *) * (size_t) n);
+
+		/* of the entries with one key, all but the last are dropped */
 		for (int i = 0; i < n; i++)
-			if (i + 1 == n || entries[i].key.len != entries[i + 1].key.len ||
-				memcmp(entries[i].key.data, entries[i + 1].key.data, entries[i].key.len) != 0)
-				entries[kept++] = entries[i];
-			else
-			{
-				mesh_free(entries[i].key.data);
-				mesh_free(entries[i].member.data);
-			}
-		n = kept;
-		qsort(entries, (size_t) n, sizeof(MapEntry), map_order_cmp);
+			sorted[i] = &entries[i];
+		qsort(sorted, (size_t) n, sizeof(MapEntry *), map_entry_cmp);
+		for (int i = 0; i + 1 < n; i++)
+			sorted[i]->dropped = mesh_bytes_cmp(sorted[i]->key.data, sorted[i]->key.len,
+												sorted[i + 1]->key.data,
+												sorted[i + 1]->key.len) == 0;
+		mesh_free(sorted);
 	}
 	if (ok)
 	{
+		bool		any = false;
+
 		mesh_buf_append_char(out, '{');
 		for (int i = 0; i < n; i++)
 		{
-			if (i > 0)
+			if (entries[i].dropped)
+				continue;
+			if (any)
 				mesh_buf_append_char(out, ',');
+			any = true;
 			mesh_buf_append(out, entries[i].member.data, entries[i].member.len);
 		}
 		mesh_buf_append_char(out, '}');

@@ -1110,11 +1110,7 @@ map_key_cmp(const void *pa, const void *pb)
 			   *b = pb;
 
 	if (a->is_string)
-	{
-		int			c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
-
-		return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
-	}
+		return mesh_bytes_cmp(a->s, a->len, b->s, b->len);
 	if (a->v.neg != b->v.neg)
 		return a->v.neg ? -1 : 1;
 	if (a->v.mag == b->v.mag)
