@@ -7,7 +7,7 @@
 --
 \getenv brokers MESH_BROKERS
 \getenv registry MESH_SCHEMA_REGISTRY
-\! scripts/peer delete-topic regress_pbrefs_catalog regress_pbrefs_pay regress_pbrefs_stock
+\! scripts/peer delete-topic regress_pbrefs_catalog regress_pbrefs_pay regress_pbrefs_stock regress_pbrefs_fkbad regress_pbrefs_fkcycle regress_pbrefs_fkdeep regress_pbrefs_fkbigver regress_pbrefs_fkbigid
 \! scripts/peer delete-subject regress_pbrefs_pay-value
 \! scripts/peer delete-subject regress_pbrefs_stock-value
 \! scripts/peer delete-subject regress_pbrefs_orphan-value
@@ -104,6 +104,40 @@ SELECT mesh.publish_data_product(domain => 'pbrefs', name => 'orphan',
   topic => 'regress_pbrefs_orphan', owner => '@regress', description => 'x',
   value_format => 'protobuf');
 
+-- a registry whose answers are hostile: an INSERT into a topic without a
+-- product resolves the references of its subject's latest schema.  The
+-- same ERROR twice: the first must not leave a half-made cache entry
+\! scripts/peer create-topic regress_pbrefs_fkbad --partitions 1
+\! scripts/peer create-topic regress_pbrefs_fkcycle --partitions 1
+\! scripts/peer create-topic regress_pbrefs_fkdeep --partitions 1
+\! scripts/peer create-topic regress_pbrefs_fkbigver --partitions 1
+\! scripts/peer create-topic regress_pbrefs_fkbigid --partitions 1
+\! rm -f results/fake_registry.port; python3 test/fake_registry.py results/fake_registry.port > /dev/null 2>&1 &
+\! for i in $(seq 1 50); do test -f results/fake_registry.port && break; sleep 0.1; done
+\set fake_registry_port `cat results/fake_registry.port`
+SELECT 'http://127.0.0.1:' || :'fake_registry_port' AS fake_registry \gset
+CREATE SERVER mesh_pbrefs_fake FOREIGN DATA WRAPPER mesh_fdw
+  OPTIONS (brokers :'brokers', catalog_topic 'regress_pbrefs_catalog',
+           schema_registry :'fake_registry');
+CREATE FOREIGN TABLE pbrefs_fake (id int) SERVER mesh_pbrefs_fake
+  OPTIONS (topic 'regress_pbrefs_fkbad', value_format 'protobuf');
+INSERT INTO pbrefs_fake VALUES (1);
+INSERT INTO pbrefs_fake VALUES (1);
+-- a cycle of imports through the registry: an ERROR, not a hang
+ALTER FOREIGN TABLE pbrefs_fake OPTIONS (SET topic 'regress_pbrefs_fkcycle');
+INSERT INTO pbrefs_fake VALUES (1);
+-- references without end stop at the depth limit
+ALTER FOREIGN TABLE pbrefs_fake OPTIONS (SET topic 'regress_pbrefs_fkdeep');
+INSERT INTO pbrefs_fake VALUES (1);
+-- a version beyond int32 is refused, not truncated to another version
+ALTER FOREIGN TABLE pbrefs_fake OPTIONS (SET topic 'regress_pbrefs_fkbigver');
+INSERT INTO pbrefs_fake VALUES (1);
+-- so is a schema id beyond int32: truncated, the framing would name another
+ALTER FOREIGN TABLE pbrefs_fake OPTIONS (SET topic 'regress_pbrefs_fkbigid');
+INSERT INTO pbrefs_fake VALUES (1);
+\! python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$(cat results/fake_registry.port)/quit')" > /dev/null 2>&1 || true
+DROP SERVER mesh_pbrefs_fake CASCADE;
+
 DROP SCHEMA pbrefs_import CASCADE;
 DROP SERVER mesh_pbrefs CASCADE;
-\! scripts/peer delete-topic regress_pbrefs_catalog regress_pbrefs_pay regress_pbrefs_stock
+\! scripts/peer delete-topic regress_pbrefs_catalog regress_pbrefs_pay regress_pbrefs_stock regress_pbrefs_fkbad regress_pbrefs_fkcycle regress_pbrefs_fkdeep regress_pbrefs_fkbigver regress_pbrefs_fkbigid

@@ -743,13 +743,10 @@ push_seg(Dec *d)
 static int
 seg_key_cmp(const DSeg *a, const DSeg *b)
 {
-	size_t		n = a->key_len < b->key_len ? a->key_len : b->key_len;
-	int			c = n > 0 ? memcmp(a->key, b->key, n) : 0;
+	int			c = mesh_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
 
 	if (c != 0)
 		return c;
-	if (a->key_len != b->key_len)
-		return a->key_len < b->key_len ? -1 : 1;
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -30,10 +30,14 @@ typedef enum MeshPbWellKnown
 	PB_WKT_WRAPPER				/* *Value: field 1 of wrapped_type */
 } MeshPbWellKnown;
 
-/* A field's [packed = ...] option, as written (the default depends on the syntax). */
+/*
+ * A field's [packed = ...] option.  Without one the parser sets it by the
+ * syntax of the file that defines the field (proto3: packed; proto2: not),
+ * which for an imported message need not be the schema's own.
+ */
 typedef enum MeshPbPacked
 {
-	PB_PACKED_DEFAULT,			/* proto3: packed; proto2: not */
+	PB_PACKED_DEFAULT,			/* not given: as the schema's syntax says */
 	PB_PACKED_FALSE,
 	PB_PACKED_TRUE
 } MeshPbPacked;

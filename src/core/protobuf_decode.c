@@ -17,6 +17,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/avro_render.h"
 #include "core/calendar.h"
@@ -797,70 +798,138 @@ zero_json(Ctx *c, const MeshPbField *f, MeshBuf *out)
 	return ok;
 }
 
-/* A map field's entries as a JSON object (keys as strings). */
+/* One map entry rendered: its JSON key and "key":value; dropped when its key comes again. */
+typedef struct MapEntry
+{
+	MeshBuf		key;
+	MeshBuf		member;
+	bool		dropped;
+} MapEntry;
+
+/* Pointers into one array of entries: by key, then by position. */
+static int
+map_entry_cmp(const void *pa, const void *pb)
+{
+	const MapEntry *a = *(MapEntry *const *) pa;
+	const MapEntry *b = *(MapEntry *const *) pb;
+	int			c = mesh_bytes_cmp(a->key.data, a->key.len, b->key.data, b->key.len);
+
+	return c != 0 ? c : (a > b) - (a < b);
+}
+
+/* Entry e's key and "key":value, from the last key and value it holds. */
+static bool
+map_entry_json(Ctx *c, const MeshPbMessage *entry, const MeshPbField *kf,
+			   const MeshPbField *vf, const Occ *o, MapEntry *e, int depth)
+{
+	Scan		es;
+	MeshBuf		key = {0};
+	bool		ok;
+	int			k,
+				v;
+
+	if (!scan(c, entry, o->p, o->n, &es, depth + 1))
+	{
+		scan_free(&es);
+		return false;
+	}
+	k = es.first[kf - entry->fields];
+	v = es.first[vf - entry->fields];
+	while (k >= 0 && es.occs[k].next >= 0)
+		k = es.occs[k].next;
+	while (v >= 0 && es.occs[v].next >= 0)
+		v = es.occs[v].next;
+	if (k >= 0)
+		ok = value_json(c, kf, es.occs[k].v, es.occs[k].p, es.occs[k].n, &key, depth);
+	else
+		ok = zero_json(c, kf, &key);
+	if (ok)
+	{
+		mesh_buf_terminate(&key);
+		if (key.data[0] == '"')
+			mesh_buf_append(&e->key, key.data, key.len);
+		else
+			mesh_buf_append_json_string(&e->key, key.data, key.len);
+		mesh_buf_append(&e->member, e->key.data, e->key.len);
+		mesh_buf_append_char(&e->member, ':');
+		if (v >= 0)
+			ok = value_json(c, vf, es.occs[v].v, es.occs[v].p, es.occs[v].n, &e->member, depth);
+		else if (vf->type == PB_MESSAGE)
+			mesh_buf_append_str(&e->member, vf->wkt == PB_WKT_NONE ? "{}" : "null");
+		else
+			ok = zero_json(c, vf, &e->member);
+	}
+	if (key.data)
+		mesh_free(key.data);
+	scan_free(&es);
+	return ok;
+}
+
+/*
+ * A map field's entries as a JSON object (keys as strings).  A key given
+ * twice keeps its last entry, as Protobuf's parsers do (so the object has
+ * each key once, and writing it back gives the same map).
+ */
 static bool
 map_json(Ctx *c, const MeshPbField *f, const Scan *s, int first, MeshBuf *out, int depth)
 {
 	const MeshPbMessage *entry = &c->file->messages[f->message];
-	bool		any = false;
+	const MeshPbField *kf = mesh_pb_field_by_number(c->file, entry, 1);
+	const MeshPbField *vf = mesh_pb_field_by_number(c->file, entry, 2);
+	MapEntry   *entries;
+	int			n = 0;
+	bool		ok = true;
 
 	if (depth >= MESH_PB_MAX_DEPTH)
 		return failf(c, "messages nest deeper than %d", MESH_PB_MAX_DEPTH);
-	mesh_buf_append_char(out, '{');
 	for (int i = first; i >= 0; i = s->occs[i].next)
+		n++;
+	if (n > 0 && (kf == NULL || vf == NULL))
+		return failf(c, "map entry %s lacks key or value", entry->fullname);
+	entries = mesh_alloc(sizeof(MapEntry) * (size_t) (n + 1));
+	memset(entries, 0, sizeof(MapEntry) * (size_t) (n + 1));
+	n = 0;
+	for (int i = first; ok && i >= 0; i = s->occs[i].next, n++)
+		ok = map_entry_json(c, entry, kf, vf, &s->occs[i], &entries[n], depth);
+	if (ok && n > 1)
 	{
-		Scan		es;
-		const MeshPbField *kf = mesh_pb_field_by_number(c->file, entry, 1);
-		const MeshPbField *vf = mesh_pb_field_by_number(c->file, entry, 2);
-		MeshBuf		key = {0};
-		bool		ok;
-		int			k,
-					v;
+		MapEntry  **sorted = mesh_alloc(sizeof(MapEntry *) * (size_t) n);
 
-		if (kf == NULL || vf == NULL)
-			return failf(c, "map entry %s lacks key or value", entry->fullname);
-		if (!scan(c, entry, s->occs[i].p, s->occs[i].n, &es, depth + 1))
-		{
-			scan_free(&es);
-			return false;
-		}
-		k = es.first[kf - entry->fields];
-		v = es.first[vf - entry->fields];
-		/* the last key and value of the entry */
-		while (k >= 0 && es.occs[k].next >= 0)
-			k = es.occs[k].next;
-		while (v >= 0 && es.occs[v].next >= 0)
-			v = es.occs[v].next;
-		if (any)
-			mesh_buf_append_char(out, ',');
-		any = true;
-		if (k >= 0)
-			ok = value_json(c, kf, es.occs[k].v, es.occs[k].p, es.occs[k].n, &key, depth);
-		else
-			ok = zero_json(c, kf, &key);
-		if (ok)
-		{
-			mesh_buf_terminate(&key);
-			if (key.data[0] == '"')
-				mesh_buf_append(out, key.data, key.len);
-			else
-				mesh_buf_append_json_string(out, key.data, key.len);
-			mesh_buf_append_char(out, ':');
-			if (v >= 0)
-				ok = value_json(c, vf, es.occs[v].v, es.occs[v].p, es.occs[v].n, out, depth);
-			else if (vf->type == PB_MESSAGE)
-				mesh_buf_append_str(out, vf->wkt == PB_WKT_NONE ? "{}" : "null");
-			else
-				ok = zero_json(c, vf, out);
-		}
-		if (key.data)
-			mesh_free(key.data);
-		scan_free(&es);
-		if (!ok)
-			return false;
+		/* of the entries with one key, all but the last are dropped */
+		for (int i = 0; i < n; i++)
+			sorted[i] = &entries[i];
+		qsort(sorted, (size_t) n, sizeof(MapEntry *), map_entry_cmp);
+		for (int i = 0; i + 1 < n; i++)
+			sorted[i]->dropped = mesh_bytes_cmp(sorted[i]->key.data, sorted[i]->key.len,
+												sorted[i + 1]->key.data,
+												sorted[i + 1]->key.len) == 0;
+		mesh_free(sorted);
 	}
-	mesh_buf_append_char(out, '}');
-	return true;
+	if (ok)
+	{
+		bool		any = false;
+
+		mesh_buf_append_char(out, '{');
+		for (int i = 0; i < n; i++)
+		{
+			if (entries[i].dropped)
+				continue;
+			if (any)
+				mesh_buf_append_char(out, ',');
+			any = true;
+			mesh_buf_append(out, entries[i].member.data, entries[i].member.len);
+		}
+		mesh_buf_append_char(out, '}');
+	}
+	for (int i = 0; i < n; i++)
+	{
+		if (entries[i].key.data)
+			mesh_free(entries[i].key.data);
+		if (entries[i].member.data)
+			mesh_free(entries[i].member.data);
+	}
+	mesh_free(entries);
+	return ok;
 }
 
 /* Field f of a scanned message as JSON; *absent when it has presence and is not there. */

@@ -1110,11 +1110,7 @@ map_key_cmp(const void *pa, const void *pb)
 			   *b = pb;
 
 	if (a->is_string)
-	{
-		int			c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
-
-		return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
-	}
+		return mesh_bytes_cmp(a->s, a->len, b->s, b->len);
 	if (a->v.neg != b->v.neg)
 		return a->v.neg ? -1 : 1;
 	if (a->v.mag == b->v.mag)
@@ -1229,9 +1225,7 @@ put_field(W *w, const MeshPbField *f, const MeshSrc *src, int depth)
 		if (src->kind != MESH_SRC_ITEMS)
 			return fail(w, PB_FAULT_VALUE, "a repeated field takes an array, not %s",
 						mesh_src_describe(src, false, what, sizeof(what)));
-		if (wire_type(f->type) != 2 &&
-			(f->packed == PB_PACKED_TRUE ||
-			 (f->packed == PB_PACKED_DEFAULT && w->file->proto3)))
+		if (wire_type(f->type) != 2 && f->packed == PB_PACKED_TRUE)
 			return put_packed(w, f, src);
 		for (int i = 0; i < src->count; i++)
 		{

@@ -709,6 +709,17 @@ parse_map_field(Lexer *lx, int m, bool proto3, int depth)
 	field->type_name = entry_name;
 }
 
+/*
+ * Without [packed = ...], the syntax of the file that defines the field
+ * decides: an imported message's may differ from the schema's own.
+ */
+static void
+packed_default(MeshPbField *field, bool proto3)
+{
+	if (field->packed == PB_PACKED_DEFAULT)
+		field->packed = proto3 ? PB_PACKED_TRUE : PB_PACKED_FALSE;
+}
+
 static void
 parse_field(Lexer *lx, int m, int oneof, int depth)
 {
@@ -740,6 +751,7 @@ parse_field(Lexer *lx, int m, int oneof, int depth)
 	if (!field_type(lx, field))
 		return;
 	field_rest(lx, field);
+	packed_default(field, proto3);
 	expect(lx, ";");
 	(void) depth;
 }
@@ -1127,6 +1139,7 @@ desc_field(Builder *b, Reader r, int m, bool proto3)
 	field->presence = !field->repeated &&
 		(!proto3 || proto3_optional || field->oneof >= 0 || label == 2);
 	field->required = label == 2;
+	packed_default(field, proto3);
 	return true;
 }
 

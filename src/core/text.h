@@ -126,6 +126,16 @@ mesh_utf8_invalid_at(const unsigned char *s, size_t len)
  */
 extern void mesh_clip_utf8(char *buf);
 
+/* Two byte strings in memcmp order, a prefix before what extends it (map keys). */
+static inline int
+mesh_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+	size_t		n = alen < blen ? alen : blen;
+	int			c = n > 0 ? memcmp(a, b, n) : 0;
+
+	return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
 /* ------------------------------------------------------------------------
  * Messages
  * ------------------------------------------------------------------------

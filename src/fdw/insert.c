@@ -363,6 +363,15 @@ protobuf_datum(MeshInsert *ins, MeshColumn *col, Datum d, MeshAvroValue *v)
 		return;
 	}
 	iv = DatumGetIntervalP(d);
+#ifdef INTERVAL_NOT_FINITE
+	/* PostgreSQL 17's infinite intervals are stored as extreme months and days */
+	if (INTERVAL_NOT_FINITE(iv))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("interval in column \"%s\" of foreign table \"%s\" is infinite, which a google.protobuf.Duration cannot hold",
+						col->name, ins->table->relname),
+				 errdetail("A Duration holds at most 10000 years either way.")));
+#endif
 	if (iv->month != 0 || iv->day != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),

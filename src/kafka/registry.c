@@ -318,9 +318,19 @@ parse_references(MeshConnection *conn, const MeshJson *json)
 							conn->opts.servername)));
 		ref->name = pstrdup(mesh_json_get_string(r, "name"));
 		ref->subject = pstrdup(mesh_json_get_string(r, "subject"));
-		/* -1 (or none) is the latest */
-		ref->version = version && version->type == MJ_NUMBER && version->is_integer ?
-			(int) version->integer : -1;
+		/* -1 (or none) is the latest; anything else not a version is refused, not truncated */
+		ref->version = -1;
+		if (version != NULL &&
+			!(version->type == MJ_NUMBER && version->is_integer &&
+			  (version->integer == -1 ||
+			   (version->integer > 0 && version->integer <= PG_INT32_MAX))))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("the schema registry of server \"%s\" sent reference \"%s\" (subject \"%s\") with an invalid version",
+							conn->opts.servername, ref->name, ref->subject),
+					 errdetail("A version is a positive integer, or -1 for the latest.")));
+		if (version != NULL)
+			ref->version = (int) version->integer;
 		result = lappend(result, ref);
 	}
 	return result;
@@ -363,15 +373,20 @@ mesh_registry_latest(MeshConnection *conn, const char *subject,
 
 	memset(result, 0, sizeof(*result));
 	result->subject = pstrdup(subject);
-	if ((v = mesh_json_get(json, "id")) != NULL && v->type == MJ_NUMBER && v->is_integer)
+	/* out of int32's range is no id (nor version): not truncated into another */
+	if ((v = mesh_json_get(json, "id")) != NULL && v->type == MJ_NUMBER && v->is_integer &&
+		v->integer <= PG_INT32_MAX)
 		result->id = (int) v->integer;
-	if ((v = mesh_json_get(json, "version")) != NULL && v->type == MJ_NUMBER && v->is_integer)
+	if ((v = mesh_json_get(json, "version")) != NULL && v->type == MJ_NUMBER && v->is_integer &&
+		v->integer > 0 && v->integer <= PG_INT32_MAX)
 		result->version = (int) v->integer;
 	if (mesh_json_get_string(json, "schema") == NULL || result->id <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("schema registry of server \"%s\" sent no schema for subject \"%s\"",
-						conn->opts.servername, subject)));
+						conn->opts.servername, subject),
+				 errdetail("The latest version needs a \"schema\" and an \"id\" from 1 to %d.",
+						   PG_INT32_MAX)));
 	result->schema = pstrdup(mesh_json_get_string(json, "schema"));
 	result->schema_type = pstrdup(mesh_json_get_string(json, "schemaType") ?
 								  mesh_json_get_string(json, "schemaType") : "AVRO");
@@ -465,6 +480,8 @@ subject_version(MeshConnection *conn, const MeshRegistryReference *ref, const ch
 	MeshJson   *json;
 	const char *schema;
 	MeshJson   *v;
+	List	   *references;
+	int			version;
 	bool		cacheable;
 	MemoryContext oldcxt;
 
@@ -496,13 +513,17 @@ subject_version(MeshConnection *conn, const MeshRegistryReference *ref, const ch
 				 errdetail("%s references it as \"%s\".", by, ref->name),
 				 errhint("Register the referenced schema under subject \"%s\", or register the referencing schema again with references the registry holds.",
 						 ref->subject)));
+	/* checked before the entry exists: an ERROR must not leave it half filled */
+	references = parse_references(conn, json);
+	v = mesh_json_get(json, "version");
+	version = v != NULL && v->type == MJ_NUMBER && v->is_integer &&
+		v->integer > 0 && v->integer <= PG_INT32_MAX ? (int) v->integer : ref->version;
 	oldcxt = MemoryContextSwitchTo(cacheable ? TopMemoryContext : CurrentMemoryContext);
 	entry = cacheable ? hash_search(version_cache, key, HASH_ENTER, NULL) :
 		palloc0(sizeof(VersionCacheEntry));
 	entry->schema = pstrdup(schema);
-	entry->version = (v = mesh_json_get(json, "version")) != NULL && v->type == MJ_NUMBER &&
-		v->is_integer ? (int) v->integer : ref->version;
-	entry->references = mesh_registry_references_copy(parse_references(conn, json));
+	entry->version = version;
+	entry->references = mesh_registry_references_copy(references);
 	MemoryContextSwitchTo(oldcxt);
 	return entry;
 }

@@ -377,8 +377,9 @@ protobuf_schema(MeshConnection *conn, MeshProduct *p, bool schema_given,
 	if (file == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("subject \"%s\" does not hold a Protobuf schema mesh_fdw reads: %s",
-						subject, errbuf),
+				 errmsg("subject \"%s\" in the schema registry of server \"%s\" does not hold a Protobuf schema mesh_fdw reads",
+						subject, mesh_connection_options(conn)->servername),
+				 errdetail("%s.", errbuf),
 				 errhint("Register a schema mesh_fdw reads under subject \"%s\"; each file it imports (but the well-known types) under a subject of its own, named by a reference {\"name\", \"subject\", \"version\"} of the schema (a ProtobufSerializer with auto.register.schemas registers both).",
 						 subject)));
 	p->protobuf_schema = reg.schema;

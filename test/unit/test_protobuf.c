@@ -585,6 +585,27 @@ test_nested_and_json(void)
 	CHECK(values[3].data != NULL && strstr(values[3].data, "\"kind\":\"BIG\"") != NULL,
 		  "fully qualified type name: %s", values[3].data);
 
+	/* by_id {7: {u: 1}}, {8: {}}, {7: {u: 3}}: a key given twice keeps its last entry */
+	e.n = 0;
+	for (int i = 0; i < 3; i++)
+	{
+		entry.n = 0;
+		inner.n = 0;
+		put_tag(&entry, 1, 0);
+		put_varint(&entry, i == 1 ? 8 : 7);
+		if (i != 1)
+		{
+			put_tag(&inner, 4, 0);
+			put_varint(&inner, (uint64_t) i + 1);
+		}
+		put_bytes(&entry, 2, inner.b, inner.n);
+		put_bytes(&e, 1, entry.b, entry.n);
+	}
+	CHECK(decode(prog, &e, values, err), "duplicate map keys: %s", err);
+	CHECK(str_is(&values[0], "{\"8\":{\"kind\":\"NONE\",\"u\":0,\"b\":\"\",\"f\":0},"
+				 "\"7\":{\"kind\":\"NONE\",\"u\":3,\"b\":\"\",\"f\":0}}"),
+		  "duplicate map keys, the last wins: %s", values[0].data);
+
 	/* a Timestamp out of range, nanos out of range: bad messages */
 	e.n = 0;
 	ts.n = 0;

@@ -538,6 +538,41 @@ test_proto2(void)
 	check_encode(file, 0, v, "22005805");
 }
 
+/*
+ * An imported message's repeated scalars are packed as its own file's
+ * syntax says, not as the importing schema's: proto2 inside proto3 writes
+ * one tag per item, proto3 inside proto2 one packed record.
+ */
+static void
+test_import_syntax(void)
+{
+	static const char p2[] = "syntax = \"proto2\"; message Two { repeated int32 xs = 1; }";
+	static const char p3[] = "syntax = \"proto3\"; message Three { repeated int32 xs = 1; }";
+	MeshPbImport imports[] = {{"two.proto", p2, sizeof(p2) - 1},
+	{"three.proto", p3, sizeof(p3) - 1}};
+	static const char outer3[] = "syntax = \"proto3\"; import \"two.proto\";\n"
+		"message Outer { Two t = 1; repeated int32 own = 2; }";
+	static const char outer2[] = "syntax = \"proto2\"; import \"three.proto\";\n"
+		"message Outer { optional Three t = 1; repeated int32 own = 2; }";
+	char		err[256] = "";
+	MeshPbFile *f3 = mesh_pb_parse_imports(outer3, strlen(outer3), imports, 2, err, sizeof(err));
+	MeshPbFile *f2;
+	MeshAvroValue own[3] = {v_int(1), v_int(2), v_int(3)};
+	MeshAvroValue v[2];
+
+	test_case = "imported syntax";
+	CHECK(f3 != NULL, "proto3 importing proto2: %s", err);
+	f2 = mesh_pb_parse_imports(outer2, strlen(outer2), imports, 2, err, sizeof(err));
+	CHECK(f2 != NULL, "proto2 importing proto3: %s", err);
+	if (f3 == NULL || f2 == NULL)
+		return;
+	/* {"t": {"xs": [1, 2]}, "own": [1, 2, 3]} */
+	v[0] = v_json("{\"xs\": [1, 2]}");
+	v[1] = v_items(own, 3);
+	check_encode(f3, mesh_pb_message_by_name(f3, "Outer"), v, "0a04080108021203010203");
+	check_encode(f2, mesh_pb_message_by_name(f2, "Outer"), v, "0a040a020102100110021003");
+}
+
 /* ------------------------------------------------------------------------
  * The encoder's setup, the descriptor's packed option, the index list
  * ------------------------------------------------------------------------
@@ -599,7 +634,7 @@ test_setup(const MeshPbFile *text)
 
 		CHECK(dm->fields[F_UNPACKED].packed == PB_PACKED_FALSE &&
 			  tm->fields[F_UNPACKED].packed == PB_PACKED_FALSE &&
-			  dm->fields[F_PACKED].packed == PB_PACKED_DEFAULT, "packed options");
+			  dm->fields[F_PACKED].packed == PB_PACKED_TRUE, "packed options");
 		/* the descriptor has a synthetic oneof for "optional maybe" after the real ones */
 		CHECK(tm->noneofs == 1 && dm->noneofs == 2 && strcmp(tm->oneofs[0], "choice") == 0 &&
 			  strcmp(dm->oneofs[0], "choice") == 0, "oneof names, both ways");
@@ -639,6 +674,7 @@ main(int argc, char **argv)
 		test_setup(order);
 	}
 	test_proto2();
+	test_import_syntax();
 	mesh_standalone_reset();
 	return test_report("test_protobuf_encode");
 }
