@@ -297,9 +297,9 @@ subject_path(const char *subject, const char *rest)
 	return path;
 }
 
-/* An answer's "references", as declared; NULL when none. */
+/* An answer's "references", as declared; NULL when none.  from: what was asked. */
 static List *
-parse_references(MeshConnection *conn, const MeshJson *json)
+parse_references(MeshConnection *conn, const MeshJson *json, const char *from)
 {
 	MeshJson   *refs = mesh_json_get(json, "references");
 	List	   *result = NIL;
@@ -315,7 +315,8 @@ parse_references(MeshConnection *conn, const MeshJson *json)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("the schema registry of server \"%s\" sent a reference without a name or a subject",
-							conn->opts.servername)));
+							conn->opts.servername),
+					 errdetail("In its answer for %s.", from)));
 		ref->name = pstrdup(mesh_json_get_string(r, "name"));
 		ref->subject = pstrdup(mesh_json_get_string(r, "subject"));
 		/* -1 (or none) is the latest; anything else not a version is refused, not truncated */
@@ -328,7 +329,8 @@ parse_references(MeshConnection *conn, const MeshJson *json)
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("the schema registry of server \"%s\" sent reference \"%s\" (subject \"%s\") with an invalid version",
 							conn->opts.servername, ref->name, ref->subject),
-					 errdetail("A version is a positive integer, or -1 for the latest.")));
+					 errdetail("In its answer for %s.  A version is a positive integer, or -1 for the latest.",
+							   from)));
 		if (version != NULL)
 			ref->version = (int) version->integer;
 		result = lappend(result, ref);
@@ -390,7 +392,8 @@ mesh_registry_latest(MeshConnection *conn, const char *subject,
 	result->schema = pstrdup(mesh_json_get_string(json, "schema"));
 	result->schema_type = pstrdup(mesh_json_get_string(json, "schemaType") ?
 								  mesh_json_get_string(json, "schemaType") : "AVRO");
-	result->references = parse_references(conn, json);
+	result->references = parse_references(conn, json,
+										  psprintf("the latest version of subject \"%s\"", subject));
 	return true;
 }
 
@@ -442,7 +445,7 @@ mesh_registry_schema_by_id_typed(MeshConnection *conn, int id, const char **sche
 	if (schema == NULL)
 		return NULL;
 
-	references = parse_references(conn, json);
+	references = parse_references(conn, json, psprintf("schema id %d", id));
 	entry = hash_search(schema_cache, &key, HASH_ENTER, &found);
 	entry->schema = MemoryContextStrdup(TopMemoryContext, schema);
 	entry->schema_type = MemoryContextStrdup(TopMemoryContext,
@@ -483,6 +486,7 @@ subject_version(MeshConnection *conn, const MeshRegistryReference *ref, const ch
 	List	   *references;
 	int			version;
 	bool		cacheable;
+	const char *asked;			/* the version, as text */
 	MemoryContext oldcxt;
 
 	if (version_cache == NULL)
@@ -499,6 +503,7 @@ subject_version(MeshConnection *conn, const MeshRegistryReference *ref, const ch
 	if (cacheable && (entry = hash_search(version_cache, key, HASH_FIND, NULL)) != NULL)
 		return entry;
 
+	asked = ref->version > 0 ? psprintf("%d", ref->version) : "(latest)";
 	json = registry_json(conn, subject_path(ref->subject, ref->version > 0 ?
 											psprintf("/versions/%d", ref->version) :
 											"/versions/latest"),
@@ -507,14 +512,13 @@ subject_version(MeshConnection *conn, const MeshRegistryReference *ref, const ch
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("schema registry of server \"%s\" has no version %s of subject \"%s\"",
-						conn->opts.servername,
-						ref->version > 0 ? psprintf("%d", ref->version) : "(latest)",
-						ref->subject),
+						conn->opts.servername, asked, ref->subject),
 				 errdetail("%s references it as \"%s\".", by, ref->name),
 				 errhint("Register the referenced schema under subject \"%s\", or register the referencing schema again with references the registry holds.",
 						 ref->subject)));
 	/* checked before the entry exists: an ERROR must not leave it half filled */
-	references = parse_references(conn, json);
+	references = parse_references(conn, json,
+								  psprintf("version %s of subject \"%s\"", asked, ref->subject));
 	v = mesh_json_get(json, "version");
 	version = v != NULL && v->type == MJ_NUMBER && v->is_integer &&
 		v->integer > 0 && v->integer <= PG_INT32_MAX ? (int) v->integer : ref->version;
