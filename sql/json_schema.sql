@@ -62,7 +62,7 @@ SELECT descriptor->'json_schema'->>'subject' AS subject,
        (descriptor->'json_schema'->>'id')::int > 0 AS has_id,
        (descriptor->'json_schema'->>'schema')::jsonb->'required' AS required
   FROM mesh.data_product_events WHERE qualified_name = 'js.orders';
-SELECT "position", field, avro_type AS json_schema_type, pg_type, nullable
+SELECT "position", field, avro_type AS json_schema_type, pg_type, nullable, doc
   FROM mesh.data_product_fields WHERE qualified_name = 'js.orders' ORDER BY "position";
 -- a JSON Schema mesh_fdw cannot read is refused at publish
 \! scripts/peer register regress_js_plain2-value test/data/bad-minimum.schema.json >/dev/null

@@ -173,6 +173,7 @@ compile(const MeshJson *json, int depth, char *errbuf, size_t errlen)
 		}
 	}
 	s->format = mesh_json_get_string(json, "format");
+	s->description = mesh_json_get_string(json, "description");
 
 	if (!typed_member(json, "properties", MJ_OBJECT, "an object", &v, errbuf, errlen))
 		return NULL;

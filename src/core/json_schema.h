@@ -28,12 +28,13 @@ typedef struct MeshJsonSchema MeshJsonSchema;
  * maximum, exclusiveMinimum, exclusiveMaximum (draft 4's booleans and the
  * later numbers), multipleOf, minLength, maxLength, pattern (checked by a
  * matcher the caller gives: regular expressions are not the core's); format
- * is kept for IMPORT's column types.  Other keywords are ignored.
+ * is kept for IMPORT's column types, description for the views.  Other keywords are ignored.
  */
 struct MeshJsonSchema
 {
 	unsigned	types;			/* MJS_* bits; 0: any type */
 	const char *format;			/* "date", "date-time", "uuid"..., or NULL */
+	const char *description;	/* for mesh.data_product_fields, or NULL */
 	int			nproperties;
 	const char **names;			/* properties, in the schema's order */
 	MeshJsonSchema **properties;

@@ -371,7 +371,7 @@ json_schema_field_rows(FieldWalk *walk, const MeshJsonSchema *schema, const char
 		values[4] = mesh_text_datum(mesh_json_schema_type_label(prop));
 		values[5] = CStringGetTextDatum(mesh_json_schema_pg_type(prop));
 		values[6] = BoolGetDatum(!required || (prop->types & MJS_NULL) != 0);
-		nulls[7] = true;
+		SET_TEXT(7, prop->description);
 		tuplestore_putvalues(walk->rsinfo->setResult, walk->rsinfo->setDesc, values, nulls);
 		if (depth < MAX_FIELD_DEPTH)
 			json_schema_field_rows(walk, prop, name, depth + 1);
