@@ -308,11 +308,11 @@ decode_bytes(const MeshJson *v, size_t *len)
 
 		for (i = 0; i < n && s[i] != '='; i++)
 		{
-			const char *p = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", s[i]);
+			int			d = mesh_base64_digit((unsigned char) s[i], false);
 
-			if (p == NULL || s[i] == '\0')
+			if (d < 0)
 				return NULL;
-			acc = (acc << 6) | (uint32_t) (p - "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+			acc = (acc << 6) | (uint32_t) d;
 			bits += 6;
 			if (bits >= 8)
 			{

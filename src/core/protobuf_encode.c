@@ -506,20 +506,9 @@ base64_decode(const char *s, size_t len, MeshBuf *out)
 		len--;
 	for (i = 0; i < len; i++)
 	{
-		int			c = (unsigned char) s[i];
-		int			d;
+		int			d = mesh_base64_digit((unsigned char) s[i], true);
 
-		if (c >= 'A' && c <= 'Z')
-			d = c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			d = c - 'a' + 26;
-		else if (c >= '0' && c <= '9')
-			d = c - '0' + 52;
-		else if (c == '+' || c == '-')
-			d = 62;
-		else if (c == '/' || c == '_')
-			d = 63;
-		else
+		if (d < 0)
 			return false;
 		acc = (acc << 6) | (uint32_t) d;
 		bits += 6;

@@ -1262,22 +1262,6 @@ descriptor_into(Builder *b, const uint8_t *data, size_t len)
  * ------------------------------------------------------------------------
  */
 
-static int
-base64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
 /* A schema as the registry holds it, base64 or text, into b. */
 static void
 schema_into(Builder *b, const char *text, size_t len)
@@ -1289,7 +1273,7 @@ schema_into(Builder *b, const char *text, size_t len)
 	int			bits = 0;
 
 	for (size_t i = 0; i < len && base64; i++)
-		base64 = base64_value(text[i]) >= 0 || text[i] == '=' || text[i] == '\n' ||
+		base64 = mesh_base64_digit((unsigned char) text[i], true) >= 0 || text[i] == '=' || text[i] == '\n' ||
 			text[i] == '\r' || text[i] == ' ';
 	if (!base64)
 	{
@@ -1299,7 +1283,7 @@ schema_into(Builder *b, const char *text, size_t len)
 	bytes = mesh_alloc(len / 4 * 3 + 4);
 	for (size_t i = 0; i < len; i++)
 	{
-		int			d = base64_value(text[i]);
+		int			d = mesh_base64_digit((unsigned char) text[i], true);
 
 		if (d < 0)
 			continue;

@@ -188,6 +188,26 @@ mesh_hex_digit(int c)
 	return -1;
 }
 
+/*
+ * The value of a base64 digit, or -1: the standard alphabet (RFC 4648's
+ * "+/"), and with url_safe the URL-safe one's "-_" too.
+ */
+static inline int
+mesh_base64_digit(int c, bool url_safe)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || (url_safe && c == '-'))
+		return 62;
+	if (c == '/' || (url_safe && c == '_'))
+		return 63;
+	return -1;
+}
+
 /* len bytes as 2 * len lowercase hex digits at out (no NUL); returns the end */
 extern char *mesh_hex_encode(char *out, const void *data, size_t len);
 
