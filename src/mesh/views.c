@@ -273,6 +273,25 @@ typedef struct FieldWalk
 
 #define MAX_FIELD_DEPTH 16
 
+/* One row of mesh.data_product_fields, at the walk's next position. */
+static void
+field_row(FieldWalk *walk, const char *name, const char *type_label, const char *pg_type,
+		  bool nullable, const char *doc)
+{
+	Datum		values[8];
+	bool		nulls[8] = {false};
+
+	values[0] = CStringGetTextDatum(walk->server->servername);
+	values[1] = mesh_text_datum(walk->product->qualified_name);
+	values[2] = Int32GetDatum(++walk->position);
+	values[3] = mesh_text_datum(name);
+	values[4] = mesh_text_datum(type_label);
+	values[5] = CStringGetTextDatum(pg_type);
+	values[6] = BoolGetDatum(nullable);
+	SET_TEXT(7, doc);
+	tuplestore_putvalues(walk->rsinfo->setResult, walk->rsinfo->setDesc, values, nulls);
+}
+
 static void
 field_rows(FieldWalk *walk, const MeshAvroType *record, const char *prefix,
 		   const MeshAvroType **path, int depth)
@@ -283,22 +302,13 @@ field_rows(FieldWalk *walk, const MeshAvroType *record, const char *prefix,
 	{
 		const MeshAvroField *f = &record->fields[i];
 		const MeshAvroType *inner = mesh_avro_nonnull_branch(f->type);
-		Datum		values[8];
-		bool		nulls[8] = {false};
 		bool		nullable;
 		char	   *name = prefix ? psprintf("%s.%s", prefix, f->name) : pstrdup(f->name);
+		char	   *pg_type = mesh_avro_pg_type(f->type, &nullable);
 		int			d;
 		bool		cycle = false;
 
-		values[0] = CStringGetTextDatum(walk->server->servername);
-		values[1] = mesh_text_datum(walk->product->qualified_name);
-		values[2] = Int32GetDatum(++walk->position);
-		values[3] = mesh_text_datum(name);
-		values[4] = mesh_text_datum(mesh_avro_type_label(f->type));
-		values[5] = CStringGetTextDatum(mesh_avro_pg_type(f->type, &nullable));
-		values[6] = BoolGetDatum(nullable);
-		SET_TEXT(7, f->doc);
-		tuplestore_putvalues(walk->rsinfo->setResult, walk->rsinfo->setDesc, values, nulls);
+		field_row(walk, name, mesh_avro_type_label(f->type), pg_type, nullable, f->doc);
 
 		if (inner->kind != AVRO_RECORD || depth >= MAX_FIELD_DEPTH)
 			continue;
@@ -315,8 +325,9 @@ field_rows(FieldWalk *walk, const MeshAvroType *record, const char *prefix,
 
 /* A Protobuf product: the fields of its schema's first message. */
 static void
-protobuf_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshProduct *p)
+protobuf_field_rows(FieldWalk *walk)
 {
+	MeshProduct *p = walk->product;
 	char		errbuf[256];
 	MeshPbFile *file = mesh_pb_parse_references(p->protobuf_schema, p->protobuf_references,
 												errbuf, sizeof(errbuf));
@@ -328,18 +339,9 @@ protobuf_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server, MeshProduct *p
 	for (int i = 0; i < msg->nfields; i++)
 	{
 		const MeshPbField *f = &msg->fields[i];
-		Datum		values[8];
-		bool		nulls[8] = {false};
 
-		values[0] = CStringGetTextDatum(server->servername);
-		values[1] = mesh_text_datum(p->qualified_name);
-		values[2] = Int32GetDatum(i + 1);
-		values[3] = mesh_text_datum(f->name);
-		values[4] = mesh_text_datum(mesh_pb_type_label(file, f));
-		values[5] = CStringGetTextDatum(mesh_pb_pg_type(file, f));
-		values[6] = BoolGetDatum(mesh_pb_nullable(f));
-		nulls[7] = true;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		field_row(walk, f->name, mesh_pb_type_label(file, f), mesh_pb_pg_type(file, f),
+				  mesh_pb_nullable(f), NULL);
 	}
 }
 
@@ -358,21 +360,12 @@ json_schema_field_rows(FieldWalk *walk, const MeshJsonSchema *schema, const char
 		char	   *name = prefix ? psprintf("%s.%s", prefix, schema->names[i]) :
 			pstrdup(schema->names[i]);
 		bool		required = false;
-		Datum		values[8];
-		bool		nulls[8] = {false};
 
 		for (int r = 0; r < schema->nrequired; r++)
 			if (strcmp(schema->required[r], schema->names[i]) == 0)
 				required = true;
-		values[0] = CStringGetTextDatum(walk->server->servername);
-		values[1] = mesh_text_datum(walk->product->qualified_name);
-		values[2] = Int32GetDatum(++walk->position);
-		values[3] = mesh_text_datum(name);
-		values[4] = mesh_text_datum(mesh_json_schema_type_label(prop));
-		values[5] = CStringGetTextDatum(mesh_json_schema_pg_type(prop));
-		values[6] = BoolGetDatum(!required || (prop->types & MJS_NULL) != 0);
-		SET_TEXT(7, prop->description);
-		tuplestore_putvalues(walk->rsinfo->setResult, walk->rsinfo->setDesc, values, nulls);
+		field_row(walk, name, mesh_json_schema_type_label(prop), mesh_json_schema_pg_type(prop),
+				  !required || (prop->types & MJS_NULL) != 0, prop->description);
 		if (depth < MAX_FIELD_DEPTH)
 			json_schema_field_rows(walk, prop, name, depth + 1);
 	}
@@ -398,7 +391,7 @@ product_field_rows(ReturnSetInfo *rsinfo, ForeignServer *server,
 		walk.product = p;
 		walk.position = 0;
 		if (p->protobuf_schema != NULL)
-			protobuf_field_rows(rsinfo, server, p);
+			protobuf_field_rows(&walk);
 		if (p->json_schema != NULL && schema == NULL)
 		{
 			MeshJsonSchema *js = mesh_json_schema_compile(p->json_schema, strlen(p->json_schema),
